@@ -1,0 +1,1 @@
+"""The Deluge grammar, shipped as package data."""

@@ -1,0 +1,95 @@
+"""Error classes and source spans.
+
+Every error a user can see is a :class:`CloudburstError`; the CLI, the REPL and the
+embedding API all format it the same way (``file:line:col: error: message``), so a
+Python traceback never reaches a user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Span",
+    "CloudburstError",
+    "DelugeSyntaxError",
+    "ResolveError",
+    "DelugeRuntimeError",
+    "LimitError",
+    "StatementLimitError",
+    "TimeoutLimitError",
+    "RecursionLimitError",
+    "CancelledError",
+    "ConfigurationError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of source text; lines and columns are 1-based."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+
+class CloudburstError(Exception):
+    """Base of every error Cloudburst reports to a user or host."""
+
+    kind = "error"
+
+    def __init__(self, message: str, span: Span | None = None, source_name: str = "<script>") -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.source_name = source_name
+
+    def __str__(self) -> str:
+        if self.span is None:
+            return f"{self.source_name}: {self.kind}: {self.message}"
+        return f"{self.source_name}:{self.span.line}:{self.span.column}: {self.kind}: {self.message}"
+
+
+class DelugeSyntaxError(CloudburstError):
+    """The source text is not valid Deluge."""
+
+
+class ResolveError(CloudburstError):
+    """The program parses but cannot run: unknown name, wrong argument count, ..."""
+
+
+class DelugeRuntimeError(CloudburstError):
+    """An error raised while a script runs; ``try``/``catch`` in a script can handle it."""
+
+    catchable = True
+
+
+class LimitError(DelugeRuntimeError):
+    """A run exceeded one of its limits; scripts cannot catch limit errors."""
+
+    catchable = False
+
+
+class StatementLimitError(LimitError):
+    """More statements were executed than the run allows."""
+
+
+class TimeoutLimitError(LimitError):
+    """The run's wall-clock budget ran out."""
+
+
+class RecursionLimitError(LimitError):
+    """Function calls nested deeper than the run allows."""
+
+
+class CancelledError(LimitError):
+    """The host (or Ctrl-C) cancelled the run."""
+
+
+class ConfigurationError(CloudburstError):
+    """The runtime or store is misconfigured (wrong key, bad URL, ...)."""

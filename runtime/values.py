@@ -1,0 +1,238 @@
+"""Deluge values as Python objects, their type names and their display text.
+
+TEXT is ``str``, NUMBER ``int`` (64-bit range), DECIMAL ``decimal.Decimal`` (money stays
+exact), BOOLEAN ``bool``, null ``None``, DATE ``datetime.date``, DATE-TIME
+``datetime.datetime`` (naive, in the run's time zone), TIME ``datetime.time``, LIST
+:class:`DelugeList`, KEY-VALUE :class:`DelugeMap`, FILE :class:`DelugeFile`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from decimal import Context, Decimal, InvalidOperation, localcontext
+from typing import Any, Iterable
+
+__all__ = [
+    "DelugeList",
+    "DelugeMap",
+    "DelugeFile",
+    "INT_MIN",
+    "INT_MAX",
+    "DECIMAL_CONTEXT",
+    "type_name",
+    "display",
+    "to_json_text",
+    "format_decimal",
+    "format_date",
+    "format_datetime",
+    "is_number",
+]
+
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+#: Arithmetic on DECIMAL uses 34 significant digits (IEEE decimal128), enough for money
+#: and for every 64-bit NUMBER to convert without loss.
+DECIMAL_CONTEXT = Context(prec=34)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+class DelugeList(list):  # type: ignore[type-arg]
+    """An ordered, 0-indexed, heterogeneous LIST."""
+
+    __slots__ = ()
+
+
+class DelugeMap(dict):  # type: ignore[type-arg]
+    """An insertion-ordered KEY-VALUE map; a missing key reads as null."""
+
+    __slots__ = ()
+
+
+class DelugeFile:
+    """A FILE value: bytes with a name and a content type (e.g. an invokeurl download)."""
+
+    __slots__ = ("name", "content", "content_type", "param_name")
+
+    def __init__(self, name: str, content: bytes, content_type: str = "application/octet-stream") -> None:
+        self.name = name
+        self.content = content
+        self.content_type = content_type
+        self.param_name = "file"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, DelugeFile)
+            and self.name == other.name
+            and self.content == other.content
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.content))
+
+
+def is_number(value: object) -> bool:
+    """True for NUMBER and DECIMAL (never for BOOLEAN, which Python counts as int)."""
+    t = type(value)
+    return t is int or t is Decimal
+
+
+def type_name(value: object) -> str:
+    """The Deluge type name used in error messages."""
+    t = type(value)
+    if value is None:
+        return "NULL"
+    if t is str:
+        return "TEXT"
+    if t is bool:
+        return "BOOLEAN"
+    if t is int:
+        return "NUMBER"
+    if t is Decimal:
+        return "DECIMAL"
+    if isinstance(value, DelugeList):
+        return "LIST"
+    if isinstance(value, DelugeMap):
+        return "KEY-VALUE"
+    if t is _dt.datetime:
+        return "DATE-TIME"
+    if t is _dt.date:
+        return "DATE"
+    if t is _dt.time:
+        return "TIME"
+    if t is DelugeFile:
+        return "FILE"
+    return "UNKNOWN"
+
+
+def format_decimal(value: Decimal) -> str:
+    """Display a DECIMAL as Deluge does: no exponent, trailing zeros dropped, at least one
+    fractional digit (``2.50`` → ``2.5``, ``5.0`` → ``5.0``)."""
+    if not value.is_finite():
+        return "NaN" if value.is_nan() else ("Infinity" if value > 0 else "-Infinity")
+    try:
+        with localcontext(DECIMAL_CONTEXT):
+            normal = value.normalize()
+    except InvalidOperation:
+        normal = value
+    text = format(normal, "f")
+    if "." not in text:
+        text += ".0"
+    if text == "-0.0":
+        text = "0.0"
+    return text
+
+
+def format_date(value: _dt.date) -> str:
+    return f"{value.day:02d}-{_MONTHS[value.month - 1]}-{value.year:04d}"
+
+
+def format_datetime(value: _dt.datetime) -> str:
+    return f"{format_date(value)} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+
+
+def display(value: Any) -> str:
+    """The text ``info`` prints and ``+`` concatenates: lists as ``a,b,c``, maps as compact
+    JSON, dates as ``dd-MMM-yyyy[ HH:mm:ss]``, null as ``null``."""
+    t = type(value)
+    if t is str:
+        return value  # type: ignore[no-any-return]
+    if t is int:
+        return str(value)
+    if value is None:
+        return "null"
+    if t is bool:
+        return "true" if value else "false"
+    if t is Decimal:
+        return format_decimal(value)
+    if isinstance(value, DelugeList):
+        return ",".join(display(v) for v in value)
+    if isinstance(value, DelugeMap):
+        return to_json_text(value)
+    if t is _dt.datetime:
+        return format_datetime(value)
+    if t is _dt.date:
+        return format_date(value)
+    if t is _dt.time:
+        return value.strftime("%H:%M:%S")
+    if t is DelugeFile:
+        return value.name  # type: ignore[no-any-return]
+    return str(value)
+
+
+def to_json_text(value: Any) -> str:
+    """Compact JSON as Deluge prints maps (``{"a":1,"b":[1,2]}``); 64-bit numbers and
+    decimals keep every digit."""
+    parts: list[str] = []
+    _write_json(value, parts)
+    return "".join(parts)
+
+
+_dumps_text = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _write_json(value: Any, out: list[str]) -> None:
+    t = type(value)
+    if t is str:
+        out.append(_dumps_text(value))
+    elif t is int:
+        out.append(str(value))
+    elif value is None:
+        out.append("null")
+    elif t is bool:
+        out.append("true" if value else "false")
+    elif t is Decimal:
+        out.append(format_decimal(value))
+    elif isinstance(value, DelugeMap):
+        out.append("{")
+        first = True
+        for k, v in value.items():
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_dumps_text(k if type(k) is str else display(k)))
+            out.append(":")
+            _write_json(v, out)
+        out.append("}")
+    elif isinstance(value, DelugeList):
+        out.append("[")
+        for i, v in enumerate(value):
+            if i:
+                out.append(",")
+            _write_json(v, out)
+        out.append("]")
+    else:
+        out.append(_dumps_text(display(value)))
+
+
+def from_python(value: Any) -> Any:
+    """Convert a plain Python value (dict, list, str, int, float, Decimal, bool, None,
+    date, datetime, time, bytes) into a Deluge value."""
+    if value is None or isinstance(value, (str, bool, int, Decimal, _dt.date, _dt.time, DelugeFile)):
+        if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+            return Decimal(value)
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return DelugeMap((from_python(k), from_python(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return DelugeList(from_python(v) for v in value)
+    if isinstance(value, (bytes, bytearray)):
+        return DelugeFile("file", bytes(value))
+    raise TypeError(f"cannot convert {type(value).__name__} to a Deluge value")
+
+
+def to_python(value: Any) -> Any:
+    """Convert a Deluge value into plain Python (maps → dict, lists → list)."""
+    if isinstance(value, DelugeMap):
+        return {to_python(k): to_python(v) for k, v in value.items()}
+    if isinstance(value, DelugeList):
+        return [to_python(v) for v in value]
+    return value
+
+
+def make_list(items: Iterable[Any]) -> DelugeList:
+    return DelugeList(items)

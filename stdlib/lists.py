@@ -1,0 +1,3 @@
+"""Built-ins: lists (to be filled)."""
+
+from cloudburst.stdlib.registry import builtin  # noqa: F401

@@ -1,0 +1,3 @@
+"""Built-ins: numbers (to be filled)."""
+
+from cloudburst.stdlib.registry import builtin  # noqa: F401

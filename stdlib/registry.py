@@ -1,0 +1,231 @@
+"""The one table of built-in functions, methods and system variables.
+
+The resolver (arity checks), the code generator (dispatch), the REPL completer and
+``docs/builtins.md`` all read this table, so a built-in exists in exactly one place.
+
+A built-in is a Python function ``impl(ctx, *args)``. For the method form ``x.f(a)`` the
+receiver comes first: ``impl(ctx, x, a)``; a built-in with both forms (``isNull(x)`` and
+``x.isNull()``) is one implementation registered once. ``ctx`` is the running
+:class:`cloudburst.execution.Execution` (time zone, clock, settings, host services).
+
+Built-ins raise :class:`cloudburst.errors.DelugeRuntimeError` without a span; the
+runtime attaches the span of the call that failed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import inspect
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+from cloudburst.errors import DelugeRuntimeError
+from cloudburst.values import DelugeFile, DelugeList, DelugeMap, type_name
+
+__all__ = [
+    "Builtin",
+    "SystemVariable",
+    "Registry",
+    "REGISTRY",
+    "builtin",
+    "system_variable",
+    "TYPES",
+    "fail",
+    "expect",
+]
+
+#: Deluge type names used in registrations, mapped to the Python types that carry them.
+TYPES: dict[str, tuple[type, ...]] = {
+    "TEXT": (str,),
+    "NUMBER": (int,),
+    "DECIMAL": (Decimal,),
+    "BOOLEAN": (bool,),
+    "NULL": (type(None),),
+    "LIST": (DelugeList,),
+    "MAP": (DelugeMap,),
+    "DATE": (_dt.date,),
+    "DATETIME": (_dt.datetime,),
+    "TIME": (_dt.time,),
+    "FILE": (DelugeFile,),
+}
+TYPES["NUMERIC"] = TYPES["NUMBER"] + TYPES["DECIMAL"]
+TYPES["COLLECTION"] = TYPES["LIST"] + TYPES["MAP"]
+TYPES["ANYDATE"] = TYPES["DATE"] + TYPES["DATETIME"]
+TYPES["ANY"] = tuple(t for name in ("TEXT", "NUMBER", "DECIMAL", "BOOLEAN", "NULL", "LIST", "MAP",
+                                    "DATE", "DATETIME", "TIME", "FILE") for t in TYPES[name])
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """One registered built-in (one implementation, possibly several names)."""
+
+    name: str
+    impl: Callable[..., Any]
+    receiver: tuple[str, ...]
+    forms: tuple[str, ...]
+    aliases: tuple[str, ...]
+    returns: str
+    tier: int
+    doc: str
+    min_args: int
+    max_args: int | None
+    signature: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class SystemVariable:
+    """A ``zoho.*`` (or bare, like ``today``) variable computed from the run context."""
+
+    name: str
+    impl: Callable[[Any], Any]
+    returns: str
+    doc: str
+    tier: int
+
+
+def _no_method(name: str) -> Callable[..., Any]:
+    def raise_(ctx: Any, recv: Any, *args: Any) -> Any:
+        raise DelugeRuntimeError(f"{type_name(recv)} has no method '{name}'")
+
+    return raise_
+
+
+@dataclass
+class Registry:
+    builtins: list[Builtin] = field(default_factory=list)
+    functions: dict[str, Builtin] = field(default_factory=dict)
+    methods: dict[str, list[Builtin]] = field(default_factory=dict)
+    system: dict[str, SystemVariable] = field(default_factory=dict)
+    _dispatch: dict[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def add(self, b: Builtin) -> None:
+        self.builtins.append(b)
+        for n in b.names:
+            key = n.lower()
+            if "function" in b.forms:
+                if key in self.functions:
+                    raise ValueError(f"built-in function {n} registered twice")
+                self.functions[key] = b
+            if "method" in b.forms:
+                self.methods.setdefault(key, []).append(b)
+        self._dispatch.clear()
+
+    def arity(self, name: str, method: bool) -> tuple[int, int | None] | None:
+        """(min, max) argument counts over every overload, receiver excluded; None if unknown."""
+        key = name.lower()
+        if not method:
+            b = self.functions.get(key)
+            return None if b is None else (b.min_args, b.max_args)
+        overloads = self.methods.get(key)
+        if not overloads:
+            return None
+        lo = min(b.min_args for b in overloads)
+        his = [b.max_args for b in overloads]
+        return lo, (None if None in his else max(h for h in his if h is not None))
+
+    def method_dispatcher(self, name: str) -> Callable[..., Any]:
+        """A callable ``d(ctx, receiver, *args)`` choosing the overload by receiver type."""
+        key = name.lower()
+        cached = self._dispatch.get(key)
+        if cached is not None:
+            return cached
+        table: dict[type, Callable[..., Any]] = {}
+        for b in self.methods.get(key, []):
+            for tname in b.receiver:
+                for t in TYPES[tname]:
+                    table.setdefault(t, b.impl)
+        missing = _no_method(name)
+        get = table.get
+
+        def dispatch(ctx: Any, recv: Any, *args: Any) -> Any:
+            return get(type(recv), missing)(ctx, recv, *args)
+
+        dispatch.__name__ = f"method_{key}"
+        self._dispatch[key] = dispatch
+        return dispatch
+
+
+REGISTRY = Registry()
+
+
+def _arity(fn: Callable[..., Any], has_receiver: bool) -> tuple[int, int | None, str]:
+    params = list(inspect.signature(fn).parameters.values())[1:]  # drop ctx
+    if has_receiver:
+        params = params[1:]
+    lo = sum(1 for p in params if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD)
+    hi: int | None = len([p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD])
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        hi = None
+    parts = []
+    for p in params:
+        if p.kind is p.VAR_POSITIONAL:
+            parts.append(f"{p.name}...")
+        elif p.default is not p.empty:
+            parts.append(f"[{p.name}]")
+        else:
+            parts.append(p.name)
+    return lo, hi, ", ".join(parts)
+
+
+def builtin(
+    name: str,
+    *,
+    receiver: str | Iterable[str] | None = None,
+    function: bool = False,
+    aliases: Iterable[str] = (),
+    returns: str = "ANY",
+    tier: int = 1,
+    doc: str = "",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``impl(ctx, [receiver,] *args)``.
+
+    ``receiver`` (a type name or several, see :data:`TYPES`) makes it a method;
+    ``function=True`` makes it callable as ``name(...)`` too (the receiver then is the
+    first argument). A function-only built-in has no receiver.
+    """
+    recv: tuple[str, ...] = () if receiver is None else ((receiver,) if isinstance(receiver, str) else tuple(receiver))
+    for r in recv:
+        if r not in TYPES:
+            raise ValueError(f"unknown receiver type {r}")
+    forms = (("method",) if recv else ()) + (("function",) if function or not recv else ())
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        lo, hi, sig = _arity(fn, has_receiver=bool(recv))
+        if recv:
+            sig = f"{'|'.join(recv)}.{name}({sig})"
+        else:
+            sig = f"{name}({sig})"
+        b = Builtin(name, fn, recv, forms, tuple(aliases), returns, tier, doc or (fn.__doc__ or "").strip().split("\n")[0],
+                    lo, hi, sig)
+        REGISTRY.add(b)
+        return fn
+
+    return register
+
+
+def system_variable(name: str, *, returns: str = "ANY", tier: int = 1, doc: str = "") -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
+    """Register a system variable such as ``zoho.currentdate``; ``impl(ctx)`` computes it."""
+
+    def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        REGISTRY.system[name.lower()] = SystemVariable(name, fn, returns, doc or (fn.__doc__ or "").strip().split("\n")[0], tier)
+        return fn
+
+    return register
+
+
+def fail(message: str) -> DelugeRuntimeError:
+    """Build the error a built-in raises (``raise fail("...")``)."""
+    return DelugeRuntimeError(message)
+
+
+def expect(fn: str, value: Any, types: str, position: int = 1) -> Any:
+    """Check one argument's type; ``types`` is a key of :data:`TYPES` such as ``"TEXT"``."""
+    if type(value) not in TYPES[types]:
+        what = "receiver" if position == 0 else f"argument {position}"
+        raise DelugeRuntimeError(f"{fn}: {what} must be {types}, got {type_name(value)}")
+    return value
