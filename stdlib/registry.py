@@ -100,6 +100,7 @@ class Registry:
     builtins: list[Builtin] = field(default_factory=list)
     functions: dict[str, Builtin] = field(default_factory=dict)
     methods: dict[str, list[Builtin]] = field(default_factory=dict)
+    method_functions: set[str] = field(default_factory=set)
     system: dict[str, SystemVariable] = field(default_factory=dict)
     _dispatch: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
@@ -107,26 +108,47 @@ class Registry:
         self.builtins.append(b)
         for n in b.names:
             key = n.lower()
-            if "function" in b.forms:
+            if b.receiver:
+                self.methods.setdefault(key, []).append(b)
+                if "function" in b.forms:
+                    self.method_functions.add(key)
+            else:
                 if key in self.functions:
                     raise ValueError(f"built-in function {n} registered twice")
                 self.functions[key] = b
-            if "method" in b.forms:
-                self.methods.setdefault(key, []).append(b)
+        if set(self.functions) & self.method_functions:
+            raise ValueError(f"{b.name}: a name is both a plain function and a method function")
         self._dispatch.clear()
+
+    def function(self, name: str) -> Callable[..., Any] | None:
+        """The callable behind ``name(args)``: a plain function, or the method dispatcher
+        with the first argument as receiver (``isNull(x)`` is ``x.isNull()``)."""
+        key = name.lower()
+        b = self.functions.get(key)
+        if b is not None:
+            return b.impl
+        if key in self.method_functions:
+            return self.method_dispatcher(key)
+        return None
 
     def arity(self, name: str, method: bool) -> tuple[int, int | None] | None:
         """(min, max) argument counts over every overload, receiver excluded; None if unknown."""
         key = name.lower()
         if not method:
             b = self.functions.get(key)
-            return None if b is None else (b.min_args, b.max_args)
+            if b is not None:
+                return b.min_args, b.max_args
+            if key not in self.method_functions:
+                return None
         overloads = self.methods.get(key)
         if not overloads:
             return None
         lo = min(b.min_args for b in overloads)
         his = [b.max_args for b in overloads]
-        return lo, (None if None in his else max(h for h in his if h is not None))
+        hi = None if None in his else max(h for h in his if h is not None)
+        if not method:  # the receiver is passed as the first argument
+            return lo + 1, (None if hi is None else hi + 1)
+        return lo, hi
 
     def method_dispatcher(self, name: str) -> Callable[..., Any]:
         """A callable ``d(ctx, receiver, *args)`` choosing the overload by receiver type."""
@@ -138,7 +160,9 @@ class Registry:
         for b in self.methods.get(key, []):
             for tname in b.receiver:
                 for t in TYPES[tname]:
-                    table.setdefault(t, b.impl)
+                    if t in table:
+                        raise ValueError(f"method {name} registered twice for {tname}")
+                    table[t] = b.impl
         missing = _no_method(name)
         get = table.get
 
