@@ -1,3 +1,811 @@
-"""Built-ins: text (to be filled)."""
+"""Built-ins: TEXT methods (search, slice, case, trim, split, regex, padding, misc).
 
-from cloudburst.stdlib.registry import builtin  # noqa: F401
+Deluge runs on Java, so regular expressions follow ``java.util.regex`` rules: patterns are
+translated to Python's ``re`` (see :func:`java_regex`) and replacement strings use Java's
+``$1`` / ``${name}`` / ``\\$`` syntax (see :func:`java_replacement`). Character positions
+are 0-based everywhere except ``find`` (1-based, see docs/semantics/text.md).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import sys
+import unicodedata
+import warnings
+from decimal import Decimal
+from typing import Any, Callable
+
+from cloudburst.errors import DelugeRuntimeError
+from cloudburst.stdlib.registry import builtin, expect, fail
+from cloudburst.values import DelugeList, display, type_name
+
+__all__ = [
+    "java_regex",
+    "java_replacement",
+    "text_arg",
+    "int_arg",
+    "java_trim",
+]
+
+# ---------------------------------------------------------------------------------------
+# Argument helpers
+# ---------------------------------------------------------------------------------------
+
+
+def text_arg(fn: str, value: Any, position: int = 1) -> str:
+    """A text argument: TEXT as is; NUMBER, DECIMAL and BOOLEAN by their display text
+    (Deluge converts scalars where text is expected); null or any other type is an error."""
+    t = type(value)
+    if t is str:
+        return value  # type: ignore[no-any-return]
+    if t is int or t is Decimal or t is bool:
+        return display(value)
+    what = "receiver" if position == 0 else f"argument {position}"
+    raise DelugeRuntimeError(f"{fn}: {what} must be TEXT, got {type_name(value)}")
+
+
+def int_arg(fn: str, value: Any, position: int = 1) -> int:
+    """A whole-number argument: NUMBER, or a DECIMAL with no fractional part."""
+    t = type(value)
+    if t is int:
+        return value  # type: ignore[no-any-return]
+    if t is Decimal and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return expect(fn, value, "NUMBER", position)  # type: ignore[no-any-return]
+
+
+def bool_arg(fn: str, value: Any, position: int) -> bool:
+    return expect(fn, value, "BOOLEAN", position)  # type: ignore[no-any-return]
+
+
+def _check_length(ctx: Any, fn: str, length: int) -> None:
+    limit = ctx.limits.max_text_length
+    if length > limit:
+        raise fail(f"{fn}: the result would be longer than the {limit}-character text limit")
+
+
+def java_trim(text: str) -> str:
+    """Java ``String.trim``: strip every character up to U+0020 at both ends."""
+    start, end = 0, len(text)
+    while start < end and text[start] <= " ":
+        start += 1
+    while end > start and text[end - 1] <= " ":
+        end -= 1
+    return text[start:end]
+
+
+def _ci_find(text: str, search: str, last: bool = False) -> re.Match[str] | None:
+    """Case-insensitive literal search that keeps positions in the original text."""
+    matches = re.finditer(re.escape(search), text, re.IGNORECASE)
+    found = None
+    for m in matches:
+        found = m
+        if not last:
+            break
+    return found
+
+
+# ---------------------------------------------------------------------------------------
+# Java regular expressions
+# ---------------------------------------------------------------------------------------
+
+_POSIX = {
+    "lower": "a-z",
+    "upper": "A-Z",
+    "ascii": "\\x00-\\x7f",
+    "alpha": "a-zA-Z",
+    "digit": "0-9",
+    "alnum": "a-zA-Z0-9",
+    "punct": "!-/:-@\\[-`{-~",
+    "graph": "!-~",
+    "print": " -~",
+    "blank": " \\t",
+    "cntrl": "\\x00-\\x1f\\x7f",
+    "xdigit": "0-9a-fA-F",
+    "space": " \\t\\n\\x0b\\f\\r",
+    "alphabetic": None,  # Unicode letters, via the category table
+    "letter": None,
+}
+_HSPACE = " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000"
+_VSPACE = "\\n\\x0b\\f\\r\\x85\\u2028\\u2029"
+_SIMPLE_ESCAPES = {"h": _HSPACE, "v": _VSPACE}
+_SIMPLE_NEGATED = {"H": _HSPACE, "V": _VSPACE}
+
+
+@functools.lru_cache(maxsize=64)
+def _category_class(prefix: str) -> str:
+    """Class body (ranges) of every code point whose Unicode general category starts with
+    ``prefix`` (``L``, ``Lu``, ``Nd``...). Built once per category, on first use."""
+    parts: list[str] = []
+    start = -1
+    for cp in range(sys.maxunicode + 2):
+        inside = cp <= sys.maxunicode and unicodedata.category(chr(cp)).startswith(prefix)
+        if inside and start < 0:
+            start = cp
+        elif not inside and start >= 0:
+            end = cp - 1
+            parts.append(f"\\U{start:08x}" if start == end else f"\\U{start:08x}-\\U{end:08x}")
+            start = -1
+    return "".join(parts)
+
+
+_CATEGORIES = {"L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No",
+               "P", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So",
+               "Z", "Zs", "Zl", "Zp", "Cc", "Cf", "Co", "Cs"}
+
+
+def _property_body(name: str) -> str:
+    """Class body for ``\\p{name}``; raises ValueError for properties we do not know."""
+    key = name[2:] if name.startswith("Is") and len(name) > 2 else name
+    posix = key.lower()
+    if posix in _POSIX:
+        body = _POSIX[posix]
+        return body if body is not None else _category_class("L")
+    if key in _CATEGORIES:
+        return _category_class(key)
+    if key in ("Lowercase", "Uppercase"):
+        return _category_class("Ll" if key == "Lowercase" else "Lu")
+    if key in ("Digit", "Nd"):
+        return _category_class("Nd")
+    if key == "White_Space" or key == "WhiteSpace":
+        return " \\t\\n\\x0b\\f\\r\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+    raise ValueError(f"unsupported character property \\p{{{name}}}")
+
+
+_FLAG_RE = re.compile(r"\(\?([idmsuxU]*)(?:-([idmsuxU]*))?\)")
+
+
+@functools.lru_cache(maxsize=512)
+def _translate(pattern: str) -> str:
+    """Rewrite a Java regex as an equivalent Python ``re`` pattern (ValueError if it uses
+    a construct Python cannot express)."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = 0  # nesting depth of [...]; Java's nested classes are unions, so flattened
+    class_start = False  # just after "[" or "[^", where "]" is a literal
+    depth = 0  # open groups
+    wraps: list[int] = []  # group depth of each "(?flags:" opened for a mid-pattern "(?flags)"
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            piece, i = _escape(pattern, i, in_class > 0)
+            out.append(piece)
+            class_start = False
+            continue
+        if in_class:
+            if c == "[":
+                if pattern.startswith("[^", i):
+                    raise ValueError("negated nested character classes are not supported")
+                in_class += 1
+            elif c == "]" and not class_start:
+                in_class -= 1
+                if in_class == 0:
+                    out.append("]")
+            elif c == "&" and pattern.startswith("&&", i):
+                raise ValueError("character class intersection (&&) is not supported")
+            elif c in "-~|&" and pattern.startswith(c + c, i):
+                out.append("\\" + c)  # Python warns about these as future set operations
+            else:
+                out.append(c)
+            class_start = False
+            i += 1
+            continue
+        if c == "[":
+            in_class = 1
+            out.append("[")
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            class_start = True
+            continue
+        if c == "(":
+            m = _FLAG_RE.match(pattern, i)
+            if m:
+                on = "".join(ch for ch in (m.group(1) or "") if ch in "imsx")
+                off = "".join(ch for ch in (m.group(2) or "") if ch in "imsx")
+                i = m.end()
+                if on and not off and not out:
+                    out.append(f"(?{on})")  # Python needs global flags first
+                elif on or off:
+                    out.append(f"(?{on}{'-' + off if off else ''}:")
+                    wraps.append(depth)
+                continue
+            if pattern.startswith("(?<", i) and pattern[i + 3:i + 4] not in ("=", "!", ""):
+                out.append("(?P<")
+                i += 3
+            else:
+                out.append("(")
+                i += 1
+            depth += 1
+            continue
+        if c == ")":
+            while wraps and wraps[-1] == depth:
+                wraps.pop()
+                out.append(")")
+            depth = max(depth - 1, 0)
+            out.append(")")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    if in_class:
+        raise ValueError("unclosed character class")
+    out.extend(")" for _ in wraps)
+    return "".join(out)
+
+
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    """Translate the escape sequence at ``pattern[i]`` (a backslash); return the Python
+    text and the index after the sequence."""
+    n = len(pattern)
+    if i + 1 >= n:
+        raise ValueError("unexpected end of pattern after \\")
+    d = pattern[i + 1]
+    if d == "Q":
+        end = pattern.find("\\E", i + 2)
+        literal = pattern[i + 2:] if end < 0 else pattern[i + 2:end]
+        return "".join(ch if ch.isalnum() or ch == "_" else "\\" + ch for ch in literal), (n if end < 0 else end + 2)
+    if d in "pP":
+        if pattern[i + 2:i + 3] == "{":
+            close = pattern.find("}", i + 3)
+            if close < 0:
+                raise ValueError("unclosed character property")
+            name, nxt = pattern[i + 3:close], close + 1
+        elif i + 2 < n:
+            name, nxt = pattern[i + 2], i + 3
+        else:
+            raise ValueError("unexpected end of pattern after \\p")
+        body = _property_body(name)
+        if in_class:
+            if d == "P":
+                raise ValueError("a negated property inside a character class is not supported")
+            return body, nxt
+        return ("[^" if d == "P" else "[") + body + "]", nxt
+    if d in _SIMPLE_ESCAPES or d in _SIMPLE_NEGATED:
+        negated = d in _SIMPLE_NEGATED
+        body = _SIMPLE_NEGATED[d] if negated else _SIMPLE_ESCAPES[d]
+        if in_class:
+            if negated:
+                raise ValueError(f"\\{d} inside a character class is not supported")
+            return body, i + 2
+        return ("[^" if negated else "[") + body + "]", i + 2
+    if d == "R" and not in_class:
+        return "(?:\\r\\n|[" + _VSPACE + "])", i + 2
+    if d == "k" and pattern[i + 2:i + 3] == "<":
+        close = pattern.find(">", i + 3)
+        if close < 0:
+            raise ValueError("unclosed group name in \\k<...>")
+        return f"(?P={pattern[i + 3:close]})", close + 1
+    if d == "z":
+        return "\\Z", i + 2
+    if d == "Z":
+        return "(?=\\n?\\Z)", i + 2
+    if d == "e":
+        return "\\x1b", i + 2
+    if d == "G":
+        raise ValueError("\\G is not supported")
+    if d == "c":
+        if i + 2 >= n:
+            raise ValueError("missing control character after \\c")
+        return f"\\x{ord(pattern[i + 2]) ^ 64:02x}", i + 3
+    if d == "0":
+        j = i + 2
+        while j < n and j < i + 5 and pattern[j] in "01234567":
+            j += 1
+        if j == i + 2:
+            raise ValueError("illegal octal escape")
+        if int(pattern[i + 2:j], 8) > 0o377:
+            j -= 1
+        return f"\\x{int(pattern[i + 2:j], 8):02x}", j
+    if d == "x" and pattern[i + 2:i + 3] == "{":
+        close = pattern.find("}", i + 3)
+        if close < 0:
+            raise ValueError("unclosed hexadecimal escape")
+        return f"\\U{int(pattern[i + 3:close], 16):08x}", close + 1
+    return "\\" + d, i + 2
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    flags = re.ASCII | (re.IGNORECASE if ignore_case else 0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return re.compile(_translate(pattern), flags)
+
+
+def java_regex(fn: str, pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """Compile a Java-syntax regular expression; a bad pattern is a Deluge runtime error.
+
+    Java's defaults are kept: ``\\w``, ``\\d``, ``\\s``, ``\\b`` and case-insensitive
+    matching are ASCII-only (use ``\\p{L}`` for Unicode letters)."""
+    try:
+        return _compile(pattern, ignore_case)
+    except (re.error, ValueError, FutureWarning, DeprecationWarning, OverflowError, RecursionError) as exc:
+        raise fail(f"{fn}: invalid regular expression '{pattern}': {exc}") from None
+
+
+Replacement = Callable[[re.Match[str]], str]
+
+
+def java_replacement(fn: str, template: str, regex: re.Pattern[str]) -> Replacement:
+    """Turn a Java ``Matcher.appendReplacement`` template into a function for ``re.sub``:
+    ``$n`` (greedy while the group exists), ``${name}``, ``\\x`` = literal x."""
+    parts: list[str | int] = []  # literal text or a group number / name
+    groups = regex.groups
+    literal: list[str] = []
+    i, n = 0, len(template)
+    while i < n:
+        c = template[i]
+        if c == "\\":
+            if i + 1 >= n:
+                raise fail(f"{fn}: replacement ends with a lone backslash")
+            literal.append(template[i + 1])
+            i += 2
+            continue
+        if c != "$":
+            literal.append(c)
+            i += 1
+            continue
+        if i + 1 >= n:
+            raise fail(f"{fn}: illegal group reference in replacement: '$' at the end")
+        if literal:
+            parts.append("".join(literal))
+            literal = []
+        d = template[i + 1]
+        if d == "{":
+            close = template.find("}", i + 2)
+            name = template[i + 2:close] if close > 0 else ""
+            if close < 0 or not name:
+                raise fail(f"{fn}: illegal named group reference in replacement")
+            if name not in regex.groupindex:
+                raise fail(f"{fn}: no group named '{name}' in the pattern")
+            parts.append(regex.groupindex[name])
+            i = close + 1
+            continue
+        if not d.isdigit() or not d.isascii():
+            raise fail(f"{fn}: illegal group reference '${d}' in replacement (use \\$ for a dollar sign)")
+        ref = int(d)
+        if ref > groups:
+            raise fail(f"{fn}: no group {ref} in the pattern")
+        i += 2
+        while i < n and template[i].isascii() and template[i].isdigit() and ref * 10 + int(template[i]) <= groups:
+            ref = ref * 10 + int(template[i])
+            i += 1
+        parts.append(ref)
+    if literal:
+        parts.append("".join(literal))
+    if all(isinstance(p, str) for p in parts):
+        constant = "".join(p for p in parts if isinstance(p, str))
+        return lambda m: constant
+
+    def expand(m: re.Match[str]) -> str:
+        return "".join(p if isinstance(p, str) else (m.group(p) or "") for p in parts)
+
+    return expand
+
+
+def _replace(ctx: Any, fn: str, text: Any, search: Any, repl: Any, literal: Any,
+             count: int, ignore_case: bool) -> str:
+    expect(fn, text, "TEXT", 0)
+    search = text_arg(fn, search, 1)
+    repl = text_arg(fn, repl, 2)
+    if literal is not None and bool_arg(fn, literal, 3):
+        regex = re.compile(re.escape(search), re.IGNORECASE if ignore_case else 0)
+        result = regex.sub(lambda m: repl, text, count=count)
+    else:
+        regex = java_regex(fn, search, ignore_case)
+        result = regex.sub(java_replacement(fn, repl, regex), text, count=count)
+    _check_length(ctx, fn, len(result))
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Search and comparison
+# ---------------------------------------------------------------------------------------
+
+
+@builtin("contains", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text contains the given text (case-sensitive).")
+def contains(ctx: Any, text: str, search: Any) -> bool:
+    return text_arg("contains", search) in text
+
+
+@builtin("notContains", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text does not contain the given text (case-sensitive).")
+def not_contains(ctx: Any, text: str, search: Any) -> bool:
+    return text_arg("notContains", search) not in text
+
+
+@builtin("containsIgnoreCase", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text contains the given text, ignoring case.")
+def contains_ignore_case(ctx: Any, text: str, search: Any) -> bool:
+    return _ci_find(text, text_arg("containsIgnoreCase", search)) is not None
+
+
+def _equal_arg(fn: str, other: Any) -> str | None:
+    return None if other is None else text_arg(fn, other)
+
+
+@builtin("equals", receiver="TEXT", returns="BOOLEAN", tier=2,
+         doc="Case-sensitive equality with another text; null gives false.")
+def equals(ctx: Any, text: str, other: Any) -> bool:
+    value = _equal_arg("equals", other)
+    return value is not None and text == value
+
+
+@builtin("equalsIgnoreCase", receiver="TEXT", returns="BOOLEAN", tier=2,
+         doc="Case-insensitive equality with another text; null gives false.")
+def equals_ignore_case(ctx: Any, text: str, other: Any) -> bool:
+    value = _equal_arg("equalsIgnoreCase", other)
+    if value is None or len(value) != len(text):
+        return False
+    return all(a == b or a.upper() == b.upper() or a.lower() == b.lower() for a, b in zip(text, value))
+
+
+@builtin("startsWith", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text begins with the given text (case-sensitive).")
+def starts_with(ctx: Any, text: str, prefix: Any) -> bool:
+    return text.startswith(text_arg("startsWith", prefix))
+
+
+@builtin("endsWith", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text ends with the given text (case-sensitive).")
+def ends_with(ctx: Any, text: str, suffix: Any) -> bool:
+    return text.endswith(text_arg("endsWith", suffix))
+
+
+@builtin("startsWithIgnoreCase", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text begins with the given text, ignoring case.")
+def starts_with_ignore_case(ctx: Any, text: str, prefix: Any) -> bool:
+    prefix = text_arg("startsWithIgnoreCase", prefix)
+    return re.match(re.escape(prefix), text, re.IGNORECASE) is not None
+
+
+@builtin("endsWithIgnoreCase", receiver="TEXT", returns="BOOLEAN", tier=1,
+         doc="True if the text ends with the given text, ignoring case.")
+def ends_with_ignore_case(ctx: Any, text: str, suffix: Any) -> bool:
+    suffix = text_arg("endsWithIgnoreCase", suffix)
+    return re.search("(?:" + re.escape(suffix) + r")\Z", text, re.IGNORECASE) is not None
+
+
+@builtin("indexOf", receiver="TEXT", returns="NUMBER", tier=1,
+         doc="0-based position of the first occurrence of the given text, or -1.")
+def index_of(ctx: Any, text: str, search: Any) -> int:
+    return text.find(text_arg("indexOf", search))
+
+
+@builtin("lastIndexOf", receiver="TEXT", returns="NUMBER", tier=1,
+         doc="0-based position of the last occurrence of the given text, or -1.")
+def last_index_of(ctx: Any, text: str, search: Any) -> int:
+    return text.rfind(text_arg("lastIndexOf", search))
+
+
+@builtin("find", receiver="TEXT", function=True, returns="NUMBER", tier=3,
+         doc="1-based position of the given text (spreadsheet style), or 0 when absent.")
+def find(ctx: Any, text: str, search: Any) -> int:
+    return text.find(text_arg("find", search)) + 1
+
+
+@builtin("getOccurenceCount", receiver="TEXT", function=True, aliases=("getOccurrenceCount",),
+         returns="NUMBER", tier=2,
+         doc="How many non-overlapping times the given text occurs (case-sensitive).")
+def get_occurence_count(ctx: Any, text: str, search: Any) -> int:
+    search = text_arg("getOccurenceCount", search)
+    return text.count(search) if search else 0
+
+
+@builtin("matches", receiver="TEXT", function=True, returns="BOOLEAN", tier=2,
+         doc="True if the whole text matches the Java regular expression.")
+def matches(ctx: Any, text: str, pattern: Any) -> bool:
+    regex = java_regex("matches", text_arg("matches", pattern))
+    return regex.fullmatch(text) is not None
+
+
+@builtin("getPrefix", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Text before the first occurrence of the given text; null when absent.")
+def get_prefix(ctx: Any, text: str, search: Any) -> str | None:
+    at = text.find(text_arg("getPrefix", search))
+    return None if at < 0 else text[:at]
+
+
+@builtin("getSuffix", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Text after the first occurrence of the given text; null when absent.")
+def get_suffix(ctx: Any, text: str, search: Any) -> str | None:
+    search = text_arg("getSuffix", search)
+    at = text.find(search)
+    return None if at < 0 else text[at + len(search):]
+
+
+@builtin("getPrefixIgnoreCase", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Like getPrefix, ignoring case when searching.")
+def get_prefix_ignore_case(ctx: Any, text: str, search: Any) -> str | None:
+    m = _ci_find(text, text_arg("getPrefixIgnoreCase", search))
+    return None if m is None else text[:m.start()]
+
+
+@builtin("getSuffixIgnoreCase", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Like getSuffix, ignoring case when searching.")
+def get_suffix_ignore_case(ctx: Any, text: str, search: Any) -> str | None:
+    m = _ci_find(text, text_arg("getSuffixIgnoreCase", search))
+    return None if m is None else text[m.end():]
+
+
+# ---------------------------------------------------------------------------------------
+# Replace and remove
+# ---------------------------------------------------------------------------------------
+
+
+@builtin("replaceAll", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="Replace every match of a Java regex (or of literal text when the 3rd argument is true).")
+def replace_all(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
+    return _replace(ctx, "replaceAll", text, search, replacement, literal, 0, False)
+
+
+@builtin("replaceFirst", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="Replace the first match of a Java regex (or of literal text when the 3rd argument is true).")
+def replace_first(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
+    return _replace(ctx, "replaceFirst", text, search, replacement, literal, 1, False)
+
+
+@builtin("replaceAllIgnoreCase", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="replaceAll, matching without regard to case.")
+def replace_all_ignore_case(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
+    return _replace(ctx, "replaceAllIgnoreCase", text, search, replacement, literal, 0, True)
+
+
+@builtin("replaceFirstIgnoreCase", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="replaceFirst, matching without regard to case.")
+def replace_first_ignore_case(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
+    return _replace(ctx, "replaceFirstIgnoreCase", text, search, replacement, literal, 1, True)
+
+
+@builtin("remove", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Delete every occurrence of the given text (literal, case-sensitive).")
+def remove(ctx: Any, text: str, search: Any) -> str:
+    search = text_arg("remove", search)
+    return text.replace(search, "") if search else text
+
+
+@builtin("removeFirstOccurence", receiver="TEXT", function=True, aliases=("removeFirstOccurrence",),
+         returns="TEXT", tier=1, doc="Delete the first occurrence of the given text.")
+def remove_first_occurence(ctx: Any, text: str, search: Any) -> str:
+    search = text_arg("removeFirstOccurence", search)
+    return text.replace(search, "", 1) if search else text
+
+
+@builtin("removeLastOccurence", receiver="TEXT", function=True, aliases=("removeLastOccurrence",),
+         returns="TEXT", tier=1, doc="Delete the last occurrence of the given text.")
+def remove_last_occurence(ctx: Any, text: str, search: Any) -> str:
+    search = text_arg("removeLastOccurence", search)
+    at = text.rfind(search) if search else -1
+    return text if at < 0 else text[:at] + text[at + len(search):]
+
+
+def _keep(fn: str, text: Any, pattern: str) -> str:
+    expect(fn, text, "TEXT", 0)
+    return re.sub(pattern, "", text)
+
+
+@builtin("getAlpha", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="Only the ASCII letters of the text.")
+def get_alpha(ctx: Any, text: str) -> str:
+    return _keep("getAlpha", text, "[^A-Za-z]")
+
+
+@builtin("getAlphaNumeric", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="Only the ASCII letters and digits of the text.")
+def get_alpha_numeric(ctx: Any, text: str) -> str:
+    return _keep("getAlphaNumeric", text, "[^A-Za-z0-9]")
+
+
+@builtin("removeAllAlpha", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="The text without its ASCII letters.")
+def remove_all_alpha(ctx: Any, text: str) -> str:
+    return _keep("removeAllAlpha", text, "[A-Za-z]")
+
+
+@builtin("removeAllAlphaNumeric", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="The text without its ASCII letters and digits.")
+def remove_all_alpha_numeric(ctx: Any, text: str) -> str:
+    return _keep("removeAllAlphaNumeric", text, "[A-Za-z0-9]")
+
+
+# ---------------------------------------------------------------------------------------
+# Slices, length, padding
+# ---------------------------------------------------------------------------------------
+
+
+@builtin("subString", receiver="TEXT", function=True, aliases=("subText", "mid"), returns="TEXT", tier=1,
+         doc="Slice from start (inclusive, 0-based) to end (exclusive); end omitted or negative = to the end.")
+def substring(ctx: Any, text: str, start: Any, end: Any = None) -> str:
+    begin = int_arg("subString", start, 1)
+    size = len(text)
+    stop = size if end is None else int_arg("subString", end, 2)
+    if stop < 0:
+        stop = size
+    if begin < 0 or begin > size:
+        raise fail(f"subString: start index {begin} is out of range for a text of length {size}")
+    if stop > size:
+        raise fail(f"subString: end index {stop} is out of range for a text of length {size}")
+    if stop < begin:
+        raise fail(f"subString: end index {stop} is before start index {begin}")
+    return text[begin:stop]
+
+
+@builtin("length", receiver="TEXT", function=True, aliases=("len",), returns="NUMBER", tier=1,
+         doc="Number of characters in the text.")
+def length(ctx: Any, text: str) -> int:
+    return len(text)
+
+
+def _count(fn: str, n: Any) -> int:
+    count = int_arg(fn, n, 1)
+    if count < 0:
+        raise fail(f"{fn}: the count must not be negative, got {count}")
+    return count
+
+
+@builtin("left", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="The first n characters (the whole text when n exceeds its length).")
+def left(ctx: Any, text: str, n: Any) -> str:
+    return text[:_count("left", n)]
+
+
+@builtin("right", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="The last n characters (the whole text when n exceeds its length).")
+def right(ctx: Any, text: str, n: Any) -> str:
+    count = _count("right", n)
+    return text[len(text) - count:] if count < len(text) else text
+
+
+@builtin("leftpad", receiver="TEXT", function=True, aliases=("leftPad",), returns="TEXT", tier=1,
+         doc="Pad with spaces on the left up to n characters; longer text is unchanged.")
+def leftpad(ctx: Any, text: str, n: Any) -> str:
+    width = int_arg("leftpad", n, 1)
+    _check_length(ctx, "leftpad", width)
+    return text.rjust(width)
+
+
+@builtin("rightpad", receiver="TEXT", function=True, aliases=("rightPad",), returns="TEXT", tier=1,
+         doc="Pad with spaces on the right up to n characters; longer text is unchanged.")
+def rightpad(ctx: Any, text: str, n: Any) -> str:
+    width = int_arg("rightpad", n, 1)
+    _check_length(ctx, "rightpad", width)
+    return text.ljust(width)
+
+
+@builtin("repeat", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="The text repeated n times.")
+def repeat(ctx: Any, text: str, n: Any) -> str:
+    count = _count("repeat", n)
+    _check_length(ctx, "repeat", len(text) * count)
+    return text * count
+
+
+@builtin("reverse", receiver="TEXT", returns="TEXT", tier=2, doc="The characters in reverse order.")
+def reverse(ctx: Any, text: str) -> str:
+    return text[::-1]
+
+
+@builtin("concat", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="The text followed by the given text (same as +).")
+def concat(ctx: Any, text: str, other: Any) -> str:
+    result = text + text_arg("concat", other)
+    _check_length(ctx, "concat", len(result))
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Case, whitespace, tests
+# ---------------------------------------------------------------------------------------
+
+
+@builtin("toUpperCase", receiver="TEXT", function=True, returns="TEXT", tier=1, doc="The text in upper case.")
+def to_upper_case(ctx: Any, text: str) -> str:
+    return text.upper()
+
+
+@builtin("toLowerCase", receiver="TEXT", function=True, returns="TEXT", tier=1, doc="The text in lower case.")
+def to_lower_case(ctx: Any, text: str) -> str:
+    return text.lower()
+
+
+_WORD = re.compile(r"\S+")
+
+
+@builtin("proper", receiver="TEXT", function=True, returns="TEXT", tier=3,
+         doc="First letter of each whitespace-separated word upper-cased, the rest lower-cased.")
+def proper(ctx: Any, text: str) -> str:
+    return _WORD.sub(lambda m: m.group()[:1].upper() + m.group()[1:].lower(), text)
+
+
+@builtin("trim", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="The text without leading and trailing whitespace (Java trim).")
+def trim(ctx: Any, text: str) -> str:
+    return java_trim(text)
+
+
+@builtin("ltrim", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="The text without leading whitespace.")
+def ltrim(ctx: Any, text: str) -> str:
+    start = 0
+    while start < len(text) and text[start] <= " ":
+        start += 1
+    return text[start:]
+
+
+@builtin("rtrim", receiver="TEXT", function=True, returns="TEXT", tier=1,
+         doc="The text without trailing whitespace.")
+def rtrim(ctx: Any, text: str) -> str:
+    end = len(text)
+    while end > 0 and text[end - 1] <= " ":
+        end -= 1
+    return text[:end]
+
+
+@builtin("isAscii", receiver="TEXT", function=True, returns="BOOLEAN", tier=2,
+         doc="True if every character is ASCII (also for the empty text).")
+def is_ascii(ctx: Any, text: str) -> bool:
+    return text.isascii()
+
+
+@builtin("isText", receiver="ANY", function=True, returns="BOOLEAN", tier=2,
+         doc="True if the value is a TEXT (of any content); false for every other type and null.")
+def is_text(ctx: Any, value: Any) -> bool:
+    return type(value) is str
+
+
+# ---------------------------------------------------------------------------------------
+# Splitting and conversions
+# ---------------------------------------------------------------------------------------
+
+
+@builtin("toList", receiver="TEXT", returns="LIST", tier=1,
+         doc="Split on a literal separator; without one, a one-element list of the whole text.")
+def to_list(ctx: Any, text: str, separator: Any = None) -> DelugeList:
+    if text == "":
+        return DelugeList()
+    if separator is None:
+        return DelugeList([text])
+    sep = text_arg("toList", separator)
+    if sep == "":
+        return DelugeList(text)
+    return DelugeList(text.split(sep))
+
+
+@builtin("toListString", receiver="TEXT", returns="LIST", tier=3,
+         doc="Split comma-separated text into a list of texts.")
+def to_list_string(ctx: Any, text: str) -> DelugeList:
+    return DelugeList(text.split(",")) if text else DelugeList()
+
+
+@builtin("textToHex", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="Lower-case hex of the text's UTF-8 bytes.")
+def text_to_hex(ctx: Any, text: str) -> str:
+    return text.encode("utf-8", "surrogatepass").hex()
+
+
+@builtin("hexToText", receiver="TEXT", function=True, returns="TEXT", tier=2,
+         doc="Decode hex digits (UTF-8 bytes) back to text.")
+def hex_to_text(ctx: Any, text: str) -> str:
+    digits = text.strip()
+    if digits[:2].lower() == "0x":
+        digits = digits[2:]
+    if len(digits) % 2 or not all(ch in "0123456789abcdefABCDEF" for ch in digits):
+        raise fail("hexToText: the text is not a valid even-length sequence of hex digits")
+    return bytes.fromhex(digits).decode("utf-8", "replace")
+
+
+@builtin("htmlEncode", receiver="TEXT", function=True, returns="TEXT", tier=3,
+         doc="Escape &, <, >, \" and ' as HTML entities.")
+def html_encode(ctx: Any, text: str) -> str:
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
+@builtin("htmlDecode", receiver="TEXT", function=True, returns="TEXT", tier=3,
+         doc="Turn HTML entities back into characters.")
+def html_decode(ctx: Any, text: str) -> str:
+    return html.unescape(text)
