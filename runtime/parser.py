@@ -1,0 +1,475 @@
+"""Source text → :class:`cloudburst.nodes.Program`.
+
+This is the only module that sees Lark: it parses with the LALR grammar in
+``cloudburst.grammar`` and builds our own nodes in the same pass, and it turns Lark's
+exceptions into friendly :class:`DelugeSyntaxError` messages (missing ``;``, unclosed
+braces, unterminated text, ``else`` without ``if``).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from cloudburst import nodes as n
+from cloudburst.errors import DelugeSyntaxError, Span
+from cloudburst.values import INT_MAX
+
+__all__ = ["parse", "parse_expression_or_program"]
+
+
+def _span(meta: Any) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(tok: Token) -> Span:
+    return Span(tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1, tok.end_column or (tok.column or 1) + 1)
+
+
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "'": "'"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
+
+
+def _unescape(body: str) -> str:
+    """Decode ``\\"``, ``\\\\``, ``\\n``, ``\\t``, ``\\r``, ``\\uXXXX``; any other backslash pair
+    is kept as written so regular expressions like ``"\\d+"`` reach ``replaceAll`` intact."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(1)
+        if len(s) == 5:
+            return chr(int(s[1:], 16))
+        return _ESCAPES.get(s, "\\" + s)
+
+    return _ESCAPE_RE.sub(repl, body) if "\\" in body else body
+
+
+def _task_key(raw: str) -> str:
+    key = raw.rstrip()[:-1].strip().lower()
+    key = re.sub(r"\s*-\s*", "-", key)
+    return re.sub(r"\s+", "-", key)
+
+
+class _SyntaxProblem(Exception):
+    def __init__(self, message: str, span: Span) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+@v_args(meta=True, inline=True)
+class _Build(Transformer):  # type: ignore[type-arg]
+    """Turns Lark's tree into our nodes, bottom-up."""
+
+    # -- program -------------------------------------------------------------------------
+    def start(self, meta: Any, *items: Any) -> n.Program:
+        funcs = tuple(i for i in items if isinstance(i, n.FunctionDef))
+        body = tuple(i for i in items if not isinstance(i, n.FunctionDef))
+        span = _span(meta) if not meta.empty else Span(1, 1, 1, 1)
+        return n.Program(span, funcs, body)
+
+    def function_def(self, meta: Any, rtype: Token, qname: str, params: Any, body: tuple[n.Stmt, ...]) -> n.FunctionDef:
+        return n.FunctionDef(_span(meta), str(rtype).lower(), qname, tuple(params or ()), body)
+
+    def qualified_name(self, meta: Any, *parts: Token) -> str:
+        return ".".join(str(p) for p in parts)
+
+    def params(self, meta: Any, *ps: n.Param) -> tuple[n.Param, ...]:
+        return ps
+
+    def param(self, meta: Any, ptype: Token, name: Token) -> n.Param:
+        return n.Param(_span(meta), str(ptype).lower(), str(name))
+
+    def block(self, meta: Any, *stmts: n.Stmt) -> tuple[n.Stmt, ...]:
+        return stmts
+
+    # -- statements ----------------------------------------------------------------------
+    def assign(self, meta: Any, target: n.Expr, value: n.Expr) -> n.Assign:
+        return n.Assign(_span(meta), self._target(target), value)
+
+    def compound_assign(self, meta: Any, target: n.Expr, op: Token, value: n.Expr) -> n.CompoundAssign:
+        return n.CompoundAssign(_span(meta), self._target(target), str(op)[0], value)
+
+    @staticmethod
+    def _target(target: n.Expr) -> n.Expr:
+        if isinstance(target, (n.Name, n.Member, n.Index)):
+            return target
+        raise _SyntaxProblem("cannot assign to this expression", target.span)
+
+    def expr_stmt(self, meta: Any, expr: n.Expr) -> n.ExprStmt:
+        if not isinstance(expr, (n.Call, n.MethodCall)):
+            raise _SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span)
+        return n.ExprStmt(_span(meta), expr)
+
+    def task_stmt(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.ExprStmt:
+        return n.ExprStmt(_span(meta), self._task(meta, target, items))
+
+    def info_stmt(self, meta: Any, _kw: Token, expr: n.Expr) -> n.Info:
+        return n.Info(_span(meta), expr)
+
+    def return_stmt(self, meta: Any, _kw: Token, expr: n.Expr | None) -> n.Return:
+        return n.Return(_span(meta), expr)
+
+    def break_stmt(self, meta: Any, _kw: Token) -> n.Break:
+        return n.Break(_span(meta))
+
+    def continue_stmt(self, meta: Any, _kw: Token) -> n.Continue:
+        return n.Continue(_span(meta))
+
+    def if_stmt(self, meta: Any, _kw: Token, cond: n.Expr, body: tuple[n.Stmt, ...], *rest: Any) -> n.If:
+        branches = [(cond, body)]
+        otherwise = None
+        for item in rest:
+            if item is None:
+                continue
+            if item[0] == "elif":
+                branches.append((item[1], item[2]))
+            else:
+                otherwise = item[1]
+        return n.If(_span(meta), tuple(branches), otherwise)
+
+    def elif_clause(self, meta: Any, _e: Token, _i: Token, cond: n.Expr, body: tuple[n.Stmt, ...]) -> tuple[Any, ...]:
+        return ("elif", cond, body)
+
+    def else_clause(self, meta: Any, _e: Token, body: tuple[n.Stmt, ...]) -> tuple[Any, ...]:
+        return ("else", body)
+
+    def for_stmt(self, meta: Any, _f: Token, _e: Token, var: Token, _in: Token, it: n.Expr, body: tuple[n.Stmt, ...]) -> n.ForEach:
+        return n.ForEach(_span(meta), str(var), it, body, False)
+
+    def for_index_stmt(self, meta: Any, _f: Token, _e: Token, _i: Token, var: Token, _in: Token, it: n.Expr,
+                       body: tuple[n.Stmt, ...]) -> n.ForEach:
+        return n.ForEach(_span(meta), str(var), it, body, True)
+
+    def try_stmt(self, meta: Any, _t: Token, body: tuple[n.Stmt, ...], _c: Token, var: Token, handler: tuple[n.Stmt, ...]) -> n.Try:
+        return n.Try(_span(meta), body, str(var), handler)
+
+    def insert_stmt(self, meta: Any, _i: Token, _into: Token, form: Token, items: Any) -> n.Insert:
+        return n.Insert(_span(meta), str(form), tuple(items or ()))
+
+    def insert_items(self, meta: Any, *items: tuple[str, n.Expr]) -> tuple[tuple[str, n.Expr], ...]:
+        return items
+
+    def insert_item(self, meta: Any, name: Token, value: n.Expr) -> tuple[str, n.Expr]:
+        return (str(name), value)
+
+    def delete_stmt(self, meta: Any, _d: Token, _f: Token, target: n.Expr) -> n.Delete:
+        return n.Delete(_span(meta), target)
+
+    def command_stmt(self, meta: Any, cmd: Token, *args: n.Expr | None) -> n.Command:
+        return n.Command(_span(meta), str(cmd).lower(), tuple(a for a in args if a is not None))
+
+    # -- tasks -----------------------------------------------------------------------------
+    def task_items(self, meta: Any, *items: n.TaskItem) -> tuple[n.TaskItem, ...]:
+        return items
+
+    def task_item(self, meta: Any, key: Token, value: n.Expr) -> n.TaskItem:
+        return n.TaskItem(_span(meta), _task_key(str(key)), value)
+
+    def task_expr(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
+        return self._task(meta, target, items)
+
+    def empty_task(self, meta: Any, target: n.Expr) -> n.Task:
+        return self._task(meta, target, ())
+
+    @staticmethod
+    def _task(meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
+        if not isinstance(target, n.Name):
+            raise _SyntaxProblem("a task block must follow a task name such as invokeurl or sendmail", target.span)
+        seen: set[str] = set()
+        for item in items:
+            if item.key in seen:
+                raise _SyntaxProblem(f"task key '{item.key}' is given twice", item.span)
+            seen.add(item.key)
+        return n.Task(_span(meta), target.name.lower(), items)
+
+    # -- expressions -----------------------------------------------------------------------
+    def _fold(self, meta: Any, items: tuple[Any, ...], make: Any) -> n.Expr:
+        left: n.Expr = items[0]
+        for i in range(1, len(items), 2):
+            op, right = items[i], items[i + 1]
+            left = make(Span(left.span.line, left.span.column, right.span.end_line, right.span.end_column), str(op), left, right)
+        return left
+
+    def or_expr(self, meta: Any, *items: Any) -> n.Expr:
+        return self._fold(meta, items, lambda s, op, a, b: n.Logical(s, "||", a, b))
+
+    def and_expr(self, meta: Any, *items: Any) -> n.Expr:
+        return self._fold(meta, items, lambda s, op, a, b: n.Logical(s, "&&", a, b))
+
+    def comparison(self, meta: Any, left: n.Expr, op: Token, right: n.Expr) -> n.Compare:
+        return n.Compare(_span(meta), str(op), left, right)
+
+    def in_op(self, meta: Any, item: n.Expr, _in: Token, container: n.Expr) -> n.Membership:
+        return n.Membership(_span(meta), False, item, container)
+
+    def not_in_op(self, meta: Any, item: n.Expr, _not: Token, _in: Token, container: n.Expr) -> n.Membership:
+        return n.Membership(_span(meta), True, item, container)
+
+    def sum(self, meta: Any, *items: Any) -> n.Expr:
+        return self._fold(meta, items, n.Binary)
+
+    def product(self, meta: Any, *items: Any) -> n.Expr:
+        return self._fold(meta, items, n.Binary)
+
+    def neg(self, meta: Any, operand: n.Expr) -> n.Expr:
+        if isinstance(operand, n.Literal) and type(operand.value) in (int, Decimal):
+            return n.Literal(_span(meta), -operand.value)
+        return n.Unary(_span(meta), "-", operand)
+
+    def pos(self, meta: Any, operand: n.Expr) -> n.Expr:
+        return n.Unary(_span(meta), "+", operand)
+
+    def not_op(self, meta: Any, *items: Any) -> n.Expr:
+        return n.Unary(_span(meta), "!", items[-1])
+
+    def method_call(self, meta: Any, target: n.Expr, name: Token, args: Any) -> n.MethodCall:
+        return n.MethodCall(_span(meta), target, str(name), tuple(args or ()))
+
+    def member(self, meta: Any, target: n.Expr, name: Token) -> n.Member:
+        return n.Member(_span(meta), target, str(name))
+
+    def index(self, meta: Any, target: n.Expr, index: n.Expr) -> n.Index:
+        return n.Index(_span(meta), target, index)
+
+    def args(self, meta: Any, *items: n.Expr) -> tuple[n.Expr, ...]:
+        return items
+
+    def int_lit(self, meta: Any, tok: Token) -> n.Literal:
+        value = int(tok)
+        if value > INT_MAX + 1:
+            raise _SyntaxProblem(f"number {tok} is out of the 64-bit range", _tok_span(tok))
+        return n.Literal(_span(meta), value)
+
+    def decimal_lit(self, meta: Any, tok: Token) -> n.Literal:
+        return n.Literal(_span(meta), Decimal(str(tok)))
+
+    def string_lit(self, meta: Any, tok: Token) -> n.Literal:
+        return n.Literal(_span(meta), _unescape(str(tok)[1:-1]))
+
+    def date_lit(self, meta: Any, tok: Token) -> n.Literal:
+        from cloudburst.datetimes import parse_literal
+
+        try:
+            return n.Literal(_span(meta), parse_literal(str(tok)[1:-1]))
+        except ValueError as exc:
+            raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok)) from None
+
+    def true_lit(self, meta: Any, tok: Token) -> n.Literal:
+        return n.Literal(_span(meta), True)
+
+    def false_lit(self, meta: Any, tok: Token) -> n.Literal:
+        return n.Literal(_span(meta), False)
+
+    def null_lit(self, meta: Any, tok: Token) -> n.Literal:
+        return n.Literal(_span(meta), None)
+
+    def name(self, meta: Any, tok: Token) -> n.Name:
+        return n.Name(_span(meta), str(tok))
+
+    def call(self, meta: Any, name: Token, args: Any) -> n.Call:
+        return n.Call(_span(meta), str(name), tuple(args or ()))
+
+    def typed_ctor(self, meta: Any, tok: Token, args: Any) -> n.TypedCtor:
+        kind, _, elem = str(tok).partition(":")
+        return n.TypedCtor(_span(meta), kind.strip().lower(), elem.strip().lower(), tuple(args or ()))
+
+    def empty_braces(self, meta: Any) -> n.MapLit:
+        return n.MapLit(_span(meta), ())
+
+    def list_lit(self, meta: Any, *items: n.Expr) -> n.ListLit:
+        return n.ListLit(_span(meta), items)
+
+    def bracket_list(self, meta: Any, *items: Any) -> n.ListLit:
+        return n.ListLit(_span(meta), tuple(i for i in items if i is not None))
+
+    def map_lit(self, meta: Any, *pairs: tuple[n.Expr, n.Expr]) -> n.MapLit:
+        return n.MapLit(_span(meta), pairs)
+
+    def pair(self, meta: Any, key: n.Expr, value: n.Expr) -> tuple[n.Expr, n.Expr]:
+        return (key, value)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+_BUILD = _Build()
+
+
+def parse(source: str, name: str = "<script>") -> n.Program:
+    """Parse a whole script. Raises :class:`DelugeSyntaxError` with a friendly message."""
+    try:
+        program = _BUILD.transform(_parser().parse(source))
+    except _SyntaxProblem as exc:
+        raise DelugeSyntaxError(exc.message, exc.span, name) from None
+    except VisitError as exc:
+        orig = exc.orig_exc
+        if isinstance(orig, _SyntaxProblem):
+            raise DelugeSyntaxError(orig.message, orig.span, name) from None
+        raise
+    except UnexpectedInput as exc:
+        message, span = _explain(source, exc)
+        raise DelugeSyntaxError(message, span, name) from None
+    except RecursionError:
+        raise DelugeSyntaxError("the script is nested too deeply", Span(1, 1, 1, 1), name) from None
+    assert isinstance(program, n.Program)
+    return program
+
+
+def parse_expression_or_program(source: str, name: str = "<input>") -> tuple[n.Program, bool]:
+    """For the REPL: parse ``source`` as a program, or failing that as one bare expression
+    (``1 + 2``, ``m.get("a")``) turned into ``info`` of it. Returns (program, was_expression)."""
+    try:
+        return parse(source, name), False
+    except DelugeSyntaxError as first:
+        stripped = source.strip().rstrip(";")
+        if not stripped:
+            raise
+        try:
+            program = parse(f"info {stripped};", name)
+        except DelugeSyntaxError:
+            raise first from None
+        return program, True
+
+
+# -- friendly errors -------------------------------------------------------------------------
+
+_FRIENDLY = {
+    "SEMICOLON": "';'", "RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
+    "LSQB": "'['", "COMMA": "','", "COLON": "':'", "EQUAL": "'='", "NAME": "a name", "STRING": "text",
+    "INT": "a number", "DECIMAL": "a number", "DATE": "a date literal", "TASK_KEY": "a task key such as 'url:'",
+    "DOT": "'.'", "$END": "the end of the script",
+}
+
+
+def _describe(tok: Token) -> str:
+    if tok.type == "$END":
+        return "the end of the script"
+    text = str(tok)
+    if len(text) > 30:
+        text = text[:27] + "..."
+    return f"'{text}'"
+
+
+def _unclosed(source: str) -> tuple[str, Span] | None:
+    """Find the first unbalanced bracket, skipping text, dates and comments."""
+    pairs = {")": "(", "]": "[", "}": "{"}
+    stack: list[tuple[str, int, int]] = []
+    i, line, col = 0, 1, 1
+    length = len(source)
+    while i < length:
+        ch = source[i]
+        nxt = source[i + 1] if i + 1 < length else ""
+        if ch == "/" and nxt == "/":
+            while i < length and source[i] != "\n":
+                i += 1
+            continue
+        if ch == "/" and nxt == "*":
+            end = source.find("*/", i + 2)
+            end = length if end < 0 else end + 2
+            chunk = source[i:end]
+            line += chunk.count("\n")
+            col = len(chunk) - chunk.rfind("\n") if "\n" in chunk else col + len(chunk)
+            i = end
+            continue
+        if ch in "\"'":
+            j = i + 1
+            while j < length and source[j] != ch and not (ch == "'" and source[j] == "\n"):
+                j += 2 if source[j] == "\\" and ch == '"' else 1
+            chunk = source[i:j + 1]
+            line += chunk.count("\n")
+            col = len(chunk) - chunk.rfind("\n") if "\n" in chunk else col + len(chunk)
+            i = j + 1
+            continue
+        if ch in "([{":
+            stack.append((ch, line, col))
+        elif ch in ")]}":
+            if not stack or stack[-1][0] != pairs[ch]:
+                return f"unmatched '{ch}'", Span.point(line, col)
+            stack.pop()
+        if ch == "\n":
+            line, col = line + 1, 1
+        else:
+            col += 1
+        i += 1
+    if stack:
+        ch, sl, sc = stack[-1]
+        closer = {"(": ")", "[": "]", "{": "}"}[ch]
+        return f"'{ch}' opened here is never closed (missing '{closer}')", Span.point(sl, sc)
+    return None
+
+
+def _previous_token(source: str, error: UnexpectedToken) -> Token | None:
+    last: Token | None = None
+    try:
+        for tok in _parser().parse_interactive(source).iter_parse():
+            if tok.start_pos is not None and error.token.start_pos is not None and tok.start_pos >= error.token.start_pos:
+                break
+            last = tok
+    except UnexpectedInput:
+        pass
+    return last
+
+
+def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
+    if isinstance(exc, UnexpectedCharacters):
+        ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        span = Span.point(exc.line, exc.column)
+        if ch == '"':
+            return "unterminated text: this '\"' is never closed", span
+        if ch == "'":
+            return "unterminated date literal: this \"'\" is never closed on its line", span
+        unclosed = _unclosed(source)
+        if unclosed and ch in ")]}":
+            return unclosed
+        return f"unexpected character {ch!r}", span
+    if isinstance(exc, UnexpectedEOF):
+        unclosed = _unclosed(source)
+        if unclosed:
+            return unclosed
+        return "unexpected end of the script", Span.point(1, 1)
+    assert isinstance(exc, UnexpectedToken)
+    tok = exc.token
+    expected = set(exc.expected)
+    span = _tok_span(tok) if tok.type != "$END" else _end_span(source)
+    if tok.type == "ELSE" or str(tok).lower() == "else":
+        return "'else' without a matching 'if' (is there a stray ';' or '}' before it?)", span
+    if tok.type == "$END" or tok.type in ("RBRACE", "RPAR", "RSQB"):
+        unclosed = _unclosed(source)
+        if unclosed:
+            return unclosed
+    if "SEMICOLON" in expected:
+        prev = _previous_token(source, exc)
+        if prev is not None and (tok.type == "$END" or (prev.end_line or 0) < (tok.line or 0)):
+            end = Span.point(prev.end_line or 1, prev.end_column or 1)
+            return f"missing ';' at the end of line {prev.end_line}", end
+        if "TASK_KEY" not in expected:
+            return f"expected ';' before {_describe(tok)}", span
+    if tok.type == "DATE":
+        return "single quotes make a date literal; text needs double quotes", span
+    if {"NAME", "INT", "STRING"} <= expected:
+        return f"expected a value before {_describe(tok)}", span
+    names = sorted({_FRIENDLY.get(e, e.lower()) for e in expected if not e.startswith("__")})
+    if len(names) > 6:
+        return f"unexpected {_describe(tok)}", span
+    return f"unexpected {_describe(tok)}; expected {', '.join(names)}", span
+
+
+def _end_span(source: str) -> Span:
+    lines = source.split("\n")
+    return Span.point(len(lines), len(lines[-1]) + 1)
