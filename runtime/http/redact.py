@@ -1,0 +1,129 @@
+"""Masking of secret values in everything that leaves the runtime.
+
+Every secret a connection resolves is registered here in the forms it can take on the
+wire (raw, URL-encoded, base64 ``user:pass``); error messages, echoed response headers and
+bodies, and log records pass through :func:`redact` before anyone sees them.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from typing import Any, Iterable
+from urllib.parse import quote, quote_plus
+
+__all__ = ["MASK", "Redactor", "REDACTOR", "RedactingFilter", "install_log_filter", "basic_token"]
+
+MASK = "••••"
+
+
+def basic_token(username: str, password: str) -> str:
+    """The base64 part of an ``Authorization: Basic`` header."""
+    return base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+def _forms(secret: str) -> set[str]:
+    forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}
+    forms.add(base64.b64encode(secret.encode()).decode("ascii"))
+    return {f for f in forms if f}
+
+
+class Redactor:
+    """A thread-safe set of secret strings and the replacement of each by :data:`MASK`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._secrets: tuple[str, ...] = ()
+        self._bytes: tuple[bytes, ...] = ()
+
+    def register(self, secrets: Iterable[str | None]) -> None:
+        new: set[str] = set()
+        for s in secrets:
+            if s:
+                new |= _forms(s)
+        if not new - set(self._secrets):
+            return
+        with self._lock:
+            merged = set(self._secrets) | new
+            # Longest first, so a secret that contains another is masked whole.
+            self._secrets = tuple(sorted(merged, key=len, reverse=True))
+            self._bytes = tuple(s.encode() for s in self._secrets)
+
+    def register_basic(self, username: str | None, password: str | None) -> None:
+        if username is not None and password is not None:
+            self.register([f"{username}:{password}", basic_token(username, password)])
+
+    def redact(self, text: str) -> str:
+        for s in self._secrets:
+            if s in text:
+                text = text.replace(s, MASK)
+        return text
+
+    def redact_bytes(self, data: bytes) -> bytes:
+        mask = MASK.encode()
+        for s in self._bytes:
+            if s in data:
+                data = data.replace(s, mask)
+        return data
+
+    def redact_value(self, value: Any) -> Any:
+        """Mask secrets inside a Deluge value (text, and keys/values of maps and lists)."""
+        from cloudburst.values import DelugeFile, DelugeList, DelugeMap
+
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, DelugeMap):
+            return DelugeMap((self.redact_value(k), self.redact_value(v)) for k, v in value.items())
+        if isinstance(value, DelugeList):
+            return DelugeList(self.redact_value(v) for v in value)
+        if isinstance(value, DelugeFile):
+            clean = DelugeFile(self.redact(value.name), self.redact_bytes(value.content), value.content_type)
+            clean.param_name = value.param_name
+            return clean
+        return value
+
+    def __bool__(self) -> bool:
+        return bool(self._secrets)
+
+
+#: The process-wide redactor: a secret resolved by any runtime in this process is masked
+#: everywhere (log handlers are process-wide too).
+REDACTOR = Redactor()
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record's message (and exception text) with every secret masked."""
+
+    def __init__(self, redactor: Redactor = REDACTOR) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.redactor:
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string: keep the raw text, still masked
+            message = str(record.msg)
+        record.msg = self.redactor.redact(message)
+        record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self.redactor.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+_INSTALLED: set[str] = set()
+
+
+def install_log_filter(names: Iterable[str] = ("cloudburst", "cloudburst.http", "httpx2")) -> None:
+    """Attach one :class:`RedactingFilter` to each named logger (idempotent).
+
+    A logger's filters do not see records that propagate up from child loggers, so a host
+    that configures handlers should also add ``RedactingFilter()`` to each handler.
+    """
+    for name in names:
+        if name not in _INSTALLED:
+            logging.getLogger(name).addFilter(RedactingFilter())
+            _INSTALLED.add(name)

@@ -1,0 +1,259 @@
+"""The invokeurl task: request building, connection credentials, sending, result value.
+
+:class:`HttpService` is the seam with the host runtime: it receives a factory for the
+shared HTTP client and one for the connection store, both called lazily, so a script
+that makes no call never builds a client and one that uses no connection never opens
+the store.
+"""
+
+from __future__ import annotations
+
+import codecs
+import threading
+import time
+import weakref
+from email.message import Message
+from typing import TYPE_CHECKING, Any, Callable
+
+import httpx2
+
+from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
+from cloudburst.http.convert import parse_body
+from cloudburst.http.inject import Injection, check_allowed, injection_for
+from cloudburst.http.redact import REDACTOR, install_log_filter
+from cloudburst.http.request import Options, Outgoing, build_outgoing, read_options
+from cloudburst.http.send import DeadlineExceeded, Received, send
+from cloudburst.http.settings import HttpSettings
+from cloudburst.http.store import ConnectionStore, Credentials, is_unavailable
+from cloudburst.http.tokens import TokenKeeper
+from cloudburst.values import DelugeFile, DelugeMap
+
+if TYPE_CHECKING:
+    from cloudburst.execution import Execution
+
+__all__ = ["HttpService", "invoke", "service_for", "default_client"]
+
+
+def default_client() -> httpx2.Client:
+    """The pooled client a runtime shares across calls (redirects are followed by hand)."""
+    return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout,
+                         limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
+
+
+class HttpService:
+    """invokeurl, getUrl and postUrl for one runtime.
+
+    ``client_factory`` returns the shared ``httpx2.Client`` (called once, on first use);
+    ``connection_service`` returns the connection store (a ``ConnectorService``) or is
+    None when the host configured none.
+    """
+
+    def __init__(self, client_factory: Callable[[], httpx2.Client] = default_client,
+                 connection_service: Callable[[], ConnectionStore | None] | None = None,
+                 settings: HttpSettings | None = None) -> None:
+        self.settings = settings or HttpSettings()
+        self._client_factory = client_factory
+        self._client: httpx2.Client | None = None
+        self._store_factory = connection_service
+        self._store: ConnectionStore | None = None
+        self._tokens: TokenKeeper | None = None
+        self._guard = threading.Lock()
+        install_log_filter()
+
+    # -- lazily built parts ---------------------------------------------------------------
+    def client(self) -> httpx2.Client:
+        client = self._client
+        if client is None:
+            with self._guard:
+                if self._client is None:
+                    self._client = self._client_factory()
+                client = self._client
+        return client
+
+    def store(self) -> ConnectionStore:
+        if self._store is None:
+            with self._guard:
+                if self._store is None:
+                    store = self._store_factory() if self._store_factory is not None else None
+                    if store is None:
+                        raise DelugeRuntimeError("invokeurl: no connection store is configured for this runtime")
+                    self._store = store
+                    self._tokens = TokenKeeper(store, self.client, self.settings)
+        return self._store
+
+    def tokens(self) -> TokenKeeper:
+        self.store()
+        assert self._tokens is not None
+        return self._tokens
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # -- the task ----------------------------------------------------------------------
+    def invoke(self, ctx: Execution | None, task: dict[str, Any]) -> Any:
+        """Run one invokeurl task (``task`` maps its keys to evaluated Deluge values)."""
+        options = read_options(task)
+        base = build_outgoing(task)
+        received = self._call(ctx, base, options.connection)
+        return self._result(received, options)
+
+    def _call(self, ctx: Execution | None, base: Outgoing, link: str | None) -> Received:
+        if ctx is not None:
+            ctx.check()
+        if link is None:
+            return self._send(ctx, base, None)
+        creds = self._credentials(link)
+        check_allowed(base.url, creds)
+        deadline = _run_deadline(ctx)
+        try:
+            creds = self.tokens().fresh(creds, deadline=deadline)
+            received = self._send(ctx, base, self._inject(creds))
+            if received.status == 401 and received.authenticated and creds.auth_type == "oauth2":
+                creds = self.tokens().fresh(creds, rejected=creds.access_token, deadline=deadline)
+                received = self._send(ctx, base, self._inject(creds))
+        except DelugeRuntimeError as exc:
+            raise _redacted(exc) from None
+        self._touch(link)
+        return received
+
+    def _credentials(self, link: str) -> Credentials:
+        store = self.store()
+        try:
+            creds = store.credentials_for(link)
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DelugeRuntimeError(f"invokeurl: {REDACTOR.redact(str(exc))}") from None
+            raise DelugeRuntimeError(
+                f"invokeurl: the connection store failed while reading connection '{link}' ({type(exc).__name__})"
+            ) from None
+        REDACTOR.register(creds.secret_values())
+        REDACTOR.register_basic(creds.basic_username, creds.basic_password)
+        return creds
+
+    @staticmethod
+    def _inject(creds: Credentials) -> Injection:
+        injection = injection_for(creds)
+        REDACTOR.register(injection.secrets)
+        return injection
+
+    def _touch(self, link: str) -> None:
+        try:
+            self.store().touch_used(link)
+        except Exception:  # bookkeeping only: never fail a call that got its answer
+            pass
+
+    def _send(self, ctx: Execution | None, base: Outgoing, injection: Injection | None) -> Received:
+        deadline = _run_deadline(ctx)
+        timeout = self.settings.timeout
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                assert ctx is not None
+                ctx.check()
+                raise TimeoutLimitError("the run ran out of time before the call")
+        try:
+            return send(self.client(), base, injection, timeout=timeout, run_deadline=deadline,
+                        max_bytes=self.settings.max_response_bytes, max_redirects=self.settings.max_redirects)
+        except DeadlineExceeded:
+            assert ctx is not None
+            ctx.check()
+            raise TimeoutLimitError(f"the run took longer than its {ctx.limits.timeout:g} s limit") from None
+
+    # -- the result --------------------------------------------------------------------
+    def _result(self, received: Received, options: Options) -> Any:
+        fmt = options.response_format
+        if fmt == "FILE":
+            body: Any = _as_file(received)
+        else:
+            text = _decode(received, options.response_decoding)
+            body = text if fmt == "TEXT" else parse_body(text)
+            if fmt == "JSON" and isinstance(body, str):
+                raise DelugeRuntimeError("invokeurl: response-format JSON, but the response is not a JSON object or array")
+        body = REDACTOR.redact_value(body)
+        if not options.detailed:
+            return body
+        headers = DelugeMap()
+        for name, value in received.headers:
+            value = REDACTOR.redact(value)
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return DelugeMap(responseCode=received.status, responseText=body, responseHeader=headers)
+
+    def simple(self, ctx: Execution | None, method: str, url: Any, body: Any, headers: Any, simple: bool) -> Any:
+        """getUrl/postUrl: text (simple) or the detailed map, through the same machinery."""
+        task: dict[str, Any] = {"url": url, "type": method, "headers": headers, "detailed": not simple,
+                                "response-format": "TEXT" if simple else None}
+        if body is not None:
+            task["parameters"] = body
+        return self.invoke(ctx, {k: v for k, v in task.items() if v is not None})
+
+
+def _run_deadline(ctx: Execution | None) -> float | None:
+    if ctx is None:
+        return None
+    left = ctx.time_left()
+    return None if left is None else time.monotonic() + left
+
+
+def _redacted(exc: DelugeRuntimeError) -> DelugeRuntimeError:
+    clean = REDACTOR.redact(exc.message)
+    if clean == exc.message:
+        return exc
+    return type(exc)(clean, exc.span, exc.source_name)
+
+
+def _decode(received: Received, encoding: str | None) -> str:
+    name = encoding or received.charset or "utf-8"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        if encoding is not None:
+            raise DelugeRuntimeError(f"invokeurl: unknown response-decoding '{encoding}'") from None
+        name = "utf-8"
+    return received.content.decode(name, errors="replace")
+
+
+def _as_file(received: Received) -> DelugeFile:
+    name = ""
+    disposition = next((v for k, v in received.headers if k.lower() == "content-disposition"), None)
+    if disposition:
+        msg = Message()
+        msg["content-disposition"] = disposition
+        name = msg.get_filename() or ""
+    if not name:
+        name = received.url.path.rstrip("/").rsplit("/", 1)[-1] or "download"
+    content_type = (received.content_type or "application/octet-stream").split(";", 1)[0].strip()
+    return DelugeFile(name, received.content, content_type)
+
+
+_SERVICES: weakref.WeakKeyDictionary[Any, HttpService] = weakref.WeakKeyDictionary()
+_DEFAULT: list[HttpService] = []
+_SERVICES_GUARD = threading.Lock()
+
+
+def service_for(runtime: Any) -> HttpService:
+    """The :class:`HttpService` of a runtime: its own ``http_service()`` if it has one,
+    else one built (once) from its ``http_client()`` and ``connections()`` methods."""
+    if runtime is None:
+        with _SERVICES_GUARD:
+            if not _DEFAULT:
+                _DEFAULT.append(HttpService())
+            return _DEFAULT[0]
+    own = getattr(runtime, "http_service", None)
+    if callable(own):
+        return own()  # type: ignore[no-any-return]
+    with _SERVICES_GUARD:
+        service = _SERVICES.get(runtime)
+        if service is None:
+            client = getattr(runtime, "http_client", None)
+            connections = getattr(runtime, "connections", None)
+            service = HttpService(client if callable(client) else default_client,
+                                  connections if callable(connections) else None)
+            _SERVICES[runtime] = service
+        return service
+
+
+def invoke(ctx: Execution, task: dict[str, Any]) -> Any:
+    """Entry point of the ``invokeurl`` task for generated code."""
+    return service_for(getattr(ctx, "runtime", None)).invoke(ctx, task)

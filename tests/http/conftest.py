@@ -1,0 +1,47 @@
+"""Shared helpers for the HTTP unit tests: a service on a MockTransport and a fake store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx2
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fake_store import FakeStore  # noqa: E402
+
+from cloudburst.http import HttpService, HttpSettings  # noqa: E402
+
+Handler = Callable[[httpx2.Request], httpx2.Response]
+
+
+class Recorder:
+    """A MockTransport handler that records requests and answers from a script."""
+
+    def __init__(self, answer: Handler | None = None) -> None:
+        self.requests: list[httpx2.Request] = []
+        self.answer = answer or (lambda r: httpx2.Response(200, json={"ok": True}))
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()
+        self.requests.append(request)
+        return self.answer(request)
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def make_service(store: FakeStore) -> Callable[..., tuple[HttpService, Recorder]]:
+    def make(answer: Handler | None = None, **settings: Any) -> tuple[HttpService, Recorder]:
+        recorder = Recorder(answer)
+        service = HttpService(lambda: httpx2.Client(transport=httpx2.MockTransport(recorder)),
+                              lambda: store, HttpSettings(**settings))
+        return service, recorder
+
+    return make
