@@ -1,3 +1,80 @@
-"""Built-ins: maps (to be filled)."""
+"""Built-ins on KEY-VALUE maps: get/put, membership, keys and values.
 
-from cloudburst.stdlib.registry import builtin  # noqa: F401
+A missing key reads as null and removing a missing key does nothing, as in Zoho. Keys may
+be of any hashable type; a LIST or MAP key is rejected with a clear error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cloudburst.stdlib.common import same_value
+from cloudburst.stdlib.lists import check_growth
+from cloudburst.stdlib.registry import builtin, expect, fail
+from cloudburst.values import DelugeList, DelugeMap, type_name
+
+
+def check_key(fn: str, key: Any) -> Any:
+    """Reject keys that cannot index a map (lists and maps are mutable)."""
+    if isinstance(key, (DelugeList, DelugeMap)):
+        raise fail(f"{fn}: a {type_name(key)} cannot be used as a map key")
+    return key
+
+
+@builtin("get", receiver="MAP", returns="ANY", tier=1, doc="Value for key; null when the key is absent.")
+def get(ctx: Any, mapping: DelugeMap, key: Any) -> Any:
+    return mapping.get(check_key("get", key))
+
+
+@builtin("put", receiver="MAP", returns="NULL", tier=1, doc="Add an entry or overwrite the value of an existing key.")
+def put(ctx: Any, mapping: DelugeMap, key: Any, value: Any) -> None:
+    check_key("put", key)
+    if key not in mapping:
+        check_growth(ctx, "put", len(mapping) + 1)
+    mapping[key] = value
+
+
+@builtin("putAll", receiver="MAP", returns="NULL", tier=1,
+         doc="Copy every entry of another map in; existing keys are overwritten.")
+def put_all(ctx: Any, mapping: DelugeMap, other: Any) -> None:
+    expect("putAll", other, "MAP", 1)
+    check_growth(ctx, "putAll", len(mapping) + sum(1 for k in other if k not in mapping))
+    mapping.update(dict(other))
+
+
+@builtin("remove", receiver="MAP", returns="ANY", tier=1,
+         doc="Delete the entry for key and return its value; a missing key is a no-op (null).")
+def remove(ctx: Any, mapping: DelugeMap, key: Any) -> Any:
+    return mapping.pop(check_key("remove", key), None)
+
+
+@builtin("containKey", receiver="MAP", aliases=("containsKey",), returns="BOOLEAN", tier=1,
+         doc="True when the map has the key (case-sensitive for text keys).")
+def contain_key(ctx: Any, mapping: DelugeMap, key: Any) -> bool:
+    return check_key("containKey", key) in mapping
+
+
+@builtin("containValue", receiver="MAP", aliases=("containsValue",), returns="BOOLEAN", tier=1,
+         doc="True when some entry's value equals value.")
+def contain_value(ctx: Any, mapping: DelugeMap, value: Any) -> bool:
+    return any(same_value(v, value) for v in mapping.values())
+
+
+@builtin("keys", receiver="MAP", returns="LIST", tier=1, doc="The keys as a new list, in the map's order.")
+def keys(ctx: Any, mapping: DelugeMap) -> DelugeList:
+    return DelugeList(mapping.keys())
+
+
+@builtin("values", receiver="MAP", returns="LIST", tier=1, doc="The values as a new list, in the map's order.")
+def values(ctx: Any, mapping: DelugeMap) -> DelugeList:
+    return DelugeList(mapping.values())
+
+
+@builtin("size", receiver="MAP", returns="NUMBER", tier=1, doc="Number of entries.")
+def size(ctx: Any, mapping: DelugeMap) -> int:
+    return len(mapping)
+
+
+@builtin("clear", receiver="MAP", returns="NULL", tier=1, doc="Remove every entry.")
+def clear(ctx: Any, mapping: DelugeMap) -> None:
+    mapping.clear()

@@ -1,3 +1,162 @@
-"""Built-ins: numbers (to be filled)."""
+"""Built-ins on NUMBER and DECIMAL: rounding, maths, min/max and random numbers.
 
-from cloudburst.stdlib.registry import builtin  # noqa: F401
+NUMBER results stay inside the 64-bit range (an overflow is a runtime error, as Java's
+exact ``long`` arithmetic would be); DECIMAL results use 34 significant digits.
+"""
+
+from __future__ import annotations
+
+import random
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DecimalException,
+)
+from typing import Any
+
+from cloudburst.stdlib.common import check_long, numeric_arg
+from cloudburst.stdlib.registry import builtin, expect, fail
+from cloudburst.values import DECIMAL_CONTEXT, format_decimal
+
+#: Rounding may need more digits than DECIMAL_CONTEXT keeps (``1e30.round(10)``).
+_WIDE = Context(prec=120)
+
+
+def _decimal_op(fn: str, op: Any, *operands: Decimal) -> Decimal:
+    """Run a Decimal computation, turning overflow / invalid input into a Deluge error."""
+    try:
+        result = op(*operands)
+    except DecimalException as exc:
+        shown = ", ".join(format_decimal(o) for o in operands)
+        raise fail(f"{fn}: no result for {shown} ({type(exc).__name__})") from None
+    if not result.is_finite():
+        raise fail(f"{fn}: the result is not a finite number")
+    return result  # type: ignore[no-any-return]
+
+
+@builtin("round", receiver="NUMERIC", function=True, returns="DECIMAL", tier=1,
+         doc="Round half-up (2.345 -> 2.35, -2.5 -> -3) to the given decimal places; result is DECIMAL.")
+def round_(ctx: Any, value: Any, places: Any = 0) -> Decimal:
+    expect("round", places, "NUMBER", 1)
+    number = Decimal(value)
+    if places >= -number.as_tuple().exponent:  # type: ignore[operator]
+        return number
+    if places > 1000 or places < -1000:
+        raise fail(f"round: {places} decimal places is out of range")
+    quantum = Decimal(1).scaleb(-places)
+    return _decimal_op("round", lambda n: n.quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE), number)
+
+
+def _to_whole(fn: str, value: Any, rounding: str) -> int:
+    if type(value) is int:
+        return int(value)
+    return check_long(fn, int(value.to_integral_value(rounding=rounding)))
+
+
+@builtin("floor", receiver="NUMERIC", function=True, returns="NUMBER", tier=2,
+         doc="Largest whole number not above the value (-2.5 -> -3).")
+def floor(ctx: Any, value: Any) -> int:
+    return _to_whole("floor", value, ROUND_FLOOR)
+
+
+@builtin("ceil", receiver="NUMERIC", function=True, returns="NUMBER", tier=2,
+         doc="Smallest whole number not below the value (-2.5 -> -2).")
+def ceil(ctx: Any, value: Any) -> int:
+    return _to_whole("ceil", value, ROUND_CEILING)
+
+
+@builtin("abs", receiver="NUMERIC", function=True, returns="NUMERIC", tier=3,
+         doc="Absolute value; keeps NUMBER or DECIMAL.")
+def abs_(ctx: Any, value: Any) -> int | Decimal:
+    if type(value) is int:
+        return check_long("abs", abs(value))
+    return abs(value)  # type: ignore[no-any-return]
+
+
+@builtin("sqrt", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+         doc="Square root as a DECIMAL; a negative value is an error.")
+def sqrt(ctx: Any, value: Any) -> Decimal:
+    if value < 0:
+        raise fail(f"sqrt: cannot take the square root of the negative number {value}")
+    return _decimal_op("sqrt", lambda n: n.sqrt(DECIMAL_CONTEXT), Decimal(value))
+
+
+@builtin("power", receiver="NUMERIC", function=True, aliases=("pow",), returns="NUMERIC", tier=3,
+         doc="value raised to exponent: NUMBER for whole non-negative exponents of a NUMBER, else DECIMAL.")
+def power(ctx: Any, value: Any, exponent: Any) -> int | Decimal:
+    numeric_arg("power", exponent, 1)
+    if type(value) is int and type(exponent) is int and exponent >= 0:
+        if abs(value) > 1 and exponent > 64:
+            raise fail(f"power: {value}^{exponent} is outside the 64-bit NUMBER range")
+        return check_long("power", value**exponent)
+    return _decimal_op("power", lambda b, e: DECIMAL_CONTEXT.power(b, e), Decimal(value), Decimal(exponent))
+
+
+@builtin("exp", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+         doc="e raised to the value, as a DECIMAL.")
+def exp(ctx: Any, value: Any) -> Decimal:
+    return _decimal_op("exp", lambda n: n.exp(DECIMAL_CONTEXT), Decimal(value))
+
+
+@builtin("log", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+         doc="Natural logarithm (base e, like Java Math.log) as a DECIMAL; value must be positive.")
+def log(ctx: Any, value: Any) -> Decimal:
+    if value <= 0:
+        raise fail(f"log: the value must be positive, got {value}")
+    return _decimal_op("log", lambda n: n.ln(DECIMAL_CONTEXT), Decimal(value))
+
+
+@builtin("toHex", receiver="NUMBER", function=True, returns="TEXT", tier=3,
+         doc="Lower-case hexadecimal text; negatives in 64-bit two's complement (like Java Long.toHexString).")
+def to_hex(ctx: Any, value: int) -> str:
+    return format(value & 0xFFFFFFFFFFFFFFFF, "x")
+
+
+@builtin("frac", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+         doc="Fractional part with the value's sign (-2.75 -> -0.75); 0 for a NUMBER.")
+def frac(ctx: Any, value: Any) -> Decimal:
+    number = Decimal(value)
+    return number - number.to_integral_value(rounding=ROUND_DOWN)
+
+
+@builtin("truncate", receiver="NUMERIC", function=True, returns="NUMERIC", tier=3,
+         doc="Drop digits toward zero: no argument gives a NUMBER, truncate(n) keeps n decimal places.")
+def truncate(ctx: Any, value: Any, places: Any = None) -> int | Decimal:
+    if places is None:
+        return _to_whole("truncate", value, ROUND_DOWN)
+    expect("truncate", places, "NUMBER", 1)
+    number = Decimal(value)
+    if places >= -number.as_tuple().exponent:  # type: ignore[operator]
+        return number
+    if places > 1000 or places < -1000:
+        raise fail(f"truncate: {places} decimal places is out of range")
+    quantum = Decimal(1).scaleb(-places)
+    return _decimal_op("truncate", lambda n: n.quantize(quantum, rounding=ROUND_DOWN, context=_WIDE), number)
+
+
+@builtin("randomNumber", returns="NUMBER", tier=3,
+         doc="Random whole number between low and high, both included.")
+def random_number(ctx: Any, low: Any, high: Any) -> int:
+    expect("randomNumber", low, "NUMBER", 1)
+    expect("randomNumber", high, "NUMBER", 2)
+    if low > high:
+        raise fail(f"randomNumber: the lower bound {low} is greater than the upper bound {high}")
+    return random.randint(low, high)
+
+
+@builtin("min", returns="NUMERIC", tier=3, doc="The smaller of two numbers (the first on a tie).")
+def min_(ctx: Any, a: Any, b: Any) -> int | Decimal:
+    numeric_arg("min", a, 1)
+    numeric_arg("min", b, 2)
+    return b if b < a else a
+
+
+@builtin("max", returns="NUMERIC", tier=3, doc="The larger of two numbers (the first on a tie).")
+def max_(ctx: Any, a: Any, b: Any) -> int | Decimal:
+    numeric_arg("max", a, 1)
+    numeric_arg("max", b, 2)
+    return b if b > a else a
