@@ -661,7 +661,7 @@ def right(ctx: Any, text: str, n: Any) -> str:
     return text[len(text) - count:] if count < len(text) else text
 
 
-@builtin("leftpad", receiver="TEXT", function=True, aliases=("leftPad",), returns="TEXT", tier=1,
+@builtin("leftpad", receiver="TEXT", function=True, returns="TEXT", tier=1,
          doc="Pad with spaces on the left up to n characters; longer text is unchanged.")
 def leftpad(ctx: Any, text: str, n: Any) -> str:
     width = int_arg("leftpad", n, 1)
@@ -669,7 +669,7 @@ def leftpad(ctx: Any, text: str, n: Any) -> str:
     return text.rjust(width)
 
 
-@builtin("rightpad", receiver="TEXT", function=True, aliases=("rightPad",), returns="TEXT", tier=1,
+@builtin("rightpad", receiver="TEXT", function=True, returns="TEXT", tier=1,
          doc="Pad with spaces on the right up to n characters; longer text is unchanged.")
 def rightpad(ctx: Any, text: str, n: Any) -> str:
     width = int_arg("rightpad", n, 1)
