@@ -105,7 +105,7 @@ def send(client: httpx2.Client, base: Outgoing, injection: Injection | None, *, 
                 current = nxt
                 continue
             content = _read_capped(response, max_bytes, end, run_bound, timeout)
-            return Received(response.status_code, list(response.headers.multi_items()), content, request.url,
+            return Received(response.status_code, [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw], content, request.url,
                             response.charset_encoding, response.headers.get("content-type"), authenticated)
         finally:
             response.close()
