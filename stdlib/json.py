@@ -22,7 +22,7 @@ __all__ = ["parse_json"]
 _NUMBER = re.compile(r"-?(?:\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 _BARE_STOP = set(",:]}/\\\"'[{;=#\n\r")
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
-_MAX_DEPTH = 500
+_MAX_DEPTH = 128
 
 
 class _Reader:
