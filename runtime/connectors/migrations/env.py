@@ -1,0 +1,16 @@
+"""Alembic environment: always run with a live connection passed in ``config.attributes``."""
+
+from alembic import context
+
+from cloudburst.connectors.models import SQLModel
+
+connection = context.config.attributes["connection"]
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    version_table="cb_alembic_version",
+    render_as_batch=connection.dialect.name == "sqlite",
+    transactional_ddl=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

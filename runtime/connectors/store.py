@@ -1,0 +1,98 @@
+"""Database engine for the connector store: URL handling, SQLite pragmas, automatic migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from cloudburst.errors import ConfigurationError
+
+__all__ = ["default_database_url", "open_engine", "safe_url", "MIGRATIONS_DIR"]
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_PG_MIGRATION_LOCK = 0x636C6F7564  # "cloud": serialises concurrent first opens on PostgreSQL
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user data dir (created on first use)."""
+    import platformdirs
+
+    directory = Path(platformdirs.user_data_dir("cloudburst"))
+    directory.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{directory / 'connections.db'}"
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigurationError("invalid database URL (expected e.g. sqlite:///path/to/file.db)") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE so concurrent writers queue up."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_engine(url: str) -> Engine:
+    """Create the engine for ``url`` and bring its schema up to date."""
+    parsed = _parse(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            in_memory = parsed.database in (None, "", ":memory:")
+            engine = create_engine(
+                parsed,
+                connect_args={"timeout": 30, "check_same_thread": False},
+                poolclass=StaticPool if in_memory else None,
+            )
+            _configure_sqlite(engine, in_memory)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+        _migrate(engine)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc.__class__.__name__).splitlines()[0]
+        raise ConfigurationError(f"cannot open the connection store {safe_url(parsed)}: {reason}") from None
+    except ImportError as exc:
+        raise ConfigurationError(f"cannot open the connection store {safe_url(parsed)}: {exc}") from None
+    return engine
