@@ -89,13 +89,14 @@ def us_week(d: _dt.date) -> tuple[int, int]:
     """(week year, week) as Java's US calendar counts weeks: weeks start on Sunday and
     week 1 is the week that contains 1 January."""
 
-    def first_sunday(year: int) -> _dt.date:
+    def first_sunday(year: int) -> int:
         jan1 = _dt.date(year, 1, 1)
-        return jan1 - _dt.timedelta(days=(jan1.weekday() + 1) % 7)
+        return jan1.toordinal() - (jan1.weekday() + 1) % 7
 
-    if d.year < _dt.MAXYEAR and d >= first_sunday(d.year + 1):
+    day = d.toordinal()
+    if d.year < _dt.MAXYEAR and day >= first_sunday(d.year + 1):
         return d.year + 1, 1
-    return d.year, (d - first_sunday(d.year)).days // 7 + 1
+    return d.year, (day - first_sunday(d.year)) // 7 + 1
 
 
 def _check_year(year: int) -> int:

@@ -173,7 +173,7 @@ def to_time(ctx: Any, value: Any, pattern: Any = None) -> _dt.datetime | _dt.tim
     return _as_datetime(result)  # type: ignore[arg-type]
 
 
-@builtin("toLong", receiver=("DATE", "DATETIME"), returns="NUMBER", tier=1,
+@builtin("toLong", receiver=("DATE", "DATETIME"), aliases=("toNumber",), returns="NUMBER", tier=1,
          doc="Milliseconds since 1970-01-01T00:00Z (the value is read in the run's time zone).")
 def to_long(ctx: Any, value: Moment) -> int:
     return dtx.epoch_millis(value, ctx.tz)
