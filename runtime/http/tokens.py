@@ -58,7 +58,10 @@ class TokenKeeper:
             return creds.access_token == rejected
         if creds.expires_at is None:
             return False
-        left = (creds.expires_at - _utcnow()).total_seconds()
+        expires = creds.expires_at
+        if expires.tzinfo is None:  # a store that drops the zone still means UTC
+            expires = expires.replace(tzinfo=_dt.timezone.utc)
+        left = (expires - _utcnow()).total_seconds()
         return left < self._settings.refresh_margin
 
     def fresh(self, creds: Credentials, rejected: str | None = None, deadline: float | None = None) -> Credentials:

@@ -10,8 +10,10 @@ import httpx2
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parent.parent / "servers"))
 
 from fake_store import FakeStore  # noqa: E402
+from fixtures import echo_server, oauth_provider  # noqa: E402,F401  (fixtures used by integration tests)
 
 from cloudburst.http import HttpService, HttpSettings  # noqa: E402
 
