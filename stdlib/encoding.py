@@ -132,7 +132,7 @@ def decode_url(ctx: Any, text: str) -> str:
 def _payload(fn: str, value: Any, codec: str) -> bytes:
     """Bytes to encode: a FILE's content, or text in the given character set."""
     if type(value) is DelugeFile:
-        return value.content  # type: ignore[no-any-return]
+        return value.content
     return _encode(fn, _text(fn, value, 1), codec)
 
 

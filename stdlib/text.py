@@ -76,15 +76,10 @@ def java_trim(text: str) -> str:
     return text[start:end]
 
 
-def _ci_find(text: str, search: str, last: bool = False) -> re.Match[str] | None:
-    """Case-insensitive literal search that keeps positions in the original text."""
-    matches = re.finditer(re.escape(search), text, re.IGNORECASE)
-    found = None
-    for m in matches:
-        found = m
-        if not last:
-            break
-    return found
+def _ci_find(text: str, search: str) -> re.Match[str] | None:
+    """Case-insensitive literal search that keeps positions in the original text (lower-
+    casing first could shift them: some characters change length)."""
+    return re.search(re.escape(search), text, re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------
@@ -147,8 +142,6 @@ def _property_body(name: str) -> str:
         return _category_class(key)
     if key in ("Lowercase", "Uppercase"):
         return _category_class("Ll" if key == "Lowercase" else "Lu")
-    if key in ("Digit", "Nd"):
-        return _category_class("Nd")
     if key == "White_Space" or key == "WhiteSpace":
         return " \\t\\n\\x0b\\f\\r\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
     raise ValueError(f"unsupported character property \\p{{{name}}}")
@@ -387,17 +380,17 @@ def java_replacement(fn: str, template: str, regex: re.Pattern[str]) -> Replacem
     return expand
 
 
-def _replace(ctx: Any, fn: str, text: Any, search: Any, repl: Any, literal: Any,
+def _replace(ctx: Any, fn: str, text: str, search: Any, repl: Any, literal: Any,
              count: int, ignore_case: bool) -> str:
     expect(fn, text, "TEXT", 0)
-    search = text_arg(fn, search, 1)
-    repl = text_arg(fn, repl, 2)
+    pattern = text_arg(fn, search, 1)
+    replacement = text_arg(fn, repl, 2)
     if literal is not None and bool_arg(fn, literal, 3):
-        regex = re.compile(re.escape(search), re.IGNORECASE if ignore_case else 0)
-        result = regex.sub(lambda m: repl, text, count=count)
+        regex = re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0)
+        result = regex.sub(lambda m: replacement, text, count=count)
     else:
-        regex = java_regex(fn, search, ignore_case)
-        result = regex.sub(java_replacement(fn, repl, regex), text, count=count)
+        regex = java_regex(fn, pattern, ignore_case)
+        result = regex.sub(java_replacement(fn, replacement, regex), text, count=count)
     _check_length(ctx, fn, len(result))
     return result
 
