@@ -7,18 +7,29 @@ script can run in many threads at once, each with its own :class:`Execution`.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import threading
 import time
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
-from cloudburst.errors import CancelledError, StatementLimitError, TimeoutLimitError
+from cloudburst.errors import (
+    CancelledError,
+    CloudburstError,
+    DelugeRuntimeError,
+    LimitError,
+    RecursionLimitError,
+    Span,
+    StatementLimitError,
+    TimeoutLimitError,
+)
 
 if TYPE_CHECKING:
     from cloudburst.engine import Runtime
 
-__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY"]
+__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "to_deluge_error", "span_from_traceback"]
 
 #: How many statements may run between two checks of the clock and the cancel flag.
 CHECK_EVERY = 1000
@@ -83,6 +94,7 @@ class Execution:
         self.statements = 0
         self.depth = 0
         self.cancelled = threading.Event()
+        self.client_actions: list[tuple[str, tuple[Any, ...]]] = []
         self._clock = clock
         self.started = time.monotonic()
         self.deadline = None if self.limits.timeout is None else self.started + self.limits.timeout
@@ -134,3 +146,57 @@ class Execution:
         self.info_lines.append(text)
         if self.on_info is not None:
             self.on_info(text)
+
+
+def span_from_traceback(tb: TracebackType | None) -> Span | None:
+    """The Deluge span of the innermost generated frame in ``tb`` (the expression that
+    failed), read from the positions the compiler stamped on the generated code."""
+    found: Span | None = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.startswith("<deluge:"):
+            positions = list(code.co_positions())
+            index = tb.tb_lasti // 2
+            if 0 <= index < len(positions):
+                line, end_line, col, end_col = positions[index]
+                if line is not None:
+                    found = Span(line, (col or 0) + 1, end_line or line, (end_col or col or 0) + 1)
+        tb = tb.tb_next
+    return found
+
+
+_UNBOUND = re.compile(r"local variable '(?:v_)?([^']+)'|variable '(?:v_)?([^']+)'")
+
+
+def to_deluge_error(exc: BaseException) -> DelugeRuntimeError:
+    """Turn anything raised inside a run into a Deluge runtime error with a span.
+
+    Non-catchable errors (limits, cancel, Ctrl-C) are re-raised unchanged, so a script's
+    ``catch`` cannot swallow them. A stray Python exception is a Cloudburst bug; it still
+    becomes a clean Deluge error (the original is kept as ``__cause__``).
+    """
+    if isinstance(exc, KeyboardInterrupt):
+        raise CancelledError("interrupted") from exc
+    if isinstance(exc, LimitError) or (isinstance(exc, BaseException) and not isinstance(exc, Exception)):
+        raise exc
+    span = span_from_traceback(exc.__traceback__)
+    if isinstance(exc, DelugeRuntimeError):
+        if exc.span is None:
+            exc.span = span
+        return exc
+    if isinstance(exc, CloudburstError):
+        error = DelugeRuntimeError(exc.message, exc.span or span)
+    elif isinstance(exc, (UnboundLocalError, NameError)):
+        m = _UNBOUND.search(str(exc))
+        name = next((g for g in m.groups() if g), "?") if m else "?"
+        error = DelugeRuntimeError(f"variable '{name.replace('_S_', '$')}' is used before it has a value", span)
+    elif isinstance(exc, RecursionError):
+        error = RecursionLimitError("the data or the calls are nested too deeply", span)
+    elif isinstance(exc, MemoryError):
+        error = LimitError("the run ran out of memory", span)
+    else:
+        error = DelugeRuntimeError(f"internal error ({type(exc).__name__}): {exc}", span)
+    error.__cause__ = exc
+    if isinstance(error, LimitError):
+        raise error
+    return error

@@ -187,10 +187,18 @@ class FieldAccess(Node):
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class FormFetch(Node):
+    """``Form[criteria]``: Creator record access, served by a host data provider."""
+
+    form: str
+    criteria: Expr
+
+
 Expr = Union[
     Literal, Name, Call, MethodCall, Member, Index, Unary, Binary, Compare, Logical, Membership,
     ListLit, MapLit, TypedCtor, Task, BuiltinCall, BuiltinMethod, UserCall, IntegrationCall,
-    SystemVar, Conditional, FieldAccess,
+    SystemVar, Conditional, FieldAccess, FormFetch,
 ]
 
 # -- statements ------------------------------------------------------------------------------

@@ -1,0 +1,502 @@
+"""Checked program → Python code object (the sandbox).
+
+The generated module defines ``__make(H)``, which binds helpers from ``H`` and returns
+``__program(ctx, args)``; it is executed with ``{"__builtins__": {}}``, so a script reaches
+nothing but the helpers handed in. Deluge names become ``v_<name>`` locals, strings only
+ever appear as constants, and every operation goes through :mod:`cloudburst.operators`.
+Each generated node carries the Deluge span, so the innermost generated frame of a
+traceback tells which Deluge expression failed.
+
+Statement counting follows Deluge: each executed statement counts one, a ``for each``
+header once per iteration, a task block once. Counts are added per straight-line run of
+statements, and the clock, cancel flag and statement limit are checked whenever the count
+passes the next checkpoint (see :meth:`Execution.checkpoint`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable
+
+from cloudburst import nodes as n
+from cloudburst import operators as ops
+from cloudburst.errors import DelugeRuntimeError, RecursionLimitError, Span
+from cloudburst.execution import to_deluge_error
+from cloudburst.resolver import Resolved
+from cloudburst.stdlib import REGISTRY
+from cloudburst.typecheck import coerce_declared
+from cloudburst.values import DelugeList, DelugeMap, display, type_name
+
+__all__ = ["Executable", "compile_program", "FILENAME_PREFIX"]
+
+FILENAME_PREFIX = "<deluge:"
+
+_BINARY = {"+": "add", "-": "sub", "*": "mul", "%": "mod"}
+_COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+
+
+@dataclass(frozen=True)
+class Executable:
+    """A compiled program: ``make(helpers)`` returns the per-run entry point."""
+
+    code: Any
+    helpers: dict[str, Any]
+    constants: tuple[Any, ...]
+    function_names: dict[str, str]  # declared name → generated Python name
+
+    def entry(self) -> Callable[..., Any]:
+        namespace: dict[str, Any] = {"__builtins__": {}}
+        exec(self.code, namespace)
+        return namespace["__make"](self.helpers, self.constants)  # type: ignore[no-any-return]
+
+
+def _mangle(name: str) -> str:
+    return "v_" + name.replace("$", "_S_")
+
+
+def _fn_name(name: str) -> str:
+    return "f_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _at(node: Any, span: Span) -> Any:
+    node.lineno = span.line
+    node.col_offset = max(span.column - 1, 0)
+    node.end_lineno = span.end_line
+    node.end_col_offset = max(span.end_column - 1, 0)
+    return node
+
+
+def _load(name: str) -> ast.Name:
+    return ast.Name(id=name, ctx=ast.Load())
+
+
+def _store(name: str) -> ast.Name:
+    return ast.Name(id=name, ctx=ast.Store())
+
+
+def _const(value: Any) -> ast.Constant:
+    return ast.Constant(value=value)
+
+
+_KNOWN_BOOL = (n.Compare, n.Logical, n.Membership)
+
+
+class _Compiler:
+    def __init__(self, resolved: Resolved, integer_division: str) -> None:
+        self.resolved = resolved
+        self.helpers: dict[str, Any] = {}
+        self.constants: list[Any] = []
+        self.const_index: dict[tuple[type, Any], int] = {}
+        self.division = ops.div_decimal if integer_division == "decimal" else ops.div_truncate
+        self.fn_names = {name: _fn_name(name) for name in resolved.functions}
+        self.locals: frozenset[str] = resolved.main_locals
+        self.in_function: str | None = None
+
+    # -- helpers ---------------------------------------------------------------------------
+    def h(self, key: str, obj: Any) -> ast.Name:
+        name = "_h_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
+        self.helpers.setdefault(name, obj)
+        return _load(name)
+
+    def call(self, func: ast.expr, args: list[ast.expr], span: Span) -> ast.Call:
+        return _at(ast.Call(func=func, args=args, keywords=[]), span)
+
+    def helper_call(self, key: str, obj: Any, args: list[ast.expr], span: Span) -> ast.Call:
+        return self.call(self.h(key, obj), args, span)
+
+    def constant(self, value: Any, span: Span) -> ast.expr:
+        if value is None or type(value) in (int, str, bool):
+            return _at(_const(value), span)
+        key = (type(value), value)
+        idx = self.const_index.get(key)
+        if idx is None:
+            idx = len(self.constants)
+            self.constants.append(value)
+            self.const_index[key] = idx
+        return _at(ast.Subscript(value=_load("__K"), slice=_const(idx), ctx=ast.Load()), span)
+
+    # -- counting --------------------------------------------------------------------------
+    @staticmethod
+    def bump(count: int) -> list[ast.stmt]:
+        return [
+            ast.AugAssign(target=_store("__c"), op=ast.Add(), value=_const(count)),
+            ast.If(
+                test=ast.Compare(left=_load("__c"), ops=[ast.Gt()], comparators=[_load("__chk")]),
+                body=[ast.Assign(targets=[_store("__chk")],
+                                 value=ast.Call(func=ast.Attribute(value=_load("__ctx"), attr="checkpoint", ctx=ast.Load()),
+                                                args=[_load("__c")], keywords=[]))],
+                orelse=[],
+            ),
+        ]
+
+    def block(self, stmts: tuple[n.Stmt, ...], extra: int = 0) -> list[ast.stmt]:
+        """Compile statements, adding one count bump per straight-line run; ``extra`` adds
+        counts owed by the enclosing construct (a loop header)."""
+        out: list[ast.stmt] = []
+        group: list[ast.stmt] = []
+        count = extra
+        for s in stmts:
+            group.extend(self.stmt(s))
+            count += 1
+            if isinstance(s, (n.If, n.ForEach, n.Try)):
+                out.extend(self.bump(count))
+                out.extend(group)
+                group, count = [], 0
+        if count:
+            out.extend(self.bump(count))
+        out.extend(group)
+        return out or [ast.Pass()]
+
+    # -- statements --------------------------------------------------------------------------
+    def stmt(self, s: n.Stmt) -> list[ast.stmt]:
+        span = s.span
+        if isinstance(s, n.Assign):
+            return [self.assign(s.target, self.expr(s.value), span)]
+        if isinstance(s, n.CompoundAssign):
+            current = self.expr(s.target)
+            if s.op == "/":
+                value = self.helper_call("div", self.division, [current, self.expr(s.value)], span)
+            else:
+                op = _BINARY[s.op]
+                value = self.helper_call(op, getattr(ops, op), [current, self.expr(s.value)], span)
+            return [self.assign(s.target, value, span)]
+        if isinstance(s, n.ExprStmt):
+            return [_at(ast.Expr(value=self.expr(s.expr)), span)]
+        if isinstance(s, n.Info):
+            value = self.helper_call("display", display, [self.expr(s.expr)], s.expr.span)
+            return [_at(ast.Expr(value=self.call(_load("__info"), [value], span)), span)]
+        if isinstance(s, n.Return):
+            return [self.return_(s)]
+        if isinstance(s, n.Break):
+            return [_at(ast.Break(), span)]
+        if isinstance(s, n.Continue):
+            return [_at(ast.Continue(), span)]
+        if isinstance(s, n.If):
+            orelse: list[ast.stmt] = self.block(s.otherwise) if s.otherwise is not None else []
+            for cond, body in reversed(s.branches):
+                node = _at(ast.If(test=self.condition(cond), body=self.block(body), orelse=orelse), cond.span)
+                orelse = [node]
+            return orelse
+        if isinstance(s, n.ForEach):
+            key = "iterate_index" if s.index else "iterate"
+            it = self.helper_call(key, getattr(ops, key), [self.expr(s.iterable)], s.iterable.span)
+            return [_at(ast.For(target=_store(_mangle(s.var)), iter=it, body=self.block(s.body, extra=1), orelse=[]), span)]
+        if isinstance(s, n.Try):
+            catch = self.helper_call("catch", _catch, [_load("__e")], span)
+            handler = [_at(ast.Assign(targets=[_store(_mangle(s.var))], value=catch), span), *self.block(s.handler)]
+            return [_at(ast.Try(body=self.block(s.body),
+                                handlers=[ast.ExceptHandler(type=self.h("BaseException", BaseException), name="__e", body=handler)],
+                                orelse=[], finalbody=[]), span)]
+        if isinstance(s, n.Insert):
+            record = ast.Dict(keys=[_const(k) for k, _ in s.items], values=[self.expr(v) for _, v in s.items])
+            return [_at(ast.Expr(value=self.helper_call("insert", _host_insert, [_load("__ctx"), _const(s.form), record], span)), span)]
+        if isinstance(s, n.Delete):
+            return [_at(ast.Expr(value=self.helper_call("delete", _host_delete, [_load("__ctx"), self.expr(s.target)], span)), span)]
+        if isinstance(s, n.Command):
+            args = ast.Tuple(elts=[self.expr(a) for a in s.args], ctx=ast.Load())
+            return [_at(ast.Expr(value=self.helper_call("command", _host_command, [_load("__ctx"), _const(s.name), args], span)), span)]
+        raise AssertionError(f"cannot compile {type(s).__name__}")
+
+    def assign(self, target: n.Expr, value: ast.expr, span: Span) -> ast.stmt:
+        if isinstance(target, n.Name):
+            return _at(ast.Assign(targets=[_store(_mangle(target.name))], value=value), span)
+        if isinstance(target, n.FieldAccess):
+            call = self.helper_call("set_field", ops.set_field, [self.expr(target.target), _const(target.name), value], span)
+            return _at(ast.Expr(value=call), span)
+        if isinstance(target, n.Index):
+            call = self.helper_call("set_index", ops.set_index, [self.expr(target.target), self.expr(target.index), value], span)
+            return _at(ast.Expr(value=call), span)
+        if isinstance(target, n.FormFetch):
+            return _at(ast.Expr(value=self.helper_call("form", _host_form, [_load("__ctx"), _const(target.form)], span)), span)
+        raise AssertionError(f"cannot assign to {type(target).__name__}")
+
+    def return_(self, s: n.Return) -> ast.stmt:
+        value: ast.expr = _const(None) if s.value is None else self.expr(s.value)
+        if self.in_function is not None:
+            info = self.resolved.functions[self.in_function].definition
+            if info.return_type != "void":
+                value = self.helper_call("ret", _check_return, [value, _const(info.return_type), _const(info.name)], s.span)
+        return _at(ast.Return(value=value), s.span)
+
+    def condition(self, e: n.Expr) -> ast.expr:
+        if isinstance(e, _KNOWN_BOOL) or (isinstance(e, n.Unary) and e.op == "!") or (
+                isinstance(e, n.Literal) and type(e.value) is bool):
+            return self.expr(e)
+        return self.helper_call("truth", ops.truth, [self.expr(e)], e.span)
+
+    # -- expressions ---------------------------------------------------------------------------
+    def exprs(self, items: tuple[n.Expr, ...]) -> list[ast.expr]:
+        return [self.expr(e) for e in items]
+
+    def expr(self, e: n.Expr) -> ast.expr:
+        span = e.span
+        if isinstance(e, n.Literal):
+            return self.constant(e.value, span)
+        if isinstance(e, n.Name):
+            if self.in_function is not None:
+                if e.name not in self.resolved.functions[self.in_function].locals:
+                    return self.helper_call("undefined", _undefined, [_const(e.name)], span)
+            return _at(_load(_mangle(e.name)), span)
+        if isinstance(e, n.Binary):
+            left, right = self.expr(e.left), self.expr(e.right)
+            if e.op == "/":
+                return self.helper_call("div", self.division, [left, right], span)
+            op = _BINARY[e.op]
+            return self.helper_call(op, getattr(ops, op), [left, right], span)
+        if isinstance(e, n.Compare):
+            op = _COMPARE[e.op]
+            return self.helper_call(op, getattr(ops, op), [self.expr(e.left), self.expr(e.right)], span)
+        if isinstance(e, n.Logical):
+            op = ast.And() if e.op == "&&" else ast.Or()
+            return _at(ast.BoolOp(op=op, values=[self.condition(e.left), self.condition(e.right)]), span)
+        if isinstance(e, n.Unary):
+            if e.op == "!":
+                if isinstance(e.operand, _KNOWN_BOOL):
+                    return _at(ast.UnaryOp(op=ast.Not(), operand=self.expr(e.operand)), span)
+                return self.helper_call("not", ops.not_, [self.expr(e.operand)], span)
+            key = "neg" if e.op == "-" else "pos"
+            return self.helper_call(key, getattr(ops, key), [self.expr(e.operand)], span)
+        if isinstance(e, n.Membership):
+            test = self.helper_call("contains", ops.contains, [self.expr(e.container), self.expr(e.item)], span)
+            return _at(ast.UnaryOp(op=ast.Not(), operand=test), span) if e.negated else test
+        if isinstance(e, n.ListLit):
+            items = ast.Tuple(elts=self.exprs(e.items), ctx=ast.Load())
+            return self.helper_call("List", DelugeList, [items], span)
+        if isinstance(e, n.MapLit):
+            flat: list[ast.expr] = []
+            for k, v in e.pairs:
+                flat.extend((self.expr(k), self.expr(v)))
+            return self.helper_call("map_of", _map_of, flat, span)
+        if isinstance(e, n.TypedCtor):
+            return self.helper_call("List", DelugeList, [], span)
+        if isinstance(e, n.BuiltinCall):
+            return self.builtin_call(e)
+        if isinstance(e, n.BuiltinMethod):
+            impl = REGISTRY.method_dispatcher(e.name)
+            return self.helper_call("m_" + e.name, impl, [_load("__ctx"), self.expr(e.target), *self.exprs(e.args)], span)
+        if isinstance(e, n.UserCall):
+            pyname = self.fn_names.get(e.name)
+            if pyname is None:
+                return self.helper_call("missing_function", _missing_function, [_const(e.name)], span)
+            return self.call(_load(pyname), self.exprs(e.args), span)
+        if isinstance(e, n.IntegrationCall):
+            args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
+            return self.helper_call("integration", _host_integration, [_load("__ctx"), _const(e.name), args], span)
+        if isinstance(e, n.SystemVar):
+            var = REGISTRY.system.get(e.name)
+            if var is None:
+                return self.helper_call("unknown_system", _unknown_system, [_const(e.name)], span)
+            return self.helper_call("sys_" + e.name, var.impl, [_load("__ctx")], span)
+        if isinstance(e, n.Conditional):
+            return _at(ast.IfExp(test=self.condition(e.condition), body=self.expr(e.then), orelse=self.expr(e.otherwise)), span)
+        if isinstance(e, n.FieldAccess):
+            return self.helper_call("get_field", ops.get_field, [self.expr(e.target), _const(e.name)], span)
+        if isinstance(e, n.Index):
+            return self.helper_call("get_index", ops.get_index, [self.expr(e.target), self.expr(e.index)], span)
+        if isinstance(e, n.FormFetch):
+            return self.helper_call("form", _host_form, [_load("__ctx"), _const(e.form)], span)
+        if isinstance(e, n.Task):
+            keys: list[ast.expr | None] = [_const(i.key) for i in e.items]
+            record = ast.Dict(keys=keys, values=[self.expr(i.value) for i in e.items])
+            return self.helper_call("task", _host_task, [_load("__ctx"), _const(e.name), record], span)
+        raise AssertionError(f"cannot compile {type(e).__name__}")
+
+    def builtin_call(self, e: n.BuiltinCall) -> ast.expr:
+        span = e.span
+        if e.name == "map" or e.name == "collection":
+            return self.helper_call("Map", DelugeMap, [], span)
+        if e.name == "list":
+            if not e.args:
+                return self.helper_call("List", DelugeList, [], span)
+            return self.helper_call("list_from", _list_from, [self.expr(e.args[0])], span)
+        impl = REGISTRY.function(e.name)
+        if impl is None:
+            args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
+            return self.helper_call("host_function", _host_function, [_load("__ctx"), _const(e.name), args], span)
+        return self.helper_call("f_" + e.name, impl, [_load("__ctx"), *self.exprs(e.args)], span)
+
+    # -- program ---------------------------------------------------------------------------------
+    def function(self, name: str) -> ast.stmt:
+        info = self.resolved.functions[name]
+        fn = info.definition
+        self.in_function = name
+        try:
+            checks: list[ast.stmt] = [
+                ast.Assign(targets=[_store(_mangle(p.name))],
+                           value=self.helper_call("param", _check_param,
+                                                  [_load(_mangle(p.name)), _const(p.type), _const(fn.name), _const(p.name)], p.span))
+                for p in fn.params
+            ]
+            body = [*checks, *self.block(fn.body), ast.Return(value=_const(None))]
+        finally:
+            self.in_function = None
+        enter = [
+            ast.Nonlocal(names=["__c", "__chk", "__d"]),
+            ast.AugAssign(target=_store("__d"), op=ast.Add(), value=_const(1)),
+            ast.If(test=ast.Compare(left=_load("__d"), ops=[ast.Gt()], comparators=[_load("__maxd")]),
+                   body=[ast.Expr(value=self.helper_call("too_deep", _too_deep, [_load("__maxd")], fn.span))], orelse=[]),
+            ast.Try(body=body, handlers=[], orelse=[],
+                    finalbody=[ast.AugAssign(target=_store("__d"), op=ast.Sub(), value=_const(1))]),
+        ]
+        args = ast.arguments(posonlyargs=[], args=[ast.arg(arg=_mangle(p.name)) for p in fn.params], vararg=None,
+                             kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        return _at(ast.FunctionDef(name=self.fn_names[name], args=args, body=enter, decorator_list=[], returns=None),
+                   fn.span)
+
+    def program(self, name: str) -> Executable:
+        r = self.resolved
+        functions = [self.function(f) for f in r.functions]
+        prologue: list[ast.stmt] = [
+            ast.Assign(targets=[_store("__c")], value=_const(0)),
+            ast.Assign(targets=[_store("__d")], value=_const(0)),
+            ast.Assign(targets=[_store("__chk")],
+                       value=ast.Call(func=ast.Attribute(value=_load("__ctx"), attr="checkpoint", ctx=ast.Load()),
+                                      args=[_const(0)], keywords=[])),
+            ast.Assign(targets=[_store("__maxd")], value=ast.Attribute(
+                value=ast.Attribute(value=_load("__ctx"), attr="limits", ctx=ast.Load()), attr="max_depth", ctx=ast.Load())),
+            ast.Assign(targets=[_store("__info")], value=ast.Attribute(value=_load("__ctx"), attr="info", ctx=ast.Load())),
+        ]
+        for var in sorted(r.free_names | r.main_locals):
+            prologue.append(ast.If(
+                test=ast.Compare(left=_const(var), ops=[ast.In()], comparators=[_load("__args")]),
+                body=[ast.Assign(targets=[_store(_mangle(var))],
+                                 value=ast.Subscript(value=_load("__args"), slice=_const(var), ctx=ast.Load()))],
+                orelse=[]))
+        body = self.block(r.program.body)
+        final = [ast.Assign(targets=[ast.Attribute(value=_load("__ctx"), attr="statements", ctx=ast.Store())], value=_load("__c"))]
+        program_body = [*prologue, *functions,
+                        ast.Try(body=[*body, ast.Return(value=_const(None))], handlers=[], orelse=[], finalbody=final)]
+        program_args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="__ctx"), ast.arg(arg="__args")], vararg=None,
+                                     kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        program_fn = ast.FunctionDef(name="__program", args=program_args, body=program_body, decorator_list=[],
+                                     returns=None)
+        binds: list[ast.stmt] = [
+            ast.Assign(targets=[_store(h)], value=ast.Subscript(value=_load("__H"), slice=_const(h), ctx=ast.Load()))
+            for h in sorted(self.helpers)
+        ]
+        make_args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="__H"), ast.arg(arg="__K")], vararg=None,
+                                  kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        make = ast.FunctionDef(name="__make", args=make_args,
+                               body=[*binds, program_fn, ast.Return(value=_load("__program"))],
+                               decorator_list=[], returns=None)
+        module = ast.Module(body=[make], type_ignores=[])
+        _fill_positions(module)
+        code = compile(module, FILENAME_PREFIX + name + ">", "exec")
+        return Executable(code, dict(self.helpers), tuple(self.constants), dict(self.fn_names))
+
+
+def _fill_positions(tree: ast.AST) -> None:
+    """Give position-less generated nodes their parent's position (line 1 at the top)."""
+
+    def visit(node: ast.AST, line: int, col: int, end_line: int, end_col: int) -> None:
+        if "lineno" in node._attributes:
+            if getattr(node, "lineno", None) is None:
+                node.lineno, node.col_offset = line, col  # type: ignore[attr-defined]
+                node.end_lineno, node.end_col_offset = end_line, end_col  # type: ignore[attr-defined]
+            else:
+                line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+                end_line = node.end_lineno or line  # type: ignore[attr-defined]
+                end_col = node.end_col_offset if node.end_col_offset is not None else col  # type: ignore[attr-defined]
+        for child in ast.iter_child_nodes(node):
+            visit(child, line, col, end_line, end_col)
+
+    visit(tree, 1, 0, 1, 0)
+
+
+def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate") -> Executable:
+    return _Compiler(resolved, integer_division).program(name)
+
+
+# -- helpers the generated code calls (imported lazily where they pull in big modules) -------
+
+def _map_of(*flat: Any) -> DelugeMap:
+    m = DelugeMap()
+    for i in range(0, len(flat), 2):
+        key = flat[i]
+        try:
+            m[key] = flat[i + 1]
+        except TypeError:
+            raise DelugeRuntimeError(f"a {type_name(key)} cannot be a map key") from None
+    return m
+
+
+def _list_from(value: Any) -> DelugeList:
+    if isinstance(value, DelugeList):
+        return DelugeList(value)
+    if isinstance(value, str):
+        return DelugeList([] if value == "" else value.split(","))
+    raise DelugeRuntimeError(f"List() takes a LIST or comma-separated TEXT, got {type_name(value)}")
+
+
+def _catch(exc: BaseException) -> ops.CaughtError:
+    error = to_deluge_error(exc)
+    return ops.CaughtError(error.message, error.span.line if error.span else None)
+
+
+def _undefined(name: str) -> Any:
+    raise DelugeRuntimeError(f"variable '{name}' is not defined")
+
+
+def _missing_function(name: str) -> Any:
+    raise DelugeRuntimeError(f"function '{name}' is not defined in this script")
+
+
+def _unknown_system(name: str) -> Any:
+    raise DelugeRuntimeError(f"unknown system variable '{name}'")
+
+
+def _too_deep(limit: int) -> Any:
+    raise RecursionLimitError(f"more than {limit} nested function calls")
+
+
+def _check_param(value: Any, declared: str, function: str, param: str) -> Any:
+    return coerce_declared(value, declared, f"argument '{param}' of {function}")
+
+
+def _check_return(value: Any, declared: str, function: str) -> Any:
+    return coerce_declared(value, declared, f"return value of {function}")
+
+
+def _host_task(ctx: Any, name: str, items: dict[str, Any]) -> Any:
+    from cloudburst.tasks import run_task
+
+    return run_task(ctx, name, items)
+
+
+def _host_integration(ctx: Any, name: str, args: tuple[Any, ...]) -> Any:
+    from cloudburst.tasks import run_integration
+
+    return run_integration(ctx, name, args)
+
+
+def _host_function(ctx: Any, name: str, args: tuple[Any, ...]) -> Any:
+    from cloudburst.tasks import run_host_function
+
+    return run_host_function(ctx, name, args)
+
+
+def _host_form(ctx: Any, form: str) -> Any:
+    from cloudburst.tasks import creator_unavailable
+
+    return creator_unavailable(ctx, f"{form}[...]")
+
+
+def _host_insert(ctx: Any, form: str, record: dict[str, Any]) -> Any:
+    from cloudburst.tasks import creator_unavailable
+
+    return creator_unavailable(ctx, f"insert into {form}")
+
+
+def _host_delete(ctx: Any, target: Any) -> Any:
+    from cloudburst.tasks import creator_unavailable
+
+    return creator_unavailable(ctx, "delete from")
+
+
+def _host_command(ctx: Any, name: str, args: tuple[Any, ...]) -> Any:
+    from cloudburst.tasks import client_action
+
+    return client_action(ctx, name, args)

@@ -1,0 +1,286 @@
+"""The embedding entry point: :class:`Runtime` (configuration and host services),
+:class:`Script` (an immutable compiled program) and :class:`Result`.
+
+``Runtime`` is the one object a host configures: time zone, language settings, limits,
+capabilities (network, connections, mail) and host-registered functions and integration
+tasks. Nothing here reads environment variables, prints or configures logging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from cloudburst import nodes as n
+from cloudburst.compiler import Executable, compile_program
+from cloudburst.errors import CloudburstError, ConfigurationError, Span
+from cloudburst.execution import Execution, Limits, Settings, span_from_traceback, to_deluge_error
+from cloudburst.parser import parse
+from cloudburst.resolver import Diagnostic, resolve
+from cloudburst.values import from_python, to_python
+
+__all__ = ["Runtime", "Script", "Result", "run", "InputError"]
+
+TaskHandler = Callable[[Execution, dict[str, Any]], Any]
+
+
+class InputError(CloudburstError):
+    """The inputs given to a run do not fit the script (missing or badly typed argument)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a run produced. ``value`` is the script's ``return`` value (Deluge form; use
+    :meth:`python_value` for plain Python)."""
+
+    value: Any
+    info: list[str]
+    statements: int
+    duration: float
+    client_actions: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+
+    def python_value(self) -> Any:
+        return to_python(self.value)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+
+
+class Script:
+    """A compiled script. Immutable: many threads may run it at once, each run with its
+    own :class:`Execution` (limits, output, variables)."""
+
+    def __init__(self, runtime: Runtime, name: str, source: str, executable: Executable,
+                 warnings: list[Diagnostic], parameters: tuple[Parameter, ...]) -> None:
+        self.runtime = runtime
+        self.name = name
+        self.source = source
+        self.warnings = tuple(warnings)
+        #: The arguments of a single-function script (its entry point), in order.
+        self.parameters = parameters
+        self._executable = executable
+        self._entry = executable.entry()
+
+    def new_execution(self, *, limits: Limits | None = None, on_info: Callable[[str], None] | None = None,
+                      clock: Callable[[], Any] | None = None) -> Execution:
+        """An execution to pass to :meth:`run`; keep it to ``cancel()`` the run from another thread."""
+        return Execution(self.runtime, limits or self.runtime.limits, self.runtime.settings, on_info, clock)
+
+    def run(self, inputs: Mapping[str, Any] | None = None, *, limits: Limits | None = None,
+            on_info: Callable[[str], None] | None = None, execution: Execution | None = None) -> Result:
+        """Run with ``inputs`` (plain Python or Deluge values) bound to the script's free
+        variables or entry-function parameters. Raises a :class:`CloudburstError` subclass."""
+        ex = execution or self.new_execution(limits=limits, on_info=on_info)
+        args = {k: from_python(v) for k, v in (inputs or {}).items()}
+        missing = [p.name for p in self.parameters if p.name not in args]
+        if missing:
+            raise InputError(f"missing argument{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
+                             None, self.name)
+        started = time.monotonic()
+        try:
+            value = self._entry(ex, args)
+        except BaseException as exc:  # every failure leaves as a Deluge error with a span
+            error = _as_error(exc)
+            error.source_name = self.name
+            raise error from error.__cause__
+        return Result(value, list(ex.info_lines), ex.statements, time.monotonic() - started, list(ex.client_actions))
+
+    async def run_async(self, inputs: Mapping[str, Any] | None = None, *, limits: Limits | None = None,
+                        on_info: Callable[[str], None] | None = None) -> Result:
+        """Run in a worker thread so the event loop is never blocked; cancelling the awaiting
+        task cancels the run."""
+        ex = self.new_execution(limits=limits, on_info=on_info)
+        future = asyncio.get_running_loop().run_in_executor(None, lambda: self.run(inputs, execution=ex))
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            ex.cancel()
+            raise
+
+
+def _as_error(exc: BaseException) -> CloudburstError:
+    """Any failure of a run as a Cloudburst error carrying the failing expression's span."""
+    try:
+        return to_deluge_error(exc)
+    except CloudburstError as raised:  # limit errors and cancellations come back raised
+        if raised.span is None:
+            raised.span = span_from_traceback(raised.__traceback__)
+        return raised
+
+
+class Runtime:
+    """Configuration and host services shared by every script compiled from it.
+
+    Capabilities are opt-in: ``network`` enables ``invokeurl``/``getUrl`` (optionally only
+    to ``allowed_hosts``), ``connections`` names the connection link names scripts may use
+    (``None``: all in the store), ``mailer`` enables ``sendmail``.
+    """
+
+    def __init__(
+        self,
+        *,
+        store: str | None = None,
+        secret_keys: Sequence[str] | None = None,
+        timezone: str | None = None,
+        integer_division: str = "truncate",
+        system: Mapping[str, Any] | None = None,
+        limits: Limits | None = None,
+        network: bool = True,
+        allowed_hosts: Sequence[str] | None = None,
+        connections: Sequence[str] | None = None,
+        mailer: Any = None,
+        http_transport: Any = None,
+        cache_size: int = 128,
+    ) -> None:
+        if integer_division not in ("truncate", "decimal"):
+            raise ConfigurationError("integer_division must be 'truncate' or 'decimal'")
+        if timezone is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ConfigurationError(f"unknown time zone '{timezone}'") from None
+        self.settings = Settings(timezone, integer_division, dict(system or {}))
+        self.limits = limits or Limits()
+        self.store_url = store
+        self.secret_keys = list(secret_keys) if secret_keys is not None else None
+        self.network = network
+        self.allowed_hosts = tuple(allowed_hosts) if allowed_hosts is not None else None
+        self.allowed_connections = None if connections is None else frozenset(connections)
+        self.mailer = mailer
+        self.http_transport = http_transport
+        self._functions: dict[str, Callable[..., Any]] = {}
+        self._integrations: dict[str, Callable[..., Any]] = {}
+        self._tasks: dict[str, TaskHandler] = {}
+        self._cache: OrderedDict[tuple[str, str, bool], Script] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._services: dict[str, Any] = {}
+
+    # -- host registrations ------------------------------------------------------------------
+    def register_function(self, name: str, fn: Callable[..., Any]) -> None:
+        """Make ``name(args)`` callable from scripts; ``fn`` receives and returns plain Python values."""
+        self._functions[name.lower()] = fn
+        self._cache.clear()
+
+    def register_integration(self, name: str, fn: Callable[..., Any]) -> None:
+        """Serve an integration task such as ``zoho.crm.getRecordById`` with ``fn``."""
+        self._integrations[name.lower()] = fn
+
+    def register_task(self, name: str, handler: TaskHandler) -> None:
+        """Serve a bracketed task (``name [ key: value ... ]``); ``handler(execution, items)``."""
+        self._tasks[name.lower()] = handler
+
+    def host_function(self, name: str) -> Callable[..., Any] | None:
+        return self._functions.get(name.lower())
+
+    def integration(self, name: str) -> Callable[..., Any] | None:
+        return self._integrations.get(name.lower())
+
+    def task_handler(self, name: str) -> TaskHandler | None:
+        key = name.lower()
+        if key in self._tasks:
+            return self._tasks[key]
+        if key == "invokeurl" and self.network:
+            return self._invokeurl
+        if key == "sendmail" and self.mailer is not None:
+            return self._sendmail
+        return None
+
+    def _invokeurl(self, ctx: Execution, items: dict[str, Any]) -> Any:
+        from cloudburst.http.invoke import invoke
+
+        return invoke(ctx, items)
+
+    def _sendmail(self, ctx: Execution, items: dict[str, Any]) -> Any:
+        from cloudburst.mail import send_task
+
+        return send_task(ctx, self.mailer, items)
+
+    # -- shared services -----------------------------------------------------------------------
+    def service(self, key: str, factory: Callable[[], Any]) -> Any:
+        """A lazily created, shared service (HTTP client, connection store, ...)."""
+        with self._lock:
+            svc = self._services.get(key)
+            if svc is None:
+                svc = self._services[key] = factory()
+            return svc
+
+    def close(self) -> None:
+        with self._lock:
+            services, self._services = self._services, {}
+        for svc in services.values():
+            close = getattr(svc, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- compiling and running -------------------------------------------------------------------
+    def compile(self, source: str, name: str = "<script>", *, strict: bool = False) -> Script:
+        """Parse, check and compile ``source``. Raises :class:`DelugeSyntaxError` or
+        :class:`ResolveError`; warnings are on ``Script.warnings``."""
+        key = (hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest(), name, strict)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        program = parse(source, name)
+        program, parameters = _with_entry_call(program)
+        try:
+            resolved = resolve(program, host_functions=self._functions, strict=strict,
+                               inputs=[p.name for p in parameters])
+        except CloudburstError as exc:
+            exc.source_name = name
+            raise
+        executable = compile_program(resolved, name, integer_division=self.settings.integer_division)
+        script = Script(self, name, source, executable, resolved.warnings, parameters)
+        with self._lock:
+            self._cache[key] = script
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return script
+
+    def run(self, source: str, inputs: Mapping[str, Any] | None = None, *, name: str = "<script>",
+            limits: Limits | None = None, on_info: Callable[[str], None] | None = None) -> Result:
+        return self.compile(source, name).run(inputs, limits=limits, on_info=on_info)
+
+
+def _with_entry_call(program: n.Program) -> tuple[n.Program, tuple[Parameter, ...]]:
+    """A file holding one function and no statements (a Zoho export) runs that function,
+    its parameters filled from the run's inputs."""
+    if program.body or len(program.functions) != 1:
+        return program, ()
+    fn = program.functions[0]
+    span = Span(fn.span.line, fn.span.column, fn.span.line, fn.span.column + 1)
+    call = n.Call(span, fn.name, tuple(n.Name(span, p.name) for p in fn.params))
+    body: tuple[n.Stmt, ...] = (n.Return(span, call),)
+    return n.Program(program.span, program.functions, body), tuple(Parameter(p.name, p.type) for p in fn.params)
+
+
+_DEFAULT: Runtime | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def run(source: str, inputs: Mapping[str, Any] | None = None, **kwargs: Any) -> Result:
+    """Run ``source`` once on a shared default :class:`Runtime` (no store, network on)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Runtime()
+    return _DEFAULT.run(source, inputs, **kwargs)
+

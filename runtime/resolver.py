@@ -1,0 +1,424 @@
+"""Parsed program → checked program.
+
+Binds every name (variable, user function, built-in, system variable, integration task),
+checks built-in and user-function arities, ``break``/``continue`` placement and nesting
+depth, and rewrites name-dependent nodes into their resolved forms so the compiler never
+guesses. Problems Deluge would refuse at save time are errors; names a caller may supply
+(undefined variables in the main script, functions defined elsewhere in the app) are
+warnings, and errors in strict mode.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from cloudburst import nodes as n
+from cloudburst.errors import ResolveError, Span
+from cloudburst.stdlib import REGISTRY
+from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
+
+__all__ = ["Diagnostic", "Resolved", "FunctionInfo", "resolve", "CONSTRUCTORS"]
+
+#: Built-in constructors handled by the compiler itself.
+CONSTRUCTORS = {"map", "list", "collection"}
+
+#: Prefixes under which a script may call its app's functions.
+_CALL_PREFIXES = ("thisapp", "standalone")
+
+#: Bare names the runtime supplies when the script does not assign them.
+_BARE_SYSTEM = {"today": "today", "now": "now"}
+
+MAX_NESTING = 60
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str  # "error" | "warning"
+    message: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    definition: n.FunctionDef
+    locals: frozenset[str]
+
+
+@dataclass
+class Resolved:
+    """The checked program handed to the compiler."""
+
+    program: n.Program
+    functions: dict[str, FunctionInfo]  # keyed by the declared qualified name
+    main_locals: frozenset[str]
+    free_names: frozenset[str]  # main-script names read but never assigned (caller inputs)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def _assigned(stmts: Iterable[n.Stmt], out: set[str]) -> set[str]:
+    for s in stmts:
+        if isinstance(s, (n.Assign, n.CompoundAssign)) and isinstance(s.target, n.Name):
+            out.add(s.target.name)
+        elif isinstance(s, n.ForEach):
+            out.add(s.var)
+            _assigned(s.body, out)
+        elif isinstance(s, n.If):
+            for _, body in s.branches:
+                _assigned(body, out)
+            if s.otherwise:
+                _assigned(s.otherwise, out)
+        elif isinstance(s, n.Try):
+            out.add(s.var)
+            _assigned(s.body, out)
+            _assigned(s.handler, out)
+    return out
+
+
+def _chain(expr: n.Expr) -> list[str] | None:
+    """``a.b.c`` as ["a", "b", "c"] when it is a pure dotted name chain."""
+    parts: list[str] = []
+    while isinstance(expr, n.Member):
+        parts.append(expr.name)
+        expr = expr.target
+    if isinstance(expr, n.Name):
+        parts.append(expr.name)
+        return parts[::-1]
+    return None
+
+
+class _Resolver:
+    def __init__(self, program: n.Program, host_functions: Iterable[str], strict: bool, inputs: Iterable[str]) -> None:
+        self.program = program
+        self.inputs = set(inputs)
+        self.strict = strict
+        self.host_functions = {h.lower() for h in host_functions}
+        self.diagnostics: list[Diagnostic] = []
+        self.functions: dict[str, FunctionInfo] = {}
+        self.lookup: dict[str, n.FunctionDef] = {}
+        self.scope: set[str] = set()
+        self.in_function: n.FunctionDef | None = None
+        self.loop_depth = 0
+        self.depth = 0
+        self.free: set[str] = set()
+        self.in_criteria = 0
+
+    # -- diagnostics ---------------------------------------------------------------------
+    def error(self, message: str, span: Span) -> None:
+        self.diagnostics.append(Diagnostic("error", message, span))
+
+    def warn(self, message: str, span: Span) -> None:
+        self.diagnostics.append(Diagnostic("error" if self.strict else "warning", message, span))
+
+    # -- functions -------------------------------------------------------------------------
+    def declare_functions(self) -> None:
+        for fn in self.program.functions:
+            if fn.return_type not in TYPE_NAMES:
+                self.error(f"unknown return type '{fn.return_type}'", fn.span)
+            for p in fn.params:
+                if p.type not in TYPE_NAMES or p.type == "void":
+                    self.error(f"unknown parameter type '{p.type}'", p.span)
+            names = {fn.name.lower(), fn.name.split(".")[-1].lower()}
+            for key in names:
+                other = self.lookup.get(key)
+                if other is not None and other is not fn:
+                    if key == fn.name.lower():
+                        self.error(f"function '{fn.name}' is defined twice (first at line {other.span.line})", fn.span)
+                    continue
+                self.lookup[key] = fn
+            seen: set[str] = set()
+            for p in fn.params:
+                if p.name in seen:
+                    self.error(f"parameter '{p.name}' is declared twice", p.span)
+                seen.add(p.name)
+
+    def find_function(self, parts: list[str]) -> n.FunctionDef | None:
+        lowered = [p.lower() for p in parts]
+        if lowered and lowered[0] in _CALL_PREFIXES:
+            lowered = lowered[1:]
+        for candidate in (".".join(lowered), lowered[-1] if lowered else ""):
+            fn = self.lookup.get(candidate)
+            if fn is not None:
+                return fn
+        return None
+
+    # -- driver ----------------------------------------------------------------------------
+    def run(self) -> Resolved:
+        self.declare_functions()
+        infos: dict[str, FunctionInfo] = {}
+        new_functions = []
+        for fn in self.program.functions:
+            locals_ = _assigned(fn.body, {p.name for p in fn.params})
+            self.scope = locals_
+            self.in_function = fn
+            body = self.block(fn.body)
+            new_fn = dataclasses.replace(fn, body=body)
+            new_functions.append(new_fn)
+            infos[fn.name] = FunctionInfo(new_fn, frozenset(locals_))
+        self.in_function = None
+        main_locals = _assigned(self.program.body, set())
+        self.scope = main_locals
+        body = self.block(self.program.body)
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        if errors:
+            first = errors[0]
+            exc = ResolveError(first.message, first.span)
+            exc.diagnostics = self.diagnostics  # type: ignore[attr-defined]
+            raise exc
+        program = n.Program(self.program.span, tuple(new_functions), body)
+        return Resolved(program, infos, frozenset(main_locals), frozenset(self.free), self.diagnostics)
+
+    # -- statements ------------------------------------------------------------------------
+    def block(self, stmts: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING and stmts:
+                self.error(f"blocks are nested more than {MAX_NESTING} deep", stmts[0].span)
+                return stmts
+            return tuple(self.stmt(s) for s in stmts)
+        finally:
+            self.depth -= 1
+
+    def stmt(self, s: n.Stmt) -> n.Stmt:
+        if isinstance(s, n.Assign):
+            return n.Assign(s.span, self.target(s.target), self.expr(s.value))
+        if isinstance(s, n.CompoundAssign):
+            return n.CompoundAssign(s.span, self.target(s.target), s.op, self.expr(s.value))
+        if isinstance(s, n.ExprStmt):
+            return n.ExprStmt(s.span, self.expr(s.expr))
+        if isinstance(s, n.Info):
+            return n.Info(s.span, self.expr(s.expr))
+        if isinstance(s, n.Return):
+            fn = self.in_function
+            if fn is not None and fn.return_type == "void" and s.value is not None:
+                self.error(f"void function '{fn.name}' cannot return a value", s.span)
+            if fn is not None and fn.return_type != "void" and s.value is None:
+                self.error(f"function '{fn.name}' must return a {fn.return_type} value", s.span)
+            return n.Return(s.span, None if s.value is None else self.expr(s.value))
+        if isinstance(s, (n.Break, n.Continue)):
+            if self.loop_depth == 0:
+                word = "break" if isinstance(s, n.Break) else "continue"
+                self.error(f"'{word}' outside a 'for each' loop", s.span)
+            return s
+        if isinstance(s, n.If):
+            branches = tuple((self.expr(c), self.block(b)) for c, b in s.branches)
+            otherwise = None if s.otherwise is None else self.block(s.otherwise)
+            return n.If(s.span, branches, otherwise)
+        if isinstance(s, n.ForEach):
+            it = self.expr(s.iterable)
+            self.loop_depth += 1
+            try:
+                body = self.block(s.body)
+            finally:
+                self.loop_depth -= 1
+            return n.ForEach(s.span, s.var, it, body, s.index)
+        if isinstance(s, n.Try):
+            return n.Try(s.span, self.block(s.body), s.var, self.block(s.handler))
+        if isinstance(s, n.Insert):
+            return n.Insert(s.span, s.form, tuple((k, self.expr(v)) for k, v in s.items))
+        if isinstance(s, n.Delete):
+            self.in_criteria += 1
+            try:
+                return n.Delete(s.span, self.expr(s.target))
+            finally:
+                self.in_criteria -= 1
+        if isinstance(s, n.Command):
+            self.in_criteria += 1  # `hide Field;` names form fields, not variables
+            try:
+                return n.Command(s.span, s.name, tuple(self.expr(a) for a in s.args))
+            finally:
+                self.in_criteria -= 1
+        raise AssertionError(f"unknown statement {type(s).__name__}")
+
+    def target(self, t: n.Expr) -> n.Expr:
+        if isinstance(t, n.Name):
+            return t
+        return self.expr(t)
+
+    # -- expressions -----------------------------------------------------------------------
+    def exprs(self, items: Iterable[n.Expr]) -> tuple[n.Expr, ...]:
+        return tuple(self.expr(e) for e in items)
+
+    def expr(self, e: n.Expr) -> n.Expr:
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING * 2:
+                self.error("the expression is nested too deeply", e.span)
+                return n.Literal(e.span, None)
+            return self._expr(e)
+        finally:
+            self.depth -= 1
+
+    def _expr(self, e: n.Expr) -> n.Expr:
+        if isinstance(e, n.Literal):
+            return e
+        if isinstance(e, n.Name):
+            return self.name(e)
+        if isinstance(e, n.Binary):
+            return n.Binary(e.span, e.op, self.expr(e.left), self.expr(e.right))
+        if isinstance(e, n.Compare):
+            return n.Compare(e.span, e.op, self.expr(e.left), self.expr(e.right))
+        if isinstance(e, n.Logical):
+            return n.Logical(e.span, e.op, self.expr(e.left), self.expr(e.right))
+        if isinstance(e, n.Unary):
+            return n.Unary(e.span, e.op, self.expr(e.operand))
+        if isinstance(e, n.Membership):
+            return n.Membership(e.span, e.negated, self.expr(e.item), self.expr(e.container))
+        if isinstance(e, n.ListLit):
+            return n.ListLit(e.span, self.exprs(e.items))
+        if isinstance(e, n.MapLit):
+            return n.MapLit(e.span, tuple((self.expr(k), self.expr(v)) for k, v in e.pairs))
+        if isinstance(e, n.TypedCtor):
+            if e.args:
+                self.error(f"{e.kind.capitalize()}:{e.element_type.capitalize()}() takes no arguments", e.span)
+            return e
+        if isinstance(e, n.Task):
+            return n.Task(e.span, e.name, tuple(n.TaskItem(i.span, i.key, self.task_value(i)) for i in e.items))
+        if isinstance(e, n.Call):
+            return self.call(e)
+        if isinstance(e, n.MethodCall):
+            return self.method_call(e)
+        if isinstance(e, n.Member):
+            return self.member(e)
+        if isinstance(e, n.Index):
+            return self.index(e)
+        raise AssertionError(f"unknown expression {type(e).__name__}")
+
+    def task_value(self, item: n.TaskItem) -> n.Expr:
+        # Bare constants (`type: GET`, `response-format: TEXT`) are words, not variables.
+        v = item.value
+        if isinstance(v, n.Name) and v.name not in self.scope:
+            return n.Literal(v.span, v.name.upper())
+        return self.expr(v)
+
+    def name(self, e: n.Name) -> n.Expr:
+        if e.name in self.scope:
+            return e
+        if self.in_criteria:
+            return n.Literal(e.span, e.name)
+        key = e.name.lower()
+        if key in _BARE_SYSTEM and key in REGISTRY.system:
+            return n.SystemVar(e.span, key)
+        if self.in_function is None:
+            self.free.add(e.name)
+            if e.name != "input" and e.name not in self.inputs:
+                self.warn(f"undefined variable '{e.name}' (it may be supplied by the caller)", e.span)
+            return e
+        self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'", e.span)
+        return e
+
+    def check_user_args(self, fn: n.FunctionDef, args: tuple[n.Expr, ...], span: Span) -> None:
+        if len(args) != len(fn.params):
+            self.error(f"function '{fn.name}' takes {len(fn.params)} argument{'s' if len(fn.params) != 1 else ''}, "
+                       f"got {len(args)}", span)
+
+    def check_builtin_args(self, name: str, count: int, method: bool, span: Span) -> bool:
+        arity = REGISTRY.arity(name, method)
+        if arity is None:
+            return False
+        lo, hi = arity
+        if count < lo or (hi is not None and count > hi):
+            if hi is None:
+                want = f"at least {lo}"
+            elif lo == hi:
+                want = str(lo)
+            else:
+                want = f"{lo} to {hi}"
+            kind = "method" if method else "function"
+            self.error(f"{kind} '{name}' takes {want} argument{'s' if want != '1' else ''}, got {count}", span)
+        return True
+
+    def call(self, e: n.Call) -> n.Expr:
+        args = self.exprs(e.args)
+        key = e.name.lower()
+        fn = self.lookup.get(key)
+        if fn is not None:
+            self.check_user_args(fn, args, e.span)
+            return n.UserCall(e.span, fn.name, args)
+        if key == "if":
+            if len(args) != 3:
+                self.error(f"if(condition, a, b) takes 3 arguments, got {len(args)}", e.span)
+                return n.Literal(e.span, None)
+            return n.Conditional(e.span, args[0], args[1], args[2])
+        if key in CONSTRUCTORS:
+            if len(args) > 1 or (key == "map" and args):
+                self.error(f"{e.name}() takes {'no' if key == 'map' else 'at most one'} argument", e.span)
+            return n.BuiltinCall(e.span, key, args)
+        if self.check_builtin_args(e.name, len(args), False, e.span):
+            return n.BuiltinCall(e.span, key, args)
+        if key in self.host_functions:
+            return n.BuiltinCall(e.span, key, args)
+        self.error(f"unknown function '{e.name}'", e.span)
+        return n.BuiltinCall(e.span, key, args)
+
+    def method_call(self, e: n.MethodCall) -> n.Expr:
+        parts = _chain(e.target)
+        root = parts[0] if parts else None
+        if parts is not None and (root is None or root not in self.scope):
+            full = parts + [e.name]
+            lowered = root.lower() if root else ""
+            dotted = ".".join(full)
+            if lowered == "zoho":
+                args = self.exprs(e.args)
+                if REGISTRY.function(dotted) is not None:
+                    self.check_builtin_args(dotted, len(args), False, e.span)
+                    return n.BuiltinCall(e.span, dotted.lower(), args)
+                system = ".".join(parts).lower()
+                if system in REGISTRY.system:
+                    target = n.SystemVar(e.target.span, system)
+                    self.check_method(e.name, len(args), e.span)
+                    return n.BuiltinMethod(e.span, target, e.name.lower(), args)
+                if len(full) >= 3:
+                    return n.IntegrationCall(e.span, dotted, args)
+                self.error(f"unknown task or variable '{dotted}'", e.span)
+                return n.IntegrationCall(e.span, dotted, args)
+            fn = self.find_function(full)
+            if fn is not None:
+                args = self.exprs(e.args)
+                self.check_user_args(fn, args, e.span)
+                return n.UserCall(e.span, fn.name, args)
+            if lowered in _CALL_PREFIXES or (lowered not in self.scope and lowered != "input" and len(parts) == 1
+                                             and lowered in {"automation", "button", "schedule", "validation",
+                                                             "workflow", "ns", "util", "utils"}):
+                args = self.exprs(e.args)
+                self.warn(f"function '{dotted}' is not defined in this script", e.span)
+                return n.UserCall(e.span, dotted, args)
+        target = self.expr(e.target)
+        args = self.exprs(e.args)
+        self.check_method(e.name, len(args), e.span)
+        return n.BuiltinMethod(e.span, target, e.name.lower(), args)
+
+    def check_method(self, name: str, count: int, span: Span) -> None:
+        if not self.check_builtin_args(name, count, True, span):
+            self.error(f"unknown method '{name}'", span)
+
+    def member(self, e: n.Member) -> n.Expr:
+        parts = _chain(e)
+        if parts is not None and parts[0].lower() == "zoho" and "zoho" not in self.scope:
+            key = ".".join(parts).lower()
+            if key in REGISTRY.system:
+                return n.SystemVar(e.span, key)
+            self.warn(f"unknown system variable '{'.'.join(parts)}'", e.span)
+            return n.SystemVar(e.span, key)
+        return n.FieldAccess(e.span, self.expr(e.target), e.name)
+
+    def index(self, e: n.Index) -> n.Expr:
+        target = e.target
+        if isinstance(target, n.Name) and target.name not in self.scope:
+            # `Form[criteria]`: a Creator fetch; field names in the criteria are not variables.
+            self.in_criteria += 1
+            try:
+                crit = self.expr(e.index)
+            finally:
+                self.in_criteria -= 1
+            return n.FormFetch(e.span, target.name, crit)
+        return n.Index(e.span, self.expr(target), self.expr(e.index))
+
+
+def resolve(program: n.Program, *, host_functions: Iterable[str] = (), strict: bool = False,
+            inputs: Iterable[str] = ()) -> Resolved:
+    """Check and bind ``program``. Raises :class:`ResolveError` (with ``.diagnostics``) on the
+    first error; warnings come back in :attr:`Resolved.warnings`. ``inputs`` names variables
+    the caller is known to supply (no warning for them)."""
+    return _Resolver(program, host_functions, strict, inputs).run()
