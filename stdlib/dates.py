@@ -15,7 +15,7 @@ from typing import Any, Callable, Union
 
 from cloudburst import datetimes as dtx
 from cloudburst.stdlib.registry import builtin, fail
-from cloudburst.values import DelugeList, display, type_name
+from cloudburst.values import DelugeList, DelugeMap, display, type_name
 
 Moment = Union[_dt.date, _dt.datetime]
 
@@ -345,14 +345,21 @@ def total_year(ctx: Any, start: Any, end: Any) -> int:
 
 
 # -- business days -------------------------------------------------------------------------
+def _items(fn: str, value: Any, position: int, what: str) -> DelugeList:
+    """A LIST argument; ``{}`` (which reads as an empty map) counts as an empty list."""
+    if isinstance(value, DelugeList):
+        return value
+    if isinstance(value, DelugeMap) and not value:
+        return DelugeList()
+    raise fail(f"{fn}: argument {position} must be a LIST of {what}, got {type_name(value)}")
+
+
 def _weekends(fn: str, value: Any) -> frozenset[int]:
     """Python weekday numbers (Monday = 0) of the weekend days; Saturday and Sunday by default."""
     if value is None:
         return frozenset((5, 6))
-    if not isinstance(value, DelugeList):
-        raise fail(f"{fn}: argument 2 must be a LIST of day names, got {type_name(value)}")
     days = set()
-    for item in value:
+    for item in _items(fn, value, 2, "day names"):
         try:
             days.add((dtx.weekday_number(_text(fn, item, 2)) + 6) % 7)
         except ValueError as e:
@@ -365,9 +372,7 @@ def _weekends(fn: str, value: Any) -> frozenset[int]:
 def _holidays(ctx: Any, fn: str, value: Any) -> frozenset[_dt.date]:
     if value is None:
         return frozenset()
-    if not isinstance(value, DelugeList):
-        raise fail(f"{fn}: argument 3 must be a LIST of dates, got {type_name(value)}")
-    return frozenset(_day_of(_moment(ctx, fn, item, 3)) for item in value)
+    return frozenset(_day_of(_moment(ctx, fn, item, 3)) for item in _items(fn, value, 3, "dates"))
 
 
 def _business(ctx: Any, fn: str, value: Any, amount: Any, weekends: Any, holidays: Any, step: int) -> Moment:

@@ -258,6 +258,7 @@ def test_business_days_more() -> None:
     assert m("addBusinessDay", d(2024, 5, 15), 10) == d(2024, 5, 29)
     assert m("addBusinessDay", d(2024, 5, 16), 1, L("fri", "SAT")) == d(2024, 5, 19)
     assert m("addBusinessDay", d(2024, 5, 17), 1, L(), L("20-May-2024")) == d(2024, 5, 18)
+    assert m("addBusinessDay", d(2024, 5, 17), 1, DelugeMap(), L(d(2024, 5, 18))) == d(2024, 5, 19)  # {} = none
     assert m("workday", dtm(2024, 5, 17, 9, 30), 1) == d(2024, 5, 20)
     assert fn("addBusinessDay", "17-May-2024", 1) == d(2024, 5, 20)
 
@@ -268,6 +269,7 @@ def test_business_day_errors() -> None:
         "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"))
     assert "must be a LIST of day names" in err("addBusinessDay", NOW, 1, "Sunday")
     assert "must be a LIST of dates" in err("addBusinessDay", NOW, 1, L(), d(2024, 1, 1))
+    assert "must be a LIST of day names, got KEY-VALUE" in err("addBusinessDay", NOW, 1, DelugeMap({"a": 1}))
     assert "must be a date" in err("addBusinessDay", NOW, 1, L(), L(5))
     assert "outside the supported dates" in err("addBusinessDay", NOW, 10**12)
 
