@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,9 @@ from cloudburst.connectors.models import (
 )
 from cloudburst.connectors.secrets import CANARY_TEXT, SecretBox, load_keys
 from cloudburst.connectors.store import default_database_url, open_engine
+
+if TYPE_CHECKING:
+    from cloudburst.connectors.probe import ProbeResult
 
 __all__ = ["ConnectorService", "EXPORT_FORMAT"]
 
@@ -780,6 +783,51 @@ class ConnectorService:
             conn.status = "not_connected"
             conn.refresh_lease_until = None
             conn.lease_holder = None
+
+    def authorize_oauth(self, link_name: str, *, out: TextIO, open_browser: bool = True,
+                        timeout: float = 90.0, port: int = 0, client: Any = None) -> None:
+        """Run the connector's OAuth 2.0 grant and store the tokens (see :mod:`oauth_flow`)."""
+        from cloudburst.connectors.oauth_flow import authorize_oauth
+
+        authorize_oauth(self, link_name, out=out, open_browser=open_browser, timeout=timeout, port=port, client=client)
+
+    def revoke(self, link_name: str, *, client: Any = None) -> list[str]:
+        """Revoke at the provider (RFC 7009) when a revoke URL is set, then wipe; returns warnings."""
+        from cloudburst.connectors.oauth_flow import revoke_tokens
+
+        with self._tx() as s:
+            conn = self._connection(s, link_name)
+            c = s.get(Connector, conn.connector_id)
+            assert c is not None
+            ready = c.stage == "ready"
+        warnings = revoke_tokens(self, link_name, client) if ready else []
+        self.wipe_authorization(link_name)
+        return warnings
+
+    def test_connection(self, link_name: str, *, client: Any = None) -> ProbeResult:
+        """One request to the connector's test URL; Ready connectors and connected connections only."""
+        from cloudburst.connectors.oauth_flow import http_client
+        from cloudburst.connectors.probe import probe
+
+        details = self.flow_details(link_name)
+        try:
+            creds = self.credentials_for(link_name)
+        except ConnectionUnavailable as exc:
+            raise ConnectorError(exc.message) from None
+        if not details["test_url"]:
+            raise RuleViolation("test_url", "the connector names no test URL; set one with: "
+                                            f"cloudburst connector edit {creds.connector_link_name} --test-url URL")
+        own_client = client is None
+        client = client or http_client()
+        try:
+            result = probe(creds, details["test_url"], client)
+        finally:
+            if own_client:
+                client.close()
+        self.touch_used(link_name)
+        if not result.ok:
+            self.record_failure(link_name, f"test: {result.reason}")
+        return result
 
     def set_enabled(self, link_name: str, enabled: bool) -> None:
         with self._tx() as s:

@@ -1,0 +1,77 @@
+"""``connection test``: one request to the connector's test URL with the connection's credentials.
+
+Redirects are never followed, so credentials cannot leak to another origin.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from cloudburst.connectors.credentials import ConnectionCredentials
+
+__all__ = ["ProbeResult", "host_allowed", "probe"]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    status_code: int | None
+    ok: bool
+    reason: str
+
+
+def host_allowed(url: str, allowed: Sequence[str]) -> bool:
+    """True when ``url``'s host matches an entry (``host``, ``host:port``, ``*.domain``, ``scheme://host``)."""
+    if not allowed:
+        return True
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    for entry in allowed:
+        scheme, sep, rest = entry.partition("://")
+        if not sep:
+            scheme, rest = "", entry
+        if scheme and scheme != parts.scheme:
+            continue
+        name, _, entry_port = rest.partition(":")
+        if entry_port and int(entry_port) != port:
+            continue
+        if name == host or (name.startswith("*.") and host.endswith(name[1:])):
+            return True
+    return False
+
+
+def _request_parts(creds: ConnectionCredentials) -> dict[str, Any]:
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    form: dict[str, str] = {}
+    if creds.auth_type == "basic":
+        pair = f"{creds.basic_username or ''}:{creds.basic_password or ''}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+    elif creds.auth_type == "api_key":
+        for item in creds.api_keys:
+            {"query": params, "form": form, "header": headers}.get(item.location, headers)[item.key] = item.value
+    elif creds.access_token:
+        headers["Authorization"] = f"{creds.bearer_name} {creds.access_token}"
+    method = "POST" if form else "GET"
+    return {"method": method, "headers": headers, "params": params, "data": form or None}
+
+
+def probe(creds: ConnectionCredentials, url: str, client: Any) -> ProbeResult:
+    """Send one request; success means a 2xx answer. Error text never includes secrets."""
+    if not host_allowed(url, creds.allowed_hosts):
+        return ProbeResult(None, False, "the test URL's host is not in the connector's allowed hosts")
+    parts = _request_parts(creds)
+    try:
+        response = client.request(parts["method"], url, headers=parts["headers"], params=parts["params"],
+                                  data=parts["data"], follow_redirects=False)
+    except Exception as exc:  # any transport failure is reported, not raised
+        reason = f"request failed: {exc.__class__.__name__}"
+        return ProbeResult(None, False, reason)
+    ok = 200 <= response.status_code < 300
+    return ProbeResult(response.status_code, ok, f"HTTP {response.status_code}")
