@@ -53,7 +53,7 @@ def _moment(ctx: Any, fn: str, value: Any, position: int = 0) -> Moment:
 
 def _clock_value(ctx: Any, fn: str, value: Any) -> Moment | _dt.time:
     if type(value) is _dt.time:
-        return value  # type: ignore[no-any-return]
+        return value
     return _moment(ctx, fn, value)
 
 
@@ -71,7 +71,7 @@ def _count(fn: str, value: Any, position: int = 1) -> int:
 def _text(fn: str, value: Any, position: int) -> str:
     if type(value) is not str:
         raise fail(f"{fn}: {_where(position)} must be TEXT, got {type_name(value)}")
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _zone_or_gmt(fn: str, name: Any, position: int) -> _dt.tzinfo:
@@ -88,18 +88,18 @@ def _out_of_range(fn: str) -> Exception:
 
 def _as_datetime(value: Moment) -> _dt.datetime:
     if type(value) is _dt.datetime:
-        return value  # type: ignore[return-value]
+        return value
     return _dt.datetime.combine(value, _dt.time())
 
 
 def _day_of(value: Moment) -> _dt.date:
-    return value.date() if type(value) is _dt.datetime else value  # type: ignore[union-attr]
+    return value.date() if type(value) is _dt.datetime else value
 
 
 def _same_kind(template: Moment, day: _dt.date) -> Moment:
     """``day`` as the receiver's type; a DATE-TIME keeps its time of day."""
     if type(template) is _dt.datetime:
-        return _dt.datetime.combine(day, template.time())  # type: ignore[union-attr]
+        return _dt.datetime.combine(day, template.time())
     return day
 
 
@@ -169,7 +169,7 @@ def to_date_time(ctx: Any, value: Any, pattern: Any = None) -> _dt.datetime:
 def to_time(ctx: Any, value: Any, pattern: Any = None) -> _dt.datetime | _dt.time:
     result = _read(ctx, "toTime", value, pattern)
     if type(result) is _dt.time:
-        return result  # type: ignore[return-value]
+        return result
     return _as_datetime(result)  # type: ignore[arg-type]
 
 
@@ -187,9 +187,9 @@ def unix_epoch(ctx: Any, value: Any, timezone: Any = None) -> int | str:
         try:
             parsed = dtx.parse_text(value, zone, _today(ctx))
         except ValueError:
-            return value  # type: ignore[no-any-return]
+            return value
         if type(parsed) is _dt.time:
-            return value  # type: ignore[no-any-return]
+            return value
         value = parsed
     return dtx.epoch_millis(value, zone)
 
@@ -249,7 +249,8 @@ def _shift(value: Moment | _dt.time, unit: str, n: int) -> Moment | _dt.time:
     if unit == "year":
         return _add_months(value, 12 * n)  # type: ignore[arg-type]
     if unit in ("day", "week"):
-        return value + _dt.timedelta(days=n * (7 if unit == "week" else 1))  # type: ignore[operator]
+        moment: Moment = value  # type: ignore[assignment]  # days and weeks are never TIME
+        return moment + _dt.timedelta(days=n * (7 if unit == "week" else 1))
     delta = _dt.timedelta(**{f"{unit}s": n})
     if type(value) is _dt.time:
         return (_dt.datetime.combine(_dt.date(2000, 1, 1), value) + delta).time()
@@ -486,6 +487,6 @@ def eomonth(ctx: Any, value: Any, months: Any = 0) -> _dt.date:
 def edate(ctx: Any, value: Any, months: Any) -> _dt.date:
     day = _day_of(_moment(ctx, "edate", value))
     try:
-        return _add_months(day, _count("edate", months))  # type: ignore[return-value]
+        return _add_months(day, _count("edate", months))
     except OverflowError:
         raise _out_of_range("edate") from None
