@@ -72,9 +72,9 @@ def authorize_oauth(
             token = _authorization_code(oauth, creds, details, out, open_browser, timeout, port, client)
     except ConnectorError:
         raise
-    except TimeoutError:
-        raise ConnectorError(f"gave up waiting for the authorization after {timeout:g} seconds") from None
     except Exception as exc:  # OAuthError and transport errors become one clear message
+        if isinstance(exc, TimeoutError) or getattr(exc, "kind", None) == "timeout":
+            raise ConnectorError(f"gave up waiting for the authorization after {timeout:g} seconds") from None
         raise ConnectorError(_clean(f"authorization failed: {exc}", creds)) from None
     finally:
         if own_client:

@@ -238,15 +238,15 @@ def bearer_name(value: object) -> str:
 def expiry_seconds(value: object) -> int:
     """Default token lifetime in seconds: a whole number from 900 to 86400."""
     if isinstance(value, bool):
-        raise RuleViolation("expiry", "must be a number of seconds")
+        raise RuleViolation("expiry_seconds", "must be a number of seconds")
     if isinstance(value, str):
         if not value.strip().isdigit():
-            raise RuleViolation("expiry", f"must be a whole number of seconds (got {value!r})")
+            raise RuleViolation("expiry_seconds", f"must be a whole number of seconds (got {value!r})")
         value = int(value.strip())
     if not isinstance(value, int):
-        raise RuleViolation("expiry", "must be a number of seconds")
+        raise RuleViolation("expiry_seconds", "must be a number of seconds")
     if not 900 <= value <= 86400:
-        raise RuleViolation("expiry", f"must be between 900 and 86400 seconds (got {value})")
+        raise RuleViolation("expiry_seconds", f"must be between 900 and 86400 seconds (got {value})")
     return value
 
 

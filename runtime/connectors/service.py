@@ -248,7 +248,7 @@ class ConnectorService:
     def _param_info(p: ConnectorParam) -> dict[str, Any]:
         return {"role": p.role, "display_name": p.display_name, "key": p.key, "location": p.location}
 
-    def edit_connector(self, link_name: str, **changes: Any) -> dict[str, Any]:
+    def edit_connector(self, link_name: str, /, **changes: Any) -> dict[str, Any]:
         """Change general details: name, link_name (Draft only), description, logo, test_url, allowed_hosts.
 
         A value of ``None`` clears an optional field.
@@ -381,7 +381,7 @@ class ConnectorService:
 
     # -- OAuth 2.0
 
-    def configure_oauth(self, link_name: str, **changes: Any) -> dict[str, Any]:
+    def configure_oauth(self, link_name: str, /, **changes: Any) -> dict[str, Any]:
         """Set OAuth 2.0 details (Draft only). ``None`` clears an optional URL."""
         unknown = set(changes) - set(_OAUTH_FIELDS)
         if unknown:
@@ -521,9 +521,7 @@ class ConnectorService:
                     f'connector "{link_name}" cannot be deleted: it has connections ({", ".join(names)}); '
                     "delete them first"
                 )
-            for row in [*self._params(s, c), *self._scopes(s, c)]:
-                s.delete(row)
-            s.delete(c)
+            s.delete(c)  # parameters and scopes go with it (ON DELETE CASCADE)
 
     def export_connector(self, link_name: str) -> dict[str, Any]:
         """The connector's definition as JSON-ready data; secrets appear only as ``••••``."""
