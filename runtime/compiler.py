@@ -190,9 +190,6 @@ class _Compiler:
             return [_at(ast.Try(body=self.block(s.body),
                                 handlers=[ast.ExceptHandler(type=self.h("BaseException", BaseException), name="__e", body=handler)],
                                 orelse=[], finalbody=[]), span)]
-        if isinstance(s, n.Insert):
-            record = ast.Dict(keys=[_const(k) for k, _ in s.items], values=[self.expr(v) for _, v in s.items])
-            return [_at(ast.Expr(value=self.helper_call("insert", _host_insert, [_load("__ctx"), _const(s.form), record], span)), span)]
         if isinstance(s, n.Delete):
             return [_at(ast.Expr(value=self.helper_call("delete", _host_delete, [_load("__ctx"), self.expr(s.target)], span)), span)]
         if isinstance(s, n.Command):
@@ -298,6 +295,16 @@ class _Compiler:
             return self.helper_call("get_index", ops.get_index, [self.expr(e.target), self.expr(e.index)], span)
         if isinstance(e, n.FormFetch):
             return self.helper_call("form", _host_form, [_load("__ctx"), _const(e.form)], span)
+        if isinstance(e, n.InsertRecord):
+            record = ast.Dict(keys=[_const(k) for k, _ in e.items], values=[self.expr(v) for _, v in e.items])
+            return self.helper_call("insert", _host_insert, [_load("__ctx"), _const(e.form), record], span)
+        if isinstance(e, n.ClientAction):
+            args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
+            return self.helper_call("command", _host_command, [_load("__ctx"), _const(e.name), args], span)
+        if isinstance(e, n.KeyValueArg):
+            from cloudburst.stdlib.collection import KeyValuePair
+
+            return self.helper_call("KeyValuePair", KeyValuePair, [self.expr(e.key), self.expr(e.value)], span)
         if isinstance(e, n.Task):
             keys: list[ast.expr | None] = [_const(i.key) for i in e.items]
             record = ast.Dict(keys=keys, values=[self.expr(i.value) for i in e.items])
@@ -306,7 +313,7 @@ class _Compiler:
 
     def builtin_call(self, e: n.BuiltinCall) -> ast.expr:
         span = e.span
-        if e.name == "map" or e.name == "collection":
+        if e.name == "map":
             return self.helper_call("Map", DelugeMap, [], span)
         if e.name == "list":
             if not e.args:

@@ -195,10 +195,34 @@ class FormFetch(Node):
     criteria: Expr
 
 
+@dataclass(frozen=True, slots=True)
+class InsertRecord(Node):
+    """``insert into Form [ Field = value ... ]`` (its value is the new record's ID)."""
+
+    form: str
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyValueArg(Node):
+    """A ``key : value`` call argument, as in ``collection.insert("k" : v)``."""
+
+    key: Expr
+    value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAction(Node):
+    """A Creator UI action used as an expression, e.g. ``input.Field:ui.add(choices)``."""
+
+    name: str
+    args: tuple[Expr, ...]
+
+
 Expr = Union[
     Literal, Name, Call, MethodCall, Member, Index, Unary, Binary, Compare, Logical, Membership,
     ListLit, MapLit, TypedCtor, Task, BuiltinCall, BuiltinMethod, UserCall, IntegrationCall,
-    SystemVar, Conditional, FieldAccess, FormFetch,
+    SystemVar, Conditional, FieldAccess, FormFetch, InsertRecord, KeyValueArg, ClientAction,
 ]
 
 # -- statements ------------------------------------------------------------------------------
@@ -264,12 +288,6 @@ class Try(Node):
 
 
 @dataclass(frozen=True, slots=True)
-class Insert(Node):
-    form: str
-    items: tuple[tuple[str, Expr], ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Delete(Node):
     target: Expr
 
@@ -283,7 +301,7 @@ class Command(Node):
 
 
 Stmt = Union[Assign, CompoundAssign, ExprStmt, Info, Return, Break, Continue, If, ForEach, Try,
-             Insert, Delete, Command]
+             Delete, Command]
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,6 +55,9 @@ def _task_key(raw: str) -> str:
     return re.sub(r"\s+", "-", key)
 
 
+_UI = ":ui"
+
+
 class _SyntaxProblem(Exception):
     def __init__(self, message: str, span: Span) -> None:
         super().__init__(message)
@@ -102,7 +105,7 @@ class _Build(Transformer):  # type: ignore[type-arg]
         raise _SyntaxProblem("cannot assign to this expression", target.span)
 
     def expr_stmt(self, meta: Any, expr: n.Expr) -> n.ExprStmt:
-        if not isinstance(expr, (n.Call, n.MethodCall)):
+        if not isinstance(expr, (n.Call, n.MethodCall, n.ClientAction)):
             raise _SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span)
         return n.ExprStmt(_span(meta), expr)
 
@@ -149,8 +152,11 @@ class _Build(Transformer):  # type: ignore[type-arg]
     def try_stmt(self, meta: Any, _t: Token, body: tuple[n.Stmt, ...], _c: Token, var: Token, handler: tuple[n.Stmt, ...]) -> n.Try:
         return n.Try(_span(meta), body, str(var), handler)
 
-    def insert_stmt(self, meta: Any, _i: Token, _into: Token, form: Token, items: Any) -> n.Insert:
-        return n.Insert(_span(meta), str(form), tuple(items or ()))
+    def insert_stmt(self, meta: Any, _i: Token, _into: Token, form: Token, items: Any) -> n.ExprStmt:
+        return n.ExprStmt(_span(meta), n.InsertRecord(_span(meta), str(form), tuple(items or ())))
+
+    def insert_assign(self, meta: Any, target: n.Expr, _i: Token, _into: Token, form: Token, items: Any) -> n.Assign:
+        return n.Assign(_span(meta), self._target(target), n.InsertRecord(_span(meta), str(form), tuple(items or ())))
 
     def insert_items(self, meta: Any, *items: tuple[str, n.Expr]) -> tuple[tuple[str, n.Expr], ...]:
         return items
@@ -168,7 +174,11 @@ class _Build(Transformer):  # type: ignore[type-arg]
     def task_items(self, meta: Any, *items: n.TaskItem) -> tuple[n.TaskItem, ...]:
         return items
 
-    def task_item(self, meta: Any, key: Token, value: n.Expr) -> n.TaskItem:
+    def task_item(self, meta: Any, key: Token, prefix: Token | None, value: n.Expr, _as: Token | None,
+                  fmt: Token | None) -> n.TaskItem:
+        # `attachments: template:Quote as PDF` names a template, not a variable.
+        if prefix is not None and not str(prefix).lower().startswith("file") and isinstance(value, n.Name):
+            value = n.Literal(value.span, value.name + (f" as {fmt}" if fmt is not None else ""))
         return n.TaskItem(_span(meta), _task_key(str(key)), value)
 
     def task_expr(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
@@ -228,8 +238,14 @@ class _Build(Transformer):  # type: ignore[type-arg]
     def not_op(self, meta: Any, *items: Any) -> n.Expr:
         return n.Unary(_span(meta), "!", items[-1])
 
-    def method_call(self, meta: Any, target: n.Expr, name: Token, args: Any) -> n.MethodCall:
+    def method_call(self, meta: Any, target: n.Expr, name: Token, args: Any) -> n.Expr:
+        if isinstance(target, n.Member) and target.name == _UI:
+            # `input.Field:ui.add(list)`: a Creator client action on a form field.
+            return n.ClientAction(_span(meta), f"ui.{str(name).lower()}", tuple(args or ()))
         return n.MethodCall(_span(meta), target, str(name), tuple(args or ()))
+
+    def ui_target(self, meta: Any, target: n.Expr, _ui: Token) -> n.Member:
+        return n.Member(_span(meta), target, _UI)
 
     def member(self, meta: Any, target: n.Expr, name: Token) -> n.Member:
         return n.Member(_span(meta), target, str(name))
@@ -239,6 +255,22 @@ class _Build(Transformer):  # type: ignore[type-arg]
 
     def args(self, meta: Any, *items: n.Expr) -> tuple[n.Expr, ...]:
         return items
+
+    def key_value_arg(self, meta: Any, key: n.Expr, value: n.Expr) -> n.KeyValueArg:
+        return n.KeyValueArg(_span(meta), key, value)
+
+    def sorted_fetch(self, meta: Any, target: n.Expr, _sort: Token, field: Token, order: Token | None) -> n.Expr:
+        return self._fetch_modifier(target, "sort by")
+
+    def ranged_fetch(self, meta: Any, target: n.Expr, _range: Token, start: n.Expr, _to: Token, end: n.Expr) -> n.Expr:
+        return self._fetch_modifier(target, "range from")
+
+    @staticmethod
+    def _fetch_modifier(target: n.Expr, clause: str) -> n.Expr:
+        """``Form[criteria] sort by F`` / ``range from a to b`` only refine a Creator fetch."""
+        if not (isinstance(target, n.Index) and isinstance(target.target, n.Name)):
+            raise _SyntaxProblem(f"'{clause}' can only follow a form fetch such as Form[criteria]", target.span)
+        return target
 
     def int_lit(self, meta: Any, tok: Token) -> n.Literal:
         value = int(tok)

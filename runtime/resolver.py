@@ -22,7 +22,7 @@ from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
 __all__ = ["Diagnostic", "Resolved", "FunctionInfo", "resolve", "CONSTRUCTORS"]
 
 #: Built-in constructors handled by the compiler itself.
-CONSTRUCTORS = {"map", "list", "collection"}
+CONSTRUCTORS = {"map", "list"}
 
 #: Prefixes under which a script may call its app's functions.
 _CALL_PREFIXES = ("thisapp", "standalone")
@@ -215,8 +215,6 @@ class _Resolver:
             return n.ForEach(s.span, s.var, it, body, s.index)
         if isinstance(s, n.Try):
             return n.Try(s.span, self.block(s.body), s.var, self.block(s.handler))
-        if isinstance(s, n.Insert):
-            return n.Insert(s.span, s.form, tuple((k, self.expr(v)) for k, v in s.items))
         if isinstance(s, n.Delete):
             self.in_criteria += 1
             try:
@@ -275,6 +273,12 @@ class _Resolver:
             return e
         if isinstance(e, n.Task):
             return n.Task(e.span, e.name, tuple(n.TaskItem(i.span, i.key, self.task_value(i)) for i in e.items))
+        if isinstance(e, n.InsertRecord):
+            return n.InsertRecord(e.span, e.form, tuple((k, self.expr(v)) for k, v in e.items))
+        if isinstance(e, n.ClientAction):
+            return n.ClientAction(e.span, e.name, self.exprs(e.args))
+        if isinstance(e, n.KeyValueArg):
+            return n.KeyValueArg(e.span, self.expr(e.key), self.expr(e.value))
         if isinstance(e, n.Call):
             return self.call(e)
         if isinstance(e, n.MethodCall):
@@ -384,6 +388,10 @@ class _Resolver:
                 args = self.exprs(e.args)
                 self.warn(f"function '{dotted}' is not defined in this script", e.span)
                 return n.UserCall(e.span, dotted, args)
+            if (len(parts) == 1 and not e.args and REGISTRY.arity(e.name, True) is None
+                    and root not in self.scope and lowered != "input"):
+                # `row = Form.Subform();` makes an empty subform row (a record map).
+                return n.MapLit(e.span, ())
         target = self.expr(e.target)
         args = self.exprs(e.args)
         self.check_method(e.name, len(args), e.span)

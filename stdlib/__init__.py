@@ -20,6 +20,8 @@ _MODULES = (
     "system",
     "integrations",
     "web",
+    "files",
+    "creator",
 )
 
 for _name in _MODULES:

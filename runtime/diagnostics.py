@@ -1,0 +1,43 @@
+"""Human-readable error reports: ``file:line:col: error: message``, the source line and a
+caret under the failing span. Shared by the CLI, ``check`` and the REPL."""
+
+from __future__ import annotations
+
+from cloudburst.errors import CloudburstError, Span
+
+__all__ = ["format_error", "format_diagnostic", "read_source"]
+
+
+def _excerpt(source: str | None, span: Span | None) -> str:
+    if source is None or span is None:
+        return ""
+    lines = source.splitlines()
+    if not 1 <= span.line <= len(lines):
+        return ""
+    text = lines[span.line - 1].expandtabs(4)
+    raw = lines[span.line - 1]
+    start = len(raw[: max(span.column - 1, 0)].expandtabs(4))
+    if span.end_line == span.line and span.end_column > span.column:
+        width = len(raw[span.column - 1: span.end_column - 1].expandtabs(4))
+    else:
+        width = 1
+    width = max(1, min(width, max(len(text) - start, 1)))
+    return f"\n    {text}\n    {' ' * start}{'^' * width}"
+
+
+def format_diagnostic(name: str, severity: str, message: str, span: Span | None, source: str | None) -> str:
+    where = name if span is None else f"{name}:{span.line}:{span.column}"
+    return f"{where}: {severity}: {message}{_excerpt(source, span)}"
+
+
+def format_error(error: CloudburstError, source: str | None) -> str:
+    return format_diagnostic(error.source_name, error.kind, error.message, error.span, source)
+
+
+def read_source(data: bytes) -> str:
+    """Decode a script file: UTF-8 (with or without BOM), else Windows-1252, the usual
+    encoding of scripts copied out of a browser on Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
