@@ -353,6 +353,20 @@ class _Compiler:
         return _at(ast.FunctionDef(name=self.fn_names[name], args=args, body=enter, decorator_list=[], returns=None),
                    fn.span)
 
+    def capture(self, names: list[str]) -> ast.stmt:
+        """When the host asks (``Execution.capture_variables``, the REPL does), copy the main
+        script's final variable values onto the execution."""
+        unbound = self.h("UnboundLocalError", UnboundLocalError)
+        grab: list[ast.stmt] = [ast.Assign(targets=[_store("__v")], value=ast.Dict(keys=[], values=[]))]
+        for var in names:
+            grab.append(ast.Try(
+                body=[ast.Assign(targets=[ast.Subscript(value=_load("__v"), slice=_const(var), ctx=ast.Store())],
+                                 value=_load(_mangle(var)))],
+                handlers=[ast.ExceptHandler(type=unbound, name=None, body=[ast.Pass()])], orelse=[], finalbody=[]))
+        grab.append(ast.Assign(targets=[ast.Attribute(value=_load("__ctx"), attr="variables", ctx=ast.Store())],
+                               value=_load("__v")))
+        return ast.If(test=ast.Attribute(value=_load("__ctx"), attr="capture_variables", ctx=ast.Load()), body=grab, orelse=[])
+
     def program(self, name: str) -> Executable:
         r = self.resolved
         functions = [self.function(f) for f in r.functions]
@@ -373,7 +387,10 @@ class _Compiler:
                                  value=ast.Subscript(value=_load("__args"), slice=_const(var), ctx=ast.Load()))],
                 orelse=[]))
         body = self.block(r.program.body)
-        final = [ast.Assign(targets=[ast.Attribute(value=_load("__ctx"), attr="statements", ctx=ast.Store())], value=_load("__c"))]
+        final: list[ast.stmt] = [
+            ast.Assign(targets=[ast.Attribute(value=_load("__ctx"), attr="statements", ctx=ast.Store())], value=_load("__c")),
+            self.capture(sorted(r.free_names | r.main_locals)),
+        ]
         program_body = [*prologue, *functions,
                         ast.Try(body=[*body, ast.Return(value=_const(None))], handlers=[], orelse=[], finalbody=final)]
         program_args = ast.arguments(posonlyargs=[], args=[ast.arg(arg="__ctx"), ast.arg(arg="__args")], vararg=None,

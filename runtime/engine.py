@@ -43,6 +43,9 @@ class Result:
     statements: int
     duration: float
     client_actions: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    #: The main script's final variable values, when the execution asked for them
+    #: (``Execution.capture_variables = True``); also set when the run failed part-way.
+    variables: dict[str, Any] | None = None
 
     def python_value(self) -> Any:
         return to_python(self.value)
@@ -91,7 +94,8 @@ class Script:
             error = _as_error(exc)
             error.source_name = self.name
             raise error from error.__cause__
-        return Result(value, list(ex.info_lines), ex.statements, time.monotonic() - started, list(ex.client_actions))
+        return Result(value, list(ex.info_lines), ex.statements, time.monotonic() - started, list(ex.client_actions),
+                      ex.variables)
 
     async def run_async(self, inputs: Mapping[str, Any] | None = None, *, limits: Limits | None = None,
                         on_info: Callable[[str], None] | None = None) -> Result:

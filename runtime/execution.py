@@ -95,6 +95,9 @@ class Execution:
         self.depth = 0
         self.cancelled = threading.Event()
         self.client_actions: list[tuple[str, tuple[Any, ...]]] = []
+        #: Set by a host that wants the main script's final variables (the REPL).
+        self.capture_variables = False
+        self.variables: dict[str, Any] | None = None
         self._clock = clock
         self.started = time.monotonic()
         self.deadline = None if self.limits.timeout is None else self.started + self.limits.timeout
