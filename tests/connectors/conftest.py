@@ -84,6 +84,12 @@ class Cli:
 
 
 @pytest.fixture
+def make_cli() -> type[Cli]:
+    """The runner class, for tests that need their own environment."""
+    return Cli
+
+
+@pytest.fixture
 def cli(sqlite_url: str, key: str) -> Cli:
     return Cli({"CLOUDBURST_DATABASE_URL": sqlite_url, "CLOUDBURST_SECRET_KEY": key})
 
