@@ -454,17 +454,21 @@ _ZONE_TEXT = r"(?:GMT|UTC)?[+-]\d{1,2}(?::?\d{2})?|Z|[A-Za-z][A-Za-z_/]*"
 
 
 def _field_regex(c: str, k: int, abutting: bool) -> str:
+    """One capture group per field; atomic, so a pattern can never backtrack
+    exponentially over user text."""
     if c in _NUMERIC and not (c in "ML" and k >= 3):
-        return rf"(\d{{{k}}})" if abutting else r"(\d{1,9})"
-    if c in "ML" or c == "E":
-        return r"([A-Za-z]+\.?)"
-    if c == "a":
-        return r"([AaPp]\.?[Mm]\.?)"
-    if c == "G":
-        return r"(AD|BC)"
-    if c == "X":
-        return r"(Z|[+-]\d{2}(?::?\d{2})?)"
-    return rf"({_ZONE_TEXT})"
+        inner = rf"\d{{{k}}}" if abutting else r"\d{1,9}"
+    elif c in "ML" or c == "E":
+        inner = r"[A-Za-z]+\.?"
+    elif c == "a":
+        inner = r"[AaPp]\.?[Mm]\.?"
+    elif c == "G":
+        inner = r"AD|BC"
+    elif c == "X":
+        inner = r"Z|[+-]\d{2}(?::?\d{2})?"
+    else:
+        inner = _ZONE_TEXT
+    return rf"((?>{inner}))"
 
 
 @lru_cache(maxsize=256)
@@ -474,7 +478,7 @@ def _parser(pattern: str) -> tuple[re.Pattern[str], tuple[tuple[str, int], ...]]
     fields: list[tuple[str, int]] = []
     for i, tok in enumerate(toks):
         if isinstance(tok, str):
-            parts.append(r"\s*".join(re.escape(w) for w in tok.split(" ")))
+            parts.append(r"\s*+".join(re.escape(w) for w in tok.split(" ")))
             continue
         c, k = tok
         nxt = toks[i + 1] if i + 1 < len(toks) else None

@@ -311,3 +311,15 @@ def test_names() -> None:
     assert D.weekday_number("Saturday") == 6
     with pytest.raises(ValueError):
         D.weekday_number("Someday")
+
+
+def test_pathological_patterns_fail_fast() -> None:
+    """Field groups are atomic: a failing match must not backtrack exponentially."""
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(ValueError):
+        D.parse("a" * 3000 + "?", "E " * 40 + "'!'")
+    with pytest.raises(ValueError):
+        D.parse("1" * 5000 + "x", "d " * 300 + "'!'")
+    assert time.monotonic() - start < 2.0
