@@ -353,6 +353,8 @@ def parse(source: str, name: str = "<script>") -> n.Program:
         orig = exc.orig_exc
         if isinstance(orig, _SyntaxProblem):
             raise DelugeSyntaxError(orig.message, orig.span, name) from None
+        if isinstance(orig, RecursionError):
+            raise DelugeSyntaxError("the script is nested too deeply", Span(1, 1, 1, 1), name) from None
         raise
     except UnexpectedInput as exc:
         message, span = _explain(source, exc)
