@@ -84,6 +84,22 @@ class Cli:
 
 
 @pytest.fixture
+def svc_factory(sqlite_url: str, key: str) -> Iterator[Any]:
+    """Opens the same store the ``cli`` fixture uses, after the CLI has written to it."""
+    from cloudburst.connectors.service import ConnectorService
+
+    opened: list[Any] = []
+
+    def open_store() -> Any:
+        opened.append(ConnectorService(sqlite_url, secret_keys=[key]))
+        return opened[-1]
+
+    yield open_store
+    for service in opened:
+        service.close()
+
+
+@pytest.fixture
 def make_cli() -> type[Cli]:
     """The runner class, for tests that need their own environment."""
     return Cli
