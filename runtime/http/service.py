@@ -58,6 +58,8 @@ class HttpService:
         self._store: ConnectionStore | None = None
         self._tokens: TokenKeeper | None = None
         self._guard = threading.Lock()
+        self._cache: dict[str, tuple[float, Credentials]] = {}
+        self._touched: dict[str, float] = {}
         install_log_filter()
 
     # -- lazily built parts ---------------------------------------------------------------
@@ -108,17 +110,28 @@ class HttpService:
         check_allowed(base.url, creds)
         deadline = _run_deadline(ctx)
         try:
-            creds = self.tokens().fresh(creds, deadline=deadline)
+            creds = self._fresh(creds, None, deadline)
             received = self._send(ctx, base, self._inject(creds))
             if received.status == 401 and received.authenticated and creds.auth_type == "oauth2":
-                creds = self.tokens().fresh(creds, rejected=creds.access_token, deadline=deadline)
+                creds = self._fresh(creds, creds.access_token, deadline)
                 received = self._send(ctx, base, self._inject(creds))
         except DelugeRuntimeError as exc:
+            self._cache.pop(link, None)
             raise _redacted(exc) from None
         self._touch(link)
         return received
 
+    def _fresh(self, creds: Credentials, rejected: str | None, deadline: float | None) -> Credentials:
+        new = self.tokens().fresh(creds, rejected=rejected, deadline=deadline)
+        if new is not creds:
+            REDACTOR.register(new.secret_values())
+            self._cache[creds.link_name] = (time.monotonic() + self.settings.credentials_ttl, new)
+        return new
+
     def _credentials(self, link: str) -> Credentials:
+        cached = self._cache.get(link)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         store = self.store()
         try:
             creds = store.credentials_for(link)
@@ -130,6 +143,8 @@ class HttpService:
             ) from None
         REDACTOR.register(creds.secret_values())
         REDACTOR.register_basic(creds.basic_username, creds.basic_password)
+        if self.settings.credentials_ttl > 0:
+            self._cache[link] = (time.monotonic() + self.settings.credentials_ttl, creds)
         return creds
 
     @staticmethod
@@ -139,6 +154,10 @@ class HttpService:
         return injection
 
     def _touch(self, link: str) -> None:
+        now = time.monotonic()
+        if self._touched.get(link, -1e18) + self.settings.touch_interval > now:
+            return
+        self._touched[link] = now
         try:
             self.store().touch_used(link)
         except Exception:  # bookkeeping only: never fail a call that got its answer

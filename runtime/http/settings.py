@@ -28,3 +28,9 @@ class HttpSettings:
     refresh_backoff: float = 0.5
     #: Timeout of one token-endpoint request.
     token_timeout: float = 15.0
+    #: How long a process reuses a connection's credentials before reading the store again
+    #: (0: every call reads it). Disabling or revoking a connection reaches a running
+    #: process within this time; an OAuth refresh or a 401 always reads the store.
+    credentials_ttl: float = 5.0
+    #: ``last_used_at`` is written at most this often per connection.
+    touch_interval: float = 60.0
