@@ -68,7 +68,9 @@ def injection_for(creds: Credentials) -> Injection:
         token = basic_token(user, password)
         return Injection(headers=(("Authorization", f"Basic {token}"),), secrets=frozenset({token, password}))
     if kind == "api_key":
-        headers, query, form = [], [], []
+        headers: list[tuple[str, str]] = []
+        query: list[tuple[str, str]] = []
+        form: list[tuple[str, str]] = []
         for k in creds.api_keys:
             target = {"header": headers, "query": query, "form": form}.get(k.location)
             if target is None:

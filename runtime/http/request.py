@@ -58,7 +58,7 @@ class Outgoing:
         self.headers.append((name, value))
 
     def to_request(self, client: httpx2.Client) -> httpx2.Request:
-        url = self.url.copy_merge_params(self.query) if self.query else self.url
+        url = self.url.copy_merge_params(tuple(self.query)) if self.query else self.url
         if self.files:
             files = [(f.param_name or "file", (f.name, f.content, f.content_type)) for f in self.files]
             headers = [(k, v) for k, v in self.headers if k.lower() != "content-type"]
@@ -71,7 +71,7 @@ class Outgoing:
 
 
 def _urlencode(pairs: Pairs) -> bytes:
-    return str(httpx2.QueryParams(pairs)).encode("ascii")
+    return str(httpx2.QueryParams(tuple(pairs))).encode("ascii")
 
 
 def _form_dict(pairs: Pairs) -> dict[str, str | list[str]]:

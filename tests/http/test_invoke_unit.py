@@ -295,3 +295,21 @@ def test_second_401_is_returned_not_looped(make_service: Any, store: FakeStore) 
     assert service.invoke(None, {"url": URL, "connection": "o", "detailed": True})["responseCode"] == 401
     assert len(rec.requests) == 3
     assert store.rows["o"].refresh_token == "rt-old"  # none returned: the old one is kept
+
+
+def test_credentials_cache_expires_and_errors_drop_it(make_service: Any, store: FakeStore) -> None:
+    store.add(Creds("k", api_keys=(ApiKeyValue("X-Key", "v-cache-1", "header"),)))
+    service, rec = make_service(credentials_ttl=0.3)
+    service.invoke(None, {"url": URL, "connection": "k"})
+    store.connected["k"] = False
+    service.invoke(None, {"url": URL, "connection": "k"})  # still cached
+    time.sleep(0.35)
+    with pytest.raises(DelugeRuntimeError, match="not connected"):
+        service.invoke(None, {"url": URL, "connection": "k"})
+    assert len(rec.requests) == 2
+    no_cache, _ = make_service(credentials_ttl=0)
+    store.connected["k"] = True
+    no_cache.invoke(None, {"url": URL, "connection": "k"})
+    store.connected["k"] = False
+    with pytest.raises(DelugeRuntimeError, match="not connected"):
+        no_cache.invoke(None, {"url": URL, "connection": "k"})

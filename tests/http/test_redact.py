@@ -70,3 +70,43 @@ def test_httpx_logger_is_filtered(make_service: Any, store: FakeStore, caplog: p
     logged = [r.getMessage() for r in caplog.records if r.name.startswith(("httpx2", "cloudburst"))]
     assert logged, "httpx2 logs each request at INFO"
     assert not any("qk-SECRET-88" in m for m in logged)
+
+
+def test_every_way_a_script_could_print_a_secret(make_service: Any, store: FakeStore,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    """Echo every credential back in body, headers and status text, then render the result
+    every way a script can (info, toString, JSON, error text) and log at every level."""
+    from cloudburst.values import display, to_json_text
+
+    store.add(Creds("k", api_keys=(ApiKeyValue("X-Key", "hdr/Secret+1", "header"),
+                                   ApiKeyValue("q", "qry Secret&2", "query"),
+                                   ApiKeyValue("f", "frm=Secret3", "form"))))
+    store.add(Creds("b", auth_type="basic", basic_username="u", basic_password="pw:Secret4"))
+    secrets = ["hdr/Secret+1", "qry Secret&2", "frm=Secret3", "pw:Secret4"]
+
+    def echo(request: httpx2.Request) -> httpx2.Response:
+        dump = f"{request.url} {dict(request.headers)} {request.content.decode()}"
+        return httpx2.Response(200, json={"dump": dump, "list": [dump]}, headers={"X-Dump": dump.encode("ascii", "replace").decode()})
+
+    service, _ = make_service(echo)
+    rendered: list[str] = []
+    with caplog.at_level(logging.DEBUG):
+        for link, method in (("k", "POST"), ("b", "GET")):
+            for detailed in (False, True):
+                result = service.invoke(None, {"url": "http://api.test/x", "type": method, "connection": link,
+                                               "parameters": DelugeMap(a="1"), "detailed": detailed})
+                rendered += [display(result), to_json_text(result), repr(result)]
+        for link in ("k", "b"):
+            with pytest.raises(DelugeRuntimeError) as info:
+                service.invoke(None, {"url": "http://api.test/x", "type": "POST", "connection": link,
+                                      "body": "raw", "headers": DelugeMap(X_Fake="1")} if link == "k" else
+                               {"url": "ftp://x", "connection": link})
+            rendered.append(str(info.value))
+    rendered.append(caplog.text)
+    everything = "\n".join(rendered)
+    from urllib.parse import quote, quote_plus
+    for s in secrets:
+        for form in (s, quote(s, safe=""), quote_plus(s)):
+            assert form not in everything, form
+    assert base64.b64encode(b"u:pw:Secret4").decode() not in everything
+    assert MASK in everything
