@@ -44,11 +44,10 @@ class _UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser that writes to the given streams and raises instead of exiting."""
+    """An ArgumentParser that writes to its class's streams and raises instead of exiting."""
 
-    def __init__(self, *args: Any, out: TextIO, err: TextIO, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._out, self._err = out, err
+    _out: TextIO = sys.stdout
+    _err: TextIO = sys.stderr
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
@@ -467,22 +466,24 @@ def _secrets_generate_key(ctx: _Context) -> None:
 
 
 def _build_parser(prog: str, out: TextIO, err: TextIO) -> _Parser:
-    def make(**kwargs: Any) -> _Parser:
-        return _Parser(out=out, err=err, **kwargs)
+    class Parser(_Parser):
+        _out, _err = out, err
+
+    def make(**kwargs: Any) -> Parser:
+        return Parser(**kwargs)
 
     db = make(add_help=False)
     db.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                     help="SQLAlchemy database URL (default: $CLOUDBURST_DATABASE_URL or a SQLite file)")
 
-    def sub(parent: argparse._SubParsersAction[_Parser], name: str, handler: Callable[[_Context], None],
-            help_text: str) -> _Parser:
+    def sub(parent: argparse._SubParsersAction[Parser], name: str, handler: Callable[[_Context], None],
+            help_text: str) -> Parser:
         parser = parent.add_parser(name, help=help_text, description=help_text, parents=[db])
         parser.set_defaults(handler=handler)
         return parser
 
-    def subgroup(parser: _Parser, dest: str) -> argparse._SubParsersAction[_Parser]:
-        return parser.add_subparsers(dest=dest, metavar="COMMAND", required=True,
-                                     parser_class=lambda **kw: make(**kw))
+    def subgroup(parser: Parser, dest: str) -> argparse._SubParsersAction[Parser]:
+        return parser.add_subparsers(dest=dest, metavar="COMMAND", required=True, parser_class=Parser)
 
     root = make(prog=prog, description="Manage connectors, connections and secrets.")
     groups = subgroup(root, "group")
@@ -521,7 +522,7 @@ def _build_parser(prog: str, out: TextIO, err: TextIO) -> _Parser:
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = sub(cmds, "param", _connector_param, "add, edit, delete or list auth parameters")
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=lambda **kw: make(**kw))
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
     q = actions.add_parser("add", help="add an API key parameter", parents=[db])
     q.add_argument("link_name")
     q.add_argument("display_name")
@@ -556,7 +557,7 @@ def _build_parser(prog: str, out: TextIO, err: TextIO) -> _Parser:
                    help="900-86400, used when the token response has no expires_in (default 3600)")
 
     p = sub(cmds, "scope", _connector_scope, "add, edit, delete, list or search scopes")
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=lambda **kw: make(**kw))
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
     q = actions.add_parser("add", help="add scopes: NAME VALUE [NAME VALUE ...]", parents=[db])
     q.add_argument("link_name")
     q.add_argument("items", nargs="+", metavar="NAME VALUE")

@@ -34,7 +34,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(timezone.utc).replace(tzinfo=None)  # type: ignore[no-any-return]
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=timezone.utc)  # type: ignore[no-any-return]
+        return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
 def _when(nullable: bool = True) -> Any:

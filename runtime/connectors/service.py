@@ -49,6 +49,12 @@ _OAUTH_DEFAULTS: dict[str, Any] = {
 }
 
 
+def _pk(value: int | None) -> int:
+    """A flushed row's primary key (never None once the row is in the database)."""
+    assert value is not None
+    return value
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -299,8 +305,8 @@ class ConnectorService:
             setattr(c, field, value)
         c.auth_type = new_type
         if new_type == "basic":
-            s.add(ConnectorParam(connector_id=c.id, position=0, role="username", display_name="Username", key="username"))
-            s.add(ConnectorParam(connector_id=c.id, position=1, role="password", display_name="Password", key="password"))
+            s.add(ConnectorParam(connector_id=_pk(c.id), position=0, role="username", display_name="Username", key="username"))
+            s.add(ConnectorParam(connector_id=_pk(c.id), position=1, role="password", display_name="Password", key="password"))
         if new_type == "oauth2":
             c.grant_type = "authorization_code"
         self._touch(c)
@@ -327,7 +333,7 @@ class ConnectorService:
             self._require_auth(c, "params", "api_key")
             existing = self._params(s, c)
             self._ensure_param_key_free(existing, clean_key)
-            param = ConnectorParam(connector_id=c.id, position=len(existing), role="api_key",
+            param = ConnectorParam(connector_id=_pk(c.id), position=len(existing), role="api_key",
                                    display_name=clean_display, key=clean_key, location=where)
             s.add(param)
             self._touch(c)
@@ -424,7 +430,7 @@ class ConnectorService:
                 if value in seen:
                     raise RuleViolation("scope value", f'"{value}" is already a scope of this connector')
                 seen.add(value)
-                s.add(ConnectorScope(connector_id=c.id, position=position, display_name=name, value=value))
+                s.add(ConnectorScope(connector_id=_pk(c.id), position=position, display_name=name, value=value))
             self._touch(c)
             return len(new)
 
@@ -591,7 +597,7 @@ class ConnectorService:
                 seen: list[ConnectorParam] = []
                 for position, given in enumerate(params):
                     where = rules.location(given.get("location") or "header")
-                    row = ConnectorParam(connector_id=c.id, position=position, role="api_key", location=where,
+                    row = ConnectorParam(connector_id=_pk(c.id), position=position, role="api_key", location=where,
                                          display_name=rules.param_display_name(given["display_name"]),
                                          key=rules.param_key(given["key"], where))
                     self._ensure_param_key_free(seen, row.key)
@@ -620,7 +626,7 @@ class ConnectorService:
         if len({v for _, v in scopes}) != len(scopes):
             raise RuleViolation("scope value", "the export lists a scope value twice")
         for position, (display, value) in enumerate(scopes):
-            s.add(ConnectorScope(connector_id=c.id, position=position, display_name=display, value=value))
+            s.add(ConnectorScope(connector_id=_pk(c.id), position=position, display_name=display, value=value))
 
     # ---------------------------------------------------------------- connections
 
@@ -646,11 +652,11 @@ class ConnectorService:
                                                   f"unknown: {', '.join(unknown)}")
                 if s.exec(select(Connection.id).where(Connection.link_name == link)).first() is not None:
                     raise RuleViolation("link_name", f'"{link}" is already used by another connection')
-                connection = Connection(connector_id=c.id, name=clean_name, link_name=link,
+                connection = Connection(connector_id=_pk(c.id), name=clean_name, link_name=link,
                                         scopes=json.dumps(chosen), created_at=utcnow())
                 s.add(connection)
                 s.flush()
-                s.add(ConnectionSecret(connection_id=connection.id))
+                s.add(ConnectionSecret(connection_id=_pk(connection.id)))
         except IntegrityError:
             raise RuleViolation("link_name", f'"{link}" is already used by another connection') from None
         return self.get_connection(link)
@@ -726,7 +732,7 @@ class ConnectorService:
             if missing:
                 raise RuleViolation("param", f"missing value for {', '.join(missing)}")
             clean = {p.key: rules.secret_value(values[p.key], p.key) for p in params}
-            secret = s.get(ConnectionSecret, conn.id) or ConnectionSecret(connection_id=conn.id)
+            secret = s.get(ConnectionSecret, conn.id) or ConnectionSecret(connection_id=_pk(conn.id))
             secret.params_enc = self._box.encrypt(json.dumps(clean))
             s.add(secret)
             now = utcnow()
@@ -867,7 +873,7 @@ class ConnectorService:
         """Store new tokens (encrypted) in one transaction; keep the old refresh token when None."""
         with self._tx() as s:
             conn = self._connection(s, link_name)
-            secret = s.get(ConnectionSecret, conn.id) or ConnectionSecret(connection_id=conn.id)
+            secret = s.get(ConnectionSecret, conn.id) or ConnectionSecret(connection_id=_pk(conn.id))
             secret.access_token_enc = self._box.encrypt(access_token)
             if refresh_token is not None:
                 secret.refresh_token_enc = self._box.encrypt(refresh_token)

@@ -1,8 +1,9 @@
 """Alembic environment: always run with a live connection passed in ``config.attributes``."""
 
 from alembic import context
+from sqlmodel import SQLModel
 
-from cloudburst.connectors.models import SQLModel
+import cloudburst.connectors.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(
