@@ -18,17 +18,16 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Callable
 
 from cloudburst import nodes as n
 from cloudburst import operators as ops
-from cloudburst.errors import DelugeRuntimeError, RecursionLimitError, Span
-from cloudburst.execution import to_deluge_error
+from cloudburst.errors import Span
+from cloudburst.helpers import Spec
+from cloudburst.helpers import load as load_helper
 from cloudburst.resolver import Resolved
 from cloudburst.stdlib import REGISTRY
-from cloudburst.typecheck import coerce_declared
-from cloudburst.values import DelugeList, DelugeMap, display, type_name
+from cloudburst.values import INT_MAX, INT_MIN
 
 __all__ = ["Executable", "compile_program", "FILENAME_PREFIX"]
 
@@ -40,17 +39,19 @@ _COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"
 
 @dataclass(frozen=True)
 class Executable:
-    """A compiled program: ``make(helpers)`` returns the per-run entry point."""
+    """A compiled program. Everything in it can be cached on disk: the code object
+    (marshal), helper specs and constants (plain data)."""
 
     code: Any
-    helpers: dict[str, Any]
+    helpers: dict[str, Spec]
     constants: tuple[Any, ...]
-    function_names: dict[str, str]  # declared name → generated Python name
 
     def entry(self) -> Callable[..., Any]:
+        """The per-run entry point ``program(execution, inputs)``."""
         namespace: dict[str, Any] = {"__builtins__": {}}
         exec(self.code, namespace)
-        return namespace["__make"](self.helpers, self.constants)  # type: ignore[no-any-return]
+        bound = {name: load_helper(spec) for name, spec in self.helpers.items()}
+        return namespace["__make"](bound, self.constants)  # type: ignore[no-any-return]
 
 
 def _mangle(name: str) -> str:
@@ -90,22 +91,23 @@ class _Compiler:
         self.helpers: dict[str, Any] = {}
         self.constants: list[Any] = []
         self.const_index: dict[tuple[type, Any], int] = {}
-        self.division = ops.div_decimal if integer_division == "decimal" else ops.div_truncate
+        self.division: Spec = ("op", "div_decimal" if integer_division == "decimal" else "div_truncate")
         self.fn_names = {name: _fn_name(name) for name in resolved.functions}
         self.locals: frozenset[str] = resolved.main_locals
         self.in_function: str | None = None
+        self.temps = 0
 
     # -- helpers ---------------------------------------------------------------------------
-    def h(self, key: str, obj: Any) -> ast.Name:
-        name = "_h_" + re.sub(r"[^A-Za-z0-9_]", "_", key)
-        self.helpers.setdefault(name, obj)
+    def h(self, spec: Spec) -> ast.Name:
+        name = "_h_" + spec[0] + "_" + re.sub(r"[^A-Za-z0-9_]", "_", spec[1])
+        self.helpers.setdefault(name, spec)
         return _load(name)
 
     def call(self, func: ast.expr, args: list[ast.expr], span: Span) -> ast.Call:
         return _at(ast.Call(func=func, args=args, keywords=[]), span)
 
-    def helper_call(self, key: str, obj: Any, args: list[ast.expr], span: Span) -> ast.Call:
-        return self.call(self.h(key, obj), args, span)
+    def helper_call(self, spec: Spec, args: list[ast.expr], span: Span) -> ast.Call:
+        return self.call(self.h(spec), args, span)
 
     def constant(self, value: Any, span: Span) -> ast.expr:
         if value is None or type(value) in (int, str, bool):
@@ -158,15 +160,15 @@ class _Compiler:
         if isinstance(s, n.CompoundAssign):
             current = self.expr(s.target)
             if s.op == "/":
-                value = self.helper_call("div", self.division, [current, self.expr(s.value)], span)
+                value = self.helper_call(self.division, [current, self.expr(s.value)], span)
             else:
                 op = _BINARY[s.op]
-                value = self.helper_call(op, getattr(ops, op), [current, self.expr(s.value)], span)
+                value = self.helper_call(("op", op), [current, self.expr(s.value)], span)
             return [self.assign(s.target, value, span)]
         if isinstance(s, n.ExprStmt):
             return [_at(ast.Expr(value=self.expr(s.expr)), span)]
         if isinstance(s, n.Info):
-            value = self.helper_call("display", display, [self.expr(s.expr)], s.expr.span)
+            value = self.helper_call(("value", "display"), [self.expr(s.expr)], s.expr.span)
             return [_at(ast.Expr(value=self.call(_load("__info"), [value], span)), span)]
         if isinstance(s, n.Return):
             return [self.return_(s)]
@@ -182,32 +184,32 @@ class _Compiler:
             return orelse
         if isinstance(s, n.ForEach):
             key = "iterate_index" if s.index else "iterate"
-            it = self.helper_call(key, getattr(ops, key), [self.expr(s.iterable)], s.iterable.span)
+            it = self.helper_call(("op", key), [self.expr(s.iterable)], s.iterable.span)
             return [_at(ast.For(target=_store(_mangle(s.var)), iter=it, body=self.block(s.body, extra=1), orelse=[]), span)]
         if isinstance(s, n.Try):
-            catch = self.helper_call("catch", _catch, [_load("__e")], span)
+            catch = self.helper_call(("rt", "catch"), [_load("__e")], span)
             handler = [_at(ast.Assign(targets=[_store(_mangle(s.var))], value=catch), span), *self.block(s.handler)]
             return [_at(ast.Try(body=self.block(s.body),
-                                handlers=[ast.ExceptHandler(type=self.h("BaseException", BaseException), name="__e", body=handler)],
+                                handlers=[ast.ExceptHandler(type=self.h(("builtin", "BaseException")), name="__e", body=handler)],
                                 orelse=[], finalbody=[]), span)]
         if isinstance(s, n.Delete):
-            return [_at(ast.Expr(value=self.helper_call("delete", _host_delete, [_load("__ctx"), self.expr(s.target)], span)), span)]
+            return [_at(ast.Expr(value=self.helper_call(("rt", "host_delete"), [_load("__ctx"), self.expr(s.target)], span)), span)]
         if isinstance(s, n.Command):
             args = ast.Tuple(elts=[self.expr(a) for a in s.args], ctx=ast.Load())
-            return [_at(ast.Expr(value=self.helper_call("command", _host_command, [_load("__ctx"), _const(s.name), args], span)), span)]
+            return [_at(ast.Expr(value=self.helper_call(("task", "client_action"), [_load("__ctx"), _const(s.name), args], span)), span)]
         raise AssertionError(f"cannot compile {type(s).__name__}")
 
     def assign(self, target: n.Expr, value: ast.expr, span: Span) -> ast.stmt:
         if isinstance(target, n.Name):
             return _at(ast.Assign(targets=[_store(_mangle(target.name))], value=value), span)
         if isinstance(target, n.FieldAccess):
-            call = self.helper_call("set_field", ops.set_field, [self.expr(target.target), _const(target.name), value], span)
+            call = self.helper_call(("op", "set_field"), [self.expr(target.target), _const(target.name), value], span)
             return _at(ast.Expr(value=call), span)
         if isinstance(target, n.Index):
-            call = self.helper_call("set_index", ops.set_index, [self.expr(target.target), self.expr(target.index), value], span)
+            call = self.helper_call(("op", "set_index"), [self.expr(target.target), self.expr(target.index), value], span)
             return _at(ast.Expr(value=call), span)
         if isinstance(target, n.FormFetch):
-            return _at(ast.Expr(value=self.helper_call("form", _host_form, [_load("__ctx"), _const(target.form)], span)), span)
+            return _at(ast.Expr(value=self.helper_call(("rt", "host_form"), [_load("__ctx"), _const(target.form)], span)), span)
         raise AssertionError(f"cannot assign to {type(target).__name__}")
 
     def return_(self, s: n.Return) -> ast.stmt:
@@ -215,14 +217,14 @@ class _Compiler:
         if self.in_function is not None:
             info = self.resolved.functions[self.in_function].definition
             if info.return_type != "void":
-                value = self.helper_call("ret", _check_return, [value, _const(info.return_type), _const(info.name)], s.span)
+                value = self.helper_call(("rt", "check_return"), [value, _const(info.return_type), _const(info.name)], s.span)
         return _at(ast.Return(value=value), s.span)
 
     def condition(self, e: n.Expr) -> ast.expr:
         if isinstance(e, _KNOWN_BOOL) or (isinstance(e, n.Unary) and e.op == "!") or (
                 isinstance(e, n.Literal) and type(e.value) is bool):
             return self.expr(e)
-        return self.helper_call("truth", ops.truth, [self.expr(e)], e.span)
+        return self.helper_call(("op", "truth"), [self.expr(e)], e.span)
 
     # -- expressions ---------------------------------------------------------------------------
     def exprs(self, items: tuple[n.Expr, ...]) -> list[ast.expr]:
@@ -235,17 +237,12 @@ class _Compiler:
         if isinstance(e, n.Name):
             if self.in_function is not None:
                 if e.name not in self.resolved.functions[self.in_function].locals:
-                    return self.helper_call("undefined", _undefined, [_const(e.name)], span)
+                    return self.helper_call(("rt", "undefined"), [_const(e.name)], span)
             return _at(_load(_mangle(e.name)), span)
         if isinstance(e, n.Binary):
-            left, right = self.expr(e.left), self.expr(e.right)
-            if e.op == "/":
-                return self.helper_call("div", self.division, [left, right], span)
-            op = _BINARY[e.op]
-            return self.helper_call(op, getattr(ops, op), [left, right], span)
+            return self.binary(e)
         if isinstance(e, n.Compare):
-            op = _COMPARE[e.op]
-            return self.helper_call(op, getattr(ops, op), [self.expr(e.left), self.expr(e.right)], span)
+            return self.compare(e)
         if isinstance(e, n.Logical):
             op = ast.And() if e.op == "&&" else ast.Or()
             return _at(ast.BoolOp(op=op, values=[self.condition(e.left), self.condition(e.right)]), span)
@@ -253,77 +250,217 @@ class _Compiler:
             if e.op == "!":
                 if isinstance(e.operand, _KNOWN_BOOL):
                     return _at(ast.UnaryOp(op=ast.Not(), operand=self.expr(e.operand)), span)
-                return self.helper_call("not", ops.not_, [self.expr(e.operand)], span)
+                return self.helper_call(("op", "not_"), [self.expr(e.operand)], span)
             key = "neg" if e.op == "-" else "pos"
-            return self.helper_call(key, getattr(ops, key), [self.expr(e.operand)], span)
+            return self.helper_call(("op", key), [self.expr(e.operand)], span)
         if isinstance(e, n.Membership):
-            test = self.helper_call("contains", ops.contains, [self.expr(e.container), self.expr(e.item)], span)
+            test = self.helper_call(("op", "contains"), [self.expr(e.container), self.expr(e.item)], span)
             return _at(ast.UnaryOp(op=ast.Not(), operand=test), span) if e.negated else test
         if isinstance(e, n.ListLit):
             items = ast.Tuple(elts=self.exprs(e.items), ctx=ast.Load())
-            return self.helper_call("List", DelugeList, [items], span)
+            return self.helper_call(("value", "DelugeList"), [items], span)
         if isinstance(e, n.MapLit):
             flat: list[ast.expr] = []
             for k, v in e.pairs:
                 flat.extend((self.expr(k), self.expr(v)))
-            return self.helper_call("map_of", _map_of, flat, span)
+            return self.helper_call(("rt", "map_of"), flat, span)
         if isinstance(e, n.TypedCtor):
-            return self.helper_call("List", DelugeList, [], span)
+            return self.helper_call(("value", "DelugeList"), [], span)
         if isinstance(e, n.BuiltinCall):
             return self.builtin_call(e)
         if isinstance(e, n.BuiltinMethod):
-            impl = REGISTRY.method_dispatcher(e.name)
-            return self.helper_call("m_" + e.name, impl, [_load("__ctx"), self.expr(e.target), *self.exprs(e.args)], span)
+            return self.method(e)
         if isinstance(e, n.UserCall):
             pyname = self.fn_names.get(e.name)
             if pyname is None:
-                return self.helper_call("missing_function", _missing_function, [_const(e.name)], span)
+                return self.helper_call(("rt", "missing_function"), [_const(e.name)], span)
             return self.call(_load(pyname), self.exprs(e.args), span)
         if isinstance(e, n.IntegrationCall):
             args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
-            return self.helper_call("integration", _host_integration, [_load("__ctx"), _const(e.name), args], span)
+            return self.helper_call(("task", "run_integration"), [_load("__ctx"), _const(e.name), args], span)
         if isinstance(e, n.SystemVar):
             var = REGISTRY.system.get(e.name)
             if var is None:
-                return self.helper_call("unknown_system", _unknown_system, [_const(e.name)], span)
-            return self.helper_call("sys_" + e.name, var.impl, [_load("__ctx")], span)
+                return self.helper_call(("rt", "unknown_system"), [_const(e.name)], span)
+            return self.helper_call(("system", e.name), [_load("__ctx")], span)
         if isinstance(e, n.Conditional):
             return _at(ast.IfExp(test=self.condition(e.condition), body=self.expr(e.then), orelse=self.expr(e.otherwise)), span)
         if isinstance(e, n.FieldAccess):
-            return self.helper_call("get_field", ops.get_field, [self.expr(e.target), _const(e.name)], span)
+            return self.helper_call(("op", "get_field"), [self.expr(e.target), _const(e.name)], span)
         if isinstance(e, n.Index):
-            return self.helper_call("get_index", ops.get_index, [self.expr(e.target), self.expr(e.index)], span)
+            return self.helper_call(("op", "get_index"), [self.expr(e.target), self.expr(e.index)], span)
         if isinstance(e, n.FormFetch):
-            return self.helper_call("form", _host_form, [_load("__ctx"), _const(e.form)], span)
+            return self.helper_call(("rt", "host_form"), [_load("__ctx"), _const(e.form)], span)
         if isinstance(e, n.InsertRecord):
             record = ast.Dict(keys=[_const(k) for k, _ in e.items], values=[self.expr(v) for _, v in e.items])
-            return self.helper_call("insert", _host_insert, [_load("__ctx"), _const(e.form), record], span)
+            return self.helper_call(("rt", "host_insert"), [_load("__ctx"), _const(e.form), record], span)
         if isinstance(e, n.ClientAction):
             args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
-            return self.helper_call("command", _host_command, [_load("__ctx"), _const(e.name), args], span)
+            return self.helper_call(("task", "client_action"), [_load("__ctx"), _const(e.name), args], span)
         if isinstance(e, n.KeyValueArg):
-            from cloudburst.stdlib.collection import KeyValuePair
-
-            return self.helper_call("KeyValuePair", KeyValuePair, [self.expr(e.key), self.expr(e.value)], span)
+            return self.helper_call(("kv", "KeyValuePair"), [self.expr(e.key), self.expr(e.value)], span)
         if isinstance(e, n.Task):
             keys: list[ast.expr | None] = [_const(i.key) for i in e.items]
             record = ast.Dict(keys=keys, values=[self.expr(i.value) for i in e.items])
-            return self.helper_call("task", _host_task, [_load("__ctx"), _const(e.name), record], span)
+            return self.helper_call(("task", "run_task"), [_load("__ctx"), _const(e.name), record], span)
         raise AssertionError(f"cannot compile {type(e).__name__}")
+
+    # -- fast paths ----------------------------------------------------------------------------
+    # Inline code for the common case (NUMBER or TEXT operands held in plain names or
+    # literals), falling back to the helper for everything else, so the rules stay the
+    # helpers' while hot loops skip a call. Operands are only inlined when evaluating them
+    # twice is harmless (names, literals).
+
+    def simple(self, e: n.Expr) -> bool:
+        if isinstance(e, n.Literal):
+            return type(e.value) in (int, str)
+        if isinstance(e, n.Name):
+            return self.in_function is None or e.name in self.resolved.functions[self.in_function].locals
+        return False
+
+    def operand(self, e: n.Expr) -> tuple[ast.expr, Callable[[], ast.expr]]:
+        """(first use, later uses) of an operand: a name or literal is simply repeated; any
+        other expression is evaluated once into a fresh temporary."""
+        if self.simple(e):
+            return self.expr(e), lambda: self.expr(e)
+        name = f"__t{self.temps}"
+        self.temps += 1
+        return ast.NamedExpr(target=_store(name), value=self.expr(e)), lambda: _load(name)
+
+    def is_class(self, e: n.Expr, node: ast.expr, kind: str) -> ast.expr | None:
+        """``node.__class__ is <kind>`` (None when ``e`` is a literal, whose type is known)."""
+        if isinstance(e, n.Literal):
+            return None
+        return ast.Compare(left=ast.Attribute(value=node, attr="__class__", ctx=ast.Load()), ops=[ast.Is()],
+                           comparators=[self.h(("builtin", kind))])
+
+    @staticmethod
+    def guarded(tests: list[ast.expr | None], fast: ast.expr, slow: ast.expr, span: Span, eager: bool = False) -> ast.expr:
+        """``fast if all(tests) else slow``. With ``eager`` every test runs (``&``, not
+        ``and``), because a test is where an operand's temporary is first assigned."""
+        conds = [t for t in tests if t is not None]
+        if not conds:
+            return _at(fast, span)
+        if len(conds) == 1:
+            test = conds[0]
+        elif eager:
+            test = conds[0]
+            for c in conds[1:]:
+                test = ast.BinOp(left=test, op=ast.BitAnd(), right=c)
+        else:
+            test = ast.BoolOp(op=ast.And(), values=conds)
+        return _at(ast.IfExp(test=test, body=fast, orelse=slow), span)
+
+    def fold(self, e: n.Expr) -> Any:
+        """Fold literal NUMBER and TEXT arithmetic at compile time (errors stay at run time)."""
+        if not isinstance(e, n.Binary) or e.op == "/":
+            return None
+        a = e.left.value if isinstance(e.left, n.Literal) else self.fold(e.left)
+        b = e.right.value if isinstance(e.right, n.Literal) else self.fold(e.right)
+        if a is None or b is None or type(a) not in (int, str) or type(b) not in (int, str):
+            return None
+        try:
+            return getattr(ops, _BINARY[e.op])(a, b)
+        except Exception:
+            return None
+
+    def binary(self, e: n.Binary) -> ast.expr:
+        span = e.span
+        folded = self.fold(e)
+        if folded is not None:
+            return self.constant(folded, span)
+        left_fold, right_fold = self.fold(e.left), self.fold(e.right)
+        if left_fold is not None or right_fold is not None:
+            e = n.Binary(span, e.op, e.left if left_fold is None else n.Literal(e.left.span, left_fold),
+                         e.right if right_fold is None else n.Literal(e.right.span, right_fold))
+        spec: Spec = self.division if e.op == "/" else ("op", _BINARY[e.op])
+        lit = [x.value for x in (e.left, e.right) if isinstance(x, n.Literal)]
+        text = e.op == "+" and len(lit) == 1 and type(lit[0]) is str
+        number = e.op in ("+", "-", "*") and all(type(v) is int for v in lit)
+        if not (text or number):
+            return self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
+        (a0, a), (b0, b) = self.operand(e.left), self.operand(e.right)
+        slow = self.helper_call(spec, [a(), b()], span)
+        if text:
+            # "text" + x: plain concatenation when x is TEXT, or a NUMBER shown in decimal.
+            lit_first = isinstance(e.left, n.Literal)
+            other, first, again = (e.right, b0, b) if lit_first else (e.left, a0, a)
+
+            def concat(x: ast.expr) -> ast.expr:
+                return ast.BinOp(left=a() if lit_first else x, op=ast.Add(), right=x if lit_first else b())
+
+            as_text = ast.Call(func=self.h(("builtin", "str")), args=[again()], keywords=[])
+            as_number = self.guarded([self.is_class(other, again(), "int")], concat(as_text), slow, span)
+            return self.guarded([self.is_class(other, first, "str")], concat(again()), as_number, span)
+        pyop = {"+": ast.Add(), "-": ast.Sub(), "*": ast.Mult()}[e.op]
+        result = f"__t{self.temps}"
+        self.temps += 1
+        value = ast.NamedExpr(target=_store(result), value=ast.BinOp(left=a(), op=pyop, right=b()))
+        in_range = ast.Compare(left=_const(INT_MIN), ops=[ast.LtE(), ast.LtE()], comparators=[value, _const(INT_MAX)])
+        checked = ast.IfExp(test=in_range, body=_load(result), orelse=slow)
+        tests = [self.is_class(e.left, a0, "int"), self.is_class(e.right, b0, "int")]
+        eager = not (self.simple(e.left) and self.simple(e.right))
+        return self.guarded(tests, checked, self.helper_call(spec, [a(), b()], span), span, eager)
+
+    def compare(self, e: n.Compare) -> ast.expr:
+        span = e.span
+        spec: Spec = ("op", _COMPARE[e.op])
+        lit = [x.value for x in (e.left, e.right) if isinstance(x, n.Literal)]
+        ordering = e.op not in ("==", "!=")
+        if len(lit) == 2 or any(type(v) not in (int, str) for v in lit) or (ordering and any(type(v) is str for v in lit)):
+            return self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
+        (a0, a), (b0, b) = self.operand(e.left), self.operand(e.right)
+        pyop = {"==": ast.Eq(), "!=": ast.NotEq(), "<": ast.Lt(), "<=": ast.LtE(), ">": ast.Gt(), ">=": ast.GtE()}[e.op]
+        fast = ast.Compare(left=a(), ops=[pyop], comparators=[b()])
+        slow = self.helper_call(spec, [a(), b()], span)
+        if lit:
+            kind = "str" if type(lit[0]) is str else "int"
+            if isinstance(e.left, n.Literal):
+                return self.guarded([self.is_class(e.right, b0, kind)], fast, slow, span)
+            return self.guarded([self.is_class(e.left, a0, kind)], fast, slow, span)
+        # Two non-literals: same class, and that class is NUMBER (or TEXT for == / !=).
+        left_cls = ast.Attribute(value=a0, attr="__class__", ctx=ast.Load())
+        same = ast.Compare(left=left_cls, ops=[ast.Is()], comparators=[ast.Attribute(value=b0, attr="__class__", ctx=ast.Load())])
+        kinds = ["int"] if ordering else ["int", "str"]
+        known = [ast.Compare(left=ast.Attribute(value=a(), attr="__class__", ctx=ast.Load()), ops=[ast.Is()],
+                             comparators=[self.h(("builtin", k))]) for k in kinds]
+        kind_test = known[0] if len(known) == 1 else ast.BoolOp(op=ast.Or(), values=known)
+        return self.guarded([same, kind_test], fast, slow, span, not (self.simple(e.left) and self.simple(e.right)))
+
+    def method(self, e: n.BuiltinMethod) -> ast.expr:
+        span = e.span
+        spec: Spec = ("method", e.name)
+        slow = self.helper_call(spec, [_load("__ctx"), self.expr(e.target), *self.exprs(e.args)], span)
+        if not (isinstance(e.target, n.Name) and self.simple(e.target) and e.args and self.simple(e.args[0])):
+            return slow
+        key = e.args[0]
+        map_test = ast.Compare(left=ast.Attribute(value=self.expr(e.target), attr="__class__", ctx=ast.Load()),
+                               ops=[ast.Is()], comparators=[self.h(("value", "DelugeMap"))])
+        key_test = self.is_class(key, self.expr(key), "str")
+        if e.name == "get" and len(e.args) == 1:
+            fast = ast.Call(func=ast.Attribute(value=self.expr(e.target), attr="get", ctx=ast.Load()),
+                            args=[self.expr(key)], keywords=[])
+            return self.guarded([map_test, key_test], fast, slow, span)
+        if e.name == "put" and len(e.args) == 2:
+            # Overwriting an existing key cannot grow the map, so no size check is needed.
+            present = ast.Compare(left=self.expr(key), ops=[ast.In()], comparators=[self.expr(e.target)])
+            fast = ast.Call(func=ast.Attribute(value=self.expr(e.target), attr="__setitem__", ctx=ast.Load()),
+                            args=[self.expr(key), self.expr(e.args[1])], keywords=[])
+            return self.guarded([map_test, key_test, present], fast, slow, span)
+        return slow
 
     def builtin_call(self, e: n.BuiltinCall) -> ast.expr:
         span = e.span
         if e.name == "map":
-            return self.helper_call("Map", DelugeMap, [], span)
+            return self.helper_call(("value", "DelugeMap"), [], span)
         if e.name == "list":
             if not e.args:
-                return self.helper_call("List", DelugeList, [], span)
-            return self.helper_call("list_from", _list_from, [self.expr(e.args[0])], span)
-        impl = REGISTRY.function(e.name)
-        if impl is None:
+                return self.helper_call(("value", "DelugeList"), [], span)
+            return self.helper_call(("rt", "list_from"), [self.expr(e.args[0])], span)
+        if REGISTRY.function(e.name) is None:
             args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
-            return self.helper_call("host_function", _host_function, [_load("__ctx"), _const(e.name), args], span)
-        return self.helper_call("f_" + e.name, impl, [_load("__ctx"), *self.exprs(e.args)], span)
+            return self.helper_call(("task", "run_host_function"), [_load("__ctx"), _const(e.name), args], span)
+        return self.helper_call(("function", e.name), [_load("__ctx"), *self.exprs(e.args)], span)
 
     # -- program ---------------------------------------------------------------------------------
     def function(self, name: str) -> ast.stmt:
@@ -333,7 +470,7 @@ class _Compiler:
         try:
             checks: list[ast.stmt] = [
                 ast.Assign(targets=[_store(_mangle(p.name))],
-                           value=self.helper_call("param", _check_param,
+                           value=self.helper_call(("rt", "check_param"),
                                                   [_load(_mangle(p.name)), _const(p.type), _const(fn.name), _const(p.name)], p.span))
                 for p in fn.params
             ]
@@ -344,7 +481,7 @@ class _Compiler:
             ast.Nonlocal(names=["__c", "__chk", "__d"]),
             ast.AugAssign(target=_store("__d"), op=ast.Add(), value=_const(1)),
             ast.If(test=ast.Compare(left=_load("__d"), ops=[ast.Gt()], comparators=[_load("__maxd")]),
-                   body=[ast.Expr(value=self.helper_call("too_deep", _too_deep, [_load("__maxd")], fn.span))], orelse=[]),
+                   body=[ast.Expr(value=self.helper_call(("rt", "too_deep"), [_load("__maxd")], fn.span))], orelse=[]),
             ast.Try(body=body, handlers=[], orelse=[],
                     finalbody=[ast.AugAssign(target=_store("__d"), op=ast.Sub(), value=_const(1))]),
         ]
@@ -356,7 +493,7 @@ class _Compiler:
     def capture(self, names: list[str]) -> ast.stmt:
         """When the host asks (``Execution.capture_variables``, the REPL does), copy the main
         script's final variable values onto the execution."""
-        unbound = self.h("UnboundLocalError", UnboundLocalError)
+        unbound = self.h(("builtin", "UnboundLocalError"))
         grab: list[ast.stmt] = [ast.Assign(targets=[_store("__v")], value=ast.Dict(keys=[], values=[]))]
         for var in names:
             grab.append(ast.Try(
@@ -409,7 +546,7 @@ class _Compiler:
         module = ast.Module(body=[make], type_ignores=[])
         _fill_positions(module)
         code = compile(module, FILENAME_PREFIX + name + ">", "exec")
-        return Executable(code, dict(self.helpers), tuple(self.constants), dict(self.fn_names))
+        return Executable(code, dict(self.helpers), tuple(self.constants))
 
 
 def _fill_positions(tree: ast.AST) -> None:
@@ -436,91 +573,3 @@ def compile_program(resolved: Resolved, name: str, *, integer_division: str = "t
 
 # -- helpers the generated code calls (imported lazily where they pull in big modules) -------
 
-def _map_of(*flat: Any) -> DelugeMap:
-    m = DelugeMap()
-    for i in range(0, len(flat), 2):
-        key = flat[i]
-        try:
-            m[key] = flat[i + 1]
-        except TypeError:
-            raise DelugeRuntimeError(f"a {type_name(key)} cannot be a map key") from None
-    return m
-
-
-def _list_from(value: Any) -> DelugeList:
-    if isinstance(value, DelugeList):
-        return DelugeList(value)
-    if isinstance(value, str):
-        return DelugeList([] if value == "" else value.split(","))
-    raise DelugeRuntimeError(f"List() takes a LIST or comma-separated TEXT, got {type_name(value)}")
-
-
-def _catch(exc: BaseException) -> ops.CaughtError:
-    error = to_deluge_error(exc)
-    return ops.CaughtError(error.message, error.span.line if error.span else None)
-
-
-def _undefined(name: str) -> Any:
-    raise DelugeRuntimeError(f"variable '{name}' is not defined")
-
-
-def _missing_function(name: str) -> Any:
-    raise DelugeRuntimeError(f"function '{name}' is not defined in this script")
-
-
-def _unknown_system(name: str) -> Any:
-    raise DelugeRuntimeError(f"unknown system variable '{name}'")
-
-
-def _too_deep(limit: int) -> Any:
-    raise RecursionLimitError(f"more than {limit} nested function calls")
-
-
-def _check_param(value: Any, declared: str, function: str, param: str) -> Any:
-    return coerce_declared(value, declared, f"argument '{param}' of {function}")
-
-
-def _check_return(value: Any, declared: str, function: str) -> Any:
-    return coerce_declared(value, declared, f"return value of {function}")
-
-
-def _host_task(ctx: Any, name: str, items: dict[str, Any]) -> Any:
-    from cloudburst.tasks import run_task
-
-    return run_task(ctx, name, items)
-
-
-def _host_integration(ctx: Any, name: str, args: tuple[Any, ...]) -> Any:
-    from cloudburst.tasks import run_integration
-
-    return run_integration(ctx, name, args)
-
-
-def _host_function(ctx: Any, name: str, args: tuple[Any, ...]) -> Any:
-    from cloudburst.tasks import run_host_function
-
-    return run_host_function(ctx, name, args)
-
-
-def _host_form(ctx: Any, form: str) -> Any:
-    from cloudburst.tasks import creator_unavailable
-
-    return creator_unavailable(ctx, f"{form}[...]")
-
-
-def _host_insert(ctx: Any, form: str, record: dict[str, Any]) -> Any:
-    from cloudburst.tasks import creator_unavailable
-
-    return creator_unavailable(ctx, f"insert into {form}")
-
-
-def _host_delete(ctx: Any, target: Any) -> Any:
-    from cloudburst.tasks import creator_unavailable
-
-    return creator_unavailable(ctx, "delete from")
-
-
-def _host_command(ctx: Any, name: str, args: tuple[Any, ...]) -> Any:
-    from cloudburst.tasks import client_action
-
-    return client_action(ctx, name, args)

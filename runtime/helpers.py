@@ -1,0 +1,116 @@
+"""Functions the generated code calls, and how the compiler names them.
+
+A compiled program refers to each helper by a *spec* such as ``("op", "add")`` or
+``("method", "get")``; :func:`load` turns a spec back into the object. Specs (not objects)
+are what a cached compiled script stores, so a cached run never imports the parser or
+the compiler.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from cloudburst import operators as ops
+from cloudburst import tasks, values
+from cloudburst.errors import DelugeRuntimeError, RecursionLimitError
+from cloudburst.execution import to_deluge_error
+from cloudburst.typecheck import coerce_declared
+from cloudburst.values import DelugeList, DelugeMap, type_name
+
+__all__ = ["load", "Spec"]
+
+Spec = tuple[str, str]
+
+_BUILTINS: dict[str, Any] = {"BaseException": BaseException, "UnboundLocalError": UnboundLocalError,
+                             "int": int, "str": str}
+
+
+def load(spec: Spec) -> Any:
+    """The object a helper spec names."""
+    kind, name = spec
+    if kind == "op":
+        return getattr(ops, name)
+    if kind == "rt":
+        return globals()[name]
+    if kind == "value":
+        return getattr(values, name)
+    if kind == "builtin":
+        return _BUILTINS[name]
+    if kind == "task":
+        return getattr(tasks, name)
+    from cloudburst.stdlib import REGISTRY
+
+    if kind == "method":
+        return REGISTRY.method_dispatcher(name)
+    if kind == "function":
+        fn: Callable[..., Any] | None = REGISTRY.function(name)
+        if fn is None:
+            raise LookupError(f"no built-in function {name}")
+        return fn
+    if kind == "system":
+        return REGISTRY.system[name].impl
+    if kind == "kv":
+        from cloudburst.stdlib.collection import KeyValuePair
+
+        return KeyValuePair
+    raise LookupError(f"unknown helper kind {kind}")
+
+
+def map_of(*flat: Any) -> DelugeMap:
+    m = DelugeMap()
+    for i in range(0, len(flat), 2):
+        key = flat[i]
+        try:
+            m[key] = flat[i + 1]
+        except TypeError:
+            raise DelugeRuntimeError(f"a {type_name(key)} cannot be a map key") from None
+    return m
+
+
+def list_from(value: Any) -> DelugeList:
+    if isinstance(value, DelugeList):
+        return DelugeList(value)
+    if isinstance(value, str):
+        return DelugeList([] if value == "" else value.split(","))
+    raise DelugeRuntimeError(f"List() takes a LIST or comma-separated TEXT, got {type_name(value)}")
+
+
+def catch(exc: BaseException) -> ops.CaughtError:
+    error = to_deluge_error(exc)
+    return ops.CaughtError(error.message, error.span.line if error.span else None)
+
+
+def undefined(name: str) -> Any:
+    raise DelugeRuntimeError(f"variable '{name}' is not defined")
+
+
+def missing_function(name: str) -> Any:
+    raise DelugeRuntimeError(f"function '{name}' is not defined in this script")
+
+
+def unknown_system(name: str) -> Any:
+    raise DelugeRuntimeError(f"unknown system variable '{name}'")
+
+
+def too_deep(limit: int) -> Any:
+    raise RecursionLimitError(f"more than {limit} nested function calls")
+
+
+def check_param(value: Any, declared: str, function: str, param: str) -> Any:
+    return coerce_declared(value, declared, f"argument '{param}' of {function}")
+
+
+def check_return(value: Any, declared: str, function: str) -> Any:
+    return coerce_declared(value, declared, f"return value of {function}")
+
+
+def host_form(ctx: Any, form: str) -> Any:
+    return tasks.creator_unavailable(ctx, f"{form}[...]")
+
+
+def host_insert(ctx: Any, form: str, record: dict[str, Any]) -> Any:
+    return tasks.creator_unavailable(ctx, f"insert into {form}")
+
+
+def host_delete(ctx: Any, target: Any) -> Any:
+    return tasks.creator_unavailable(ctx, "delete from")
