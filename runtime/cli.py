@@ -52,6 +52,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-network", action="store_true", help="disable invokeurl and getUrl/postUrl")
     run.add_argument("--db", metavar="URL", help="connection store (default: $CLOUDBURST_DATABASE_URL or a SQLite file)")
     run.add_argument("--warnings", action="store_true", help="print resolver warnings to standard error")
+    run.add_argument("--no-cache", action="store_true", help="do not use or write the compiled-script cache")
 
     check = sub.add_parser("check", help="parse and check scripts without running them")
     check.add_argument("files", nargs="+", help="script files")
@@ -164,6 +165,7 @@ def _run(args: argparse.Namespace) -> int:
             integer_division=args.integer_division,
             limits=limits,
             network=not args.no_network,
+            cache_dir=None if args.no_cache else _cache_dir(),
         )
     except ConfigurationError as exc:
         print(f"cloudburst: error: {exc.message}", file=sys.stderr)
@@ -208,6 +210,16 @@ def _run(args: argparse.Namespace) -> int:
 def _emit(out: TextIO, line: str) -> None:
     out.write(line + "\n")
     out.flush()
+
+
+def _cache_dir() -> str:
+    """Compiled scripts are cached per user ($CLOUDBURST_CACHE_DIR overrides the place)."""
+    override = os.environ.get("CLOUDBURST_CACHE_DIR")
+    if override:
+        return override
+    from platformdirs import user_cache_dir
+
+    return os.path.join(user_cache_dir("cloudburst"), "scripts")
 
 
 def _secret_keys() -> list[str] | None:

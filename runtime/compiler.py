@@ -17,41 +17,22 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from cloudburst import nodes as n
 from cloudburst import operators as ops
 from cloudburst.errors import Span
-from cloudburst.helpers import Spec
-from cloudburst.helpers import load as load_helper
+from cloudburst.helpers import Executable, Spec
 from cloudburst.resolver import Resolved
 from cloudburst.stdlib import REGISTRY
 from cloudburst.values import INT_MAX, INT_MIN
 
-__all__ = ["Executable", "compile_program", "FILENAME_PREFIX"]
+__all__ = ["compile_program", "FILENAME_PREFIX"]
 
 FILENAME_PREFIX = "<deluge:"
 
 _BINARY = {"+": "add", "-": "sub", "*": "mul", "%": "mod"}
 _COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
-
-
-@dataclass(frozen=True)
-class Executable:
-    """A compiled program. Everything in it can be cached on disk: the code object
-    (marshal), helper specs and constants (plain data)."""
-
-    code: Any
-    helpers: dict[str, Spec]
-    constants: tuple[Any, ...]
-
-    def entry(self) -> Callable[..., Any]:
-        """The per-run entry point ``program(execution, inputs)``."""
-        namespace: dict[str, Any] = {"__builtins__": {}}
-        exec(self.code, namespace)
-        bound = {name: load_helper(spec) for name, spec in self.helpers.items()}
-        return namespace["__make"](bound, self.constants)  # type: ignore[no-any-return]
 
 
 def _mangle(name: str) -> str:

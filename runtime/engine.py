@@ -8,21 +8,23 @@ tasks. Nothing here reads environment variables, prints or configures logging.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from cloudburst import nodes as n
-from cloudburst.compiler import Executable, compile_program
-from cloudburst.errors import CloudburstError, ConfigurationError, Span
+from cloudburst.errors import CloudburstError, ConfigurationError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, span_from_traceback, to_deluge_error
-from cloudburst.parser import parse
-from cloudburst.resolver import Diagnostic, resolve
 from cloudburst.values import from_python, to_python
+
+if TYPE_CHECKING:
+    from cloudburst import nodes as n
+    from cloudburst.helpers import Executable
+
+# The parser, resolver and compiler are imported only when a script is really compiled:
+# a run served from the compiled-script cache never loads them.
 
 __all__ = ["Runtime", "Script", "Result", "run", "InputError"]
 
@@ -101,6 +103,8 @@ class Script:
                         on_info: Callable[[str], None] | None = None) -> Result:
         """Run in a worker thread so the event loop is never blocked; cancelling the awaiting
         task cancels the run."""
+        import asyncio
+
         ex = self.new_execution(limits=limits, on_info=on_info)
         future = asyncio.get_running_loop().run_in_executor(None, lambda: self.run(inputs, execution=ex))
         try:
@@ -143,6 +147,7 @@ class Runtime:
         mailer: Any = None,
         http_transport: Any = None,
         cache_size: int = 128,
+        cache_dir: str | Path | None = None,
     ) -> None:
         if integer_division not in ("truncate", "decimal"):
             raise ConfigurationError("integer_division must be 'truncate' or 'decimal'")
@@ -167,6 +172,8 @@ class Runtime:
         self._tasks: dict[str, TaskHandler] = {}
         self._cache: OrderedDict[tuple[str, str, bool], Script] = OrderedDict()
         self._cache_size = cache_size
+        #: Where compiled scripts are kept between processes (None: memory only).
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self._lock = threading.Lock()
         self._services: dict[str, Any] = {}
 
@@ -237,12 +244,36 @@ class Runtime:
     def compile(self, source: str, name: str = "<script>", *, strict: bool = False) -> Script:
         """Parse, check and compile ``source``. Raises :class:`DelugeSyntaxError` or
         :class:`ResolveError`; warnings are on ``Script.warnings``."""
-        key = (hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest(), name, strict)
+        from cloudburst import __version__, script_cache
+
+        key = script_cache.cache_key(__version__, source, name, strict, self.settings.integer_division,
+                                     sorted(self._functions))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
+        entry = script_cache.load(self.cache_dir, key) if self.cache_dir is not None else None
+        if entry is None:
+            entry = self._compile_entry(source, name, strict)
+            if self.cache_dir is not None:
+                script_cache.store(self.cache_dir, key, entry)
+        from cloudburst.helpers import Executable
+
+        script = Script(self, name, source, Executable(entry["code"], entry["helpers"], entry["constants"]),
+                        [Diagnostic(sev, msg, Span(*span)) for sev, msg, span in entry["warnings"]],
+                        tuple(Parameter(p, t) for p, t in entry["parameters"]))
+        with self._lock:
+            self._cache[key] = script
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return script
+
+    def _compile_entry(self, source: str, name: str, strict: bool) -> dict[str, Any]:
+        from cloudburst.compiler import compile_program
+        from cloudburst.parser import parse
+        from cloudburst.resolver import resolve
+
         program = parse(source, name)
         program, parameters = _with_entry_call(program)
         try:
@@ -252,12 +283,14 @@ class Runtime:
             exc.source_name = name
             raise
         executable = compile_program(resolved, name, integer_division=self.settings.integer_division)
-        script = Script(self, name, source, executable, resolved.warnings, parameters)
-        with self._lock:
-            self._cache[key] = script
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return script
+        return {
+            "code": executable.code,
+            "helpers": executable.helpers,
+            "constants": executable.constants,
+            "warnings": [(w.severity, w.message, (w.span.line, w.span.column, w.span.end_line, w.span.end_column))
+                         for w in resolved.warnings],
+            "parameters": [(p.name, p.type) for p in parameters],
+        }
 
     def run(self, source: str, inputs: Mapping[str, Any] | None = None, *, name: str = "<script>",
             limits: Limits | None = None, on_info: Callable[[str], None] | None = None) -> Result:
@@ -267,6 +300,8 @@ class Runtime:
 def _with_entry_call(program: n.Program) -> tuple[n.Program, tuple[Parameter, ...]]:
     """A file holding one function and no statements (a Zoho export) runs that function,
     its parameters filled from the run's inputs."""
+    from cloudburst import nodes as n
+
     if program.body or len(program.functions) != 1:
         return program, ()
     fn = program.functions[0]

@@ -21,6 +21,7 @@ __all__ = [
     "RecursionLimitError",
     "CancelledError",
     "ConfigurationError",
+    "Diagnostic",
 ]
 
 
@@ -36,6 +37,15 @@ class Span:
     @classmethod
     def point(cls, line: int, column: int) -> Span:
         return cls(line, column, line, column + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem found while checking a script; ``severity`` is "error" or "warning"."""
+
+    severity: str
+    message: str
+    span: Span
 
 
 class CloudburstError(Exception):

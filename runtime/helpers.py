@@ -8,6 +8,7 @@ the compiler.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from cloudburst import operators as ops
@@ -17,9 +18,26 @@ from cloudburst.execution import to_deluge_error
 from cloudburst.typecheck import coerce_declared
 from cloudburst.values import DelugeList, DelugeMap, type_name
 
-__all__ = ["load", "Spec"]
+__all__ = ["load", "Spec", "Executable"]
 
 Spec = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Executable:
+    """A compiled program. Everything in it can be cached on disk: the code object
+    (marshal), helper specs and constants (plain data)."""
+
+    code: Any
+    helpers: dict[str, Spec]
+    constants: tuple[Any, ...]
+
+    def entry(self) -> Callable[..., Any]:
+        """The per-run entry point ``program(execution, inputs)``."""
+        namespace: dict[str, Any] = {"__builtins__": {}}
+        exec(self.code, namespace)
+        bound = {name: load(spec) for name, spec in self.helpers.items()}
+        return namespace["__make"](bound, self.constants)  # type: ignore[no-any-return]
 
 _BUILTINS: dict[str, Any] = {"BaseException": BaseException, "UnboundLocalError": UnboundLocalError,
                              "int": int, "str": str}

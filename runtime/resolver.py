@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from cloudburst import nodes as n
-from cloudburst.errors import ResolveError, Span
+from cloudburst.errors import Diagnostic, ResolveError, Span
 from cloudburst.stdlib import REGISTRY
 from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
 
@@ -31,13 +31,6 @@ _CALL_PREFIXES = ("thisapp", "standalone")
 _BARE_SYSTEM = {"today": "today", "now": "now"}
 
 MAX_NESTING = 60
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    severity: str  # "error" | "warning"
-    message: str
-    span: Span
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,6 @@ import re
 from decimal import Decimal
 from typing import Any, Callable
 
-from cryptography.hazmat.primitives import padding
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.stdlib.registry import builtin, fail
 from cloudburst.values import DelugeFile, display, type_name
@@ -258,6 +255,14 @@ def _aes_iv(fn: str, iv: Any) -> bytes | None:
     return raw
 
 
+def _aes() -> tuple[Any, Any, Any, Any]:
+    """cryptography's AES pieces, imported on first use (they cost start-up time)."""
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    return padding, Cipher, algorithms, modes
+
+
 @builtin("zoho.encryption.aesEncode", returns="TEXT", tier=3,
          doc="AES-256-CBC encrypt the text with the key; Base64 of IV + ciphertext (IV random unless given).")
 def aes_encode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
@@ -266,6 +271,7 @@ def aes_encode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
     plain = _encode(fn, _text(fn, text, 2), "utf-8")
     given = _aes_iv(fn, iv)
     vector = given if given is not None else os.urandom(_BLOCK)
+    padding, Cipher, algorithms, modes = _aes()
     padder = padding.PKCS7(_BLOCK * 8).padder()
     padded = padder.update(plain) + padder.finalize()
     encryptor = Cipher(algorithms.AES(secret), modes.CBC(vector)).encryptor()
@@ -286,6 +292,7 @@ def aes_decode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
         vector, cipher = given, raw
     if not cipher or len(cipher) % _BLOCK:
         raise fail(f"{fn}: the encrypted text has the wrong length for AES")
+    padding, Cipher, algorithms, modes = _aes()
     decryptor = Cipher(algorithms.AES(secret), modes.CBC(vector)).decryptor()
     padded = decryptor.update(cipher) + decryptor.finalize()
     unpadder = padding.PKCS7(_BLOCK * 8).unpadder()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 import re
-import xml.etree.ElementTree as ET
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudburst.stdlib.registry import builtin, fail
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 from cloudburst.values import INT_MAX, INT_MIN, DelugeList, DelugeMap, display, type_name
 
 __all__ = ["parse_json"]
@@ -227,6 +229,8 @@ _XML_NAME = re.compile(r"[A-Za-z_][\w.\-]*")
 
 
 def _parse_xml(fn: str, text: str) -> ET.Element:
+    import xml.etree.ElementTree as ET  # imported on first use: XML is rare in scripts
+
     try:
         return ET.fromstring(text)
     except ET.ParseError as exc:
@@ -234,6 +238,8 @@ def _parse_xml(fn: str, text: str) -> ET.Element:
 
 
 def _element_text(element: ET.Element) -> str:
+    import xml.etree.ElementTree as ET
+
     alone = copy.copy(element)
     alone.tail = None
     return ET.tostring(alone, encoding="unicode")
@@ -244,6 +250,8 @@ def _element_text(element: ET.Element) -> str:
 def execute_xpath(ctx: Any, xml: str, path: Any) -> str:
     if type(path) is not str or not path.strip():
         raise fail(f"executeXPath: the path must be non-empty TEXT, got {type_name(path)}")
+    import xml.etree.ElementTree as ET
+
     document = ET.Element("document")
     document.append(_parse_xml("executeXPath", xml))
     expr, mode, attribute = path.strip(), "element", ""

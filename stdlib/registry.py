@@ -15,7 +15,6 @@ runtime attaches the span of the call that failed.
 from __future__ import annotations
 
 import datetime as _dt
-import inspect
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable
@@ -178,21 +177,19 @@ REGISTRY = Registry()
 
 
 def _arity(fn: Callable[..., Any], has_receiver: bool) -> tuple[int, int | None, str]:
-    params = list(inspect.signature(fn).parameters.values())[1:]  # drop ctx
+    """(min, max, signature text) from the function's code object (``inspect`` would cost
+    start-up time for every registration)."""
+    code = fn.__code__
+    names = list(code.co_varnames[: code.co_argcount])[1:]  # drop ctx
+    defaults = len(fn.__defaults__ or ())
     if has_receiver:
-        params = params[1:]
-    lo = sum(1 for p in params if p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD)
-    hi: int | None = len([p for p in params if p.kind is p.POSITIONAL_OR_KEYWORD])
-    if any(p.kind is p.VAR_POSITIONAL for p in params):
-        hi = None
-    parts = []
-    for p in params:
-        if p.kind is p.VAR_POSITIONAL:
-            parts.append(f"{p.name}...")
-        elif p.default is not p.empty:
-            parts.append(f"[{p.name}]")
-        else:
-            parts.append(p.name)
+        names = names[1:]
+    variadic = bool(code.co_flags & 0x04)
+    lo = len(names) - defaults
+    hi: int | None = None if variadic else len(names)
+    parts = [n if i < lo else f"[{n}]" for i, n in enumerate(names)]
+    if variadic:
+        parts.append(code.co_varnames[code.co_argcount] + "...")
     return lo, hi, ", ".join(parts)
 
 
