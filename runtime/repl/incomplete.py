@@ -1,0 +1,83 @@
+"""Is an input finished? The parser decides: text whose only problem is that it stops too
+early (an open brace, bracket, parenthesis, text or comment, or a statement without its
+closing ``;``) keeps reading with a continuation prompt; anything else runs on Enter,
+including input with a real syntax error, so the error shows at once."""
+
+from __future__ import annotations
+
+import re
+
+from cloudburst import nodes as n
+from cloudburst.errors import DelugeSyntaxError
+from cloudburst.parser import parse_expression_or_program
+
+__all__ = ["is_complete"]
+
+_MISSING_SEMICOLON = re.compile(r"^missing ';' at the end of line (\d+)$")
+_HEADER_WORDS = ("try", "else")
+_TRAILING_NOISE = re.compile(r"(?:\s|//[^\n]*)+\Z")
+
+
+def is_complete(text: str) -> bool:
+    """True when ``text`` should run now (it parses, or fails somewhere before its end)."""
+    if text.lstrip().startswith(":") or not text.strip():
+        return True
+    if text.endswith("\n\n"):
+        return True  # Enter on a second empty line: run it anyway and show the error
+    if _open_block_comment(text):
+        return False
+    try:
+        program, was_expression = parse_expression_or_program(text)
+    except DelugeSyntaxError as exc:
+        return not _fails_at_end(text, exc.message)
+    return not (was_expression and _block_header(program))
+
+
+def _block_header(program: n.Program) -> bool:
+    """``if (x > 3)``, ``try`` or ``catch (e)`` alone parse as a bare expression (the
+    ``if()`` function, a name); they are the start of a block whose ``{`` comes next."""
+    info = program.body[0]
+    assert isinstance(info, n.Info)
+    expr = info.expr
+    if isinstance(expr, n.Name):
+        return expr.name.lower() in _HEADER_WORDS
+    return isinstance(expr, n.Call) and expr.name.lower() in ("if", "catch") and len(expr.args) == 1
+
+
+def _fails_at_end(text: str, message: str) -> bool:
+    if "never closed" in message and "date literal" not in message:
+        return True  # an open ( [ { or "..."
+    if "the end of the script" in message:
+        return True
+    missing = _MISSING_SEMICOLON.match(message)
+    if missing is not None:
+        return int(missing.group(1)) == _last_line(text)
+    return False
+
+
+def _last_line(text: str) -> int:
+    """The number of the last line holding code (trailing blanks and comments ignored)."""
+    return _TRAILING_NOISE.sub("", text).count("\n") + 1
+
+
+def _open_block_comment(text: str) -> bool:
+    """A ``/*`` outside text and line comments with no ``*/`` after it."""
+    i, length = 0, len(text)
+    while i < length:
+        two = text[i:i + 2]
+        if two == "//":
+            end = text.find("\n", i)
+            i = length if end < 0 else end
+        elif two == "/*":
+            end = text.find("*/", i + 2)
+            if end < 0:
+                return True
+            i = end + 2
+        elif text[i] == '"':
+            i += 1
+            while i < length and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+            i += 1
+        else:
+            i += 1
+    return False

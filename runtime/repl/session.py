@@ -1,0 +1,168 @@
+"""The REPL's state and how one input runs; no terminal library here, so the logic is
+tested with plain strings and streams.
+
+The engine compiles whole programs, so the session carries the state between inputs
+itself: the variables' values go in as the inputs of the next snippet and come back from
+the run (``Execution.capture_variables``), and the source of every function defined so far
+is appended to each snippet (after it, so the snippet's line numbers stay as typed).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from cloudburst.diagnostics import format_error
+from cloudburst.engine import Result, Runtime, Script
+from cloudburst.errors import CancelledError, CloudburstError, Span
+from cloudburst.execution import Execution
+from cloudburst.parser import parse_expression_or_program
+from cloudburst.values import display
+
+__all__ = ["Session", "INPUT_NAME"]
+
+INPUT_NAME = "<input>"
+
+#: How long a cancelled run may take to reach its next checkpoint before the REPL moves on.
+_CANCEL_GRACE = 2.0
+
+
+@dataclass
+class _Outcome:
+    """What the worker thread hands back."""
+
+    result: Result | None = None
+    error: CloudburstError | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class Session:
+    """Variables and functions that persist between inputs, and the settings of the session."""
+
+    def __init__(self, runtime: Runtime, *, out: TextIO, err: TextIO) -> None:
+        self.runtime = runtime
+        self.out = out
+        self.err = err
+        self.variables: dict[str, Any] = {}
+        #: Function definitions entered so far: lower-cased name → (name, source text).
+        self.functions: dict[str, tuple[str, str]] = {}
+        self.timing = False
+        self.finished = False
+        #: How many inputs ended in an error (the exit status of a piped session).
+        self.failures = 0
+
+    # -- state -------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.variables.clear()
+        self.functions.clear()
+
+    def function_names(self) -> list[str]:
+        return [name for name, _ in self.functions.values()]
+
+    # -- running -------------------------------------------------------------------------
+    def run_source(self, text: str, name: str = INPUT_NAME) -> bool:
+        """Run one input (statements, function definitions or a bare expression, whose
+        value is shown). Errors are reported on ``err``; returns True on success."""
+        if not text.strip():
+            return True
+        try:
+            program, was_expression = parse_expression_or_program(text, name)
+        except CloudburstError as exc:
+            return self._fail(exc, text)
+        source = f"info {text.strip().rstrip(';')};" if was_expression else text
+        defined = {fn.name.lower(): (fn.name, _slice(text, fn.span)) for fn in program.functions}
+        functions = {**{k: v for k, v in self.functions.items() if k not in defined}, **defined}
+        combined = "\n".join([source, *(src for key, (_, src) in functions.items() if key not in defined)])
+        try:
+            script = self.runtime.compile(combined, name)
+        except CloudburstError as exc:
+            return self._fail(exc, combined)
+        self.functions = functions
+        if not program.body:
+            return True
+        return self._execute(script, combined)
+
+    def _execute(self, script: Script, source: str) -> bool:
+        execution = script.new_execution(on_info=self._emit)
+        execution.capture_variables = True
+        outcome = _Outcome()
+        worker = threading.Thread(target=_run, args=(script, self.variables, execution, outcome),
+                                  name="cloudburst-repl-run", daemon=True)
+        worker.start()
+        try:
+            while not outcome.done.wait(0.05):
+                pass
+        except KeyboardInterrupt:
+            return self._cancel(execution, outcome, source)
+        self._keep_variables(execution)
+        if outcome.error is not None:
+            return self._fail(outcome.error, source)
+        assert outcome.result is not None
+        if outcome.result.value is not None:
+            self._emit(display(outcome.result.value))
+        if self.timing:
+            self._timing(outcome.result.duration, outcome.result.statements)
+        return True
+
+    def _cancel(self, execution: Execution, outcome: _Outcome, source: str) -> bool:
+        """Ctrl-C while a script runs: stop it at its next checkpoint; a run stuck in a
+        call that does not check (a slow request) is left behind."""
+        execution.cancel()
+        try:
+            finished = outcome.done.wait(_CANCEL_GRACE)
+        except KeyboardInterrupt:
+            finished = False
+        if not finished:
+            self.failures += 1
+            self.err.write("cancelled (the run is still waiting on a call and was left behind)\n")
+            self.err.flush()
+            return False
+        self._keep_variables(execution)
+        return self._fail(outcome.error or CancelledError("the run was cancelled"), source)
+
+    def _keep_variables(self, execution: Execution) -> None:
+        """Values assigned before a failure stay, as in any REPL."""
+        if execution.variables is not None:
+            self.variables.update(execution.variables)
+
+    # -- output --------------------------------------------------------------------------
+    def _emit(self, line: str) -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def _timing(self, seconds: float, statements: int) -> None:
+        self.err.write(f"({_duration(seconds)}, {statements} statement{'s' if statements != 1 else ''})\n")
+        self.err.flush()
+
+    def _fail(self, error: CloudburstError, source: str) -> bool:
+        self.failures += 1
+        self.err.write(format_error(error, source) + "\n")
+        self.err.flush()
+        return False
+
+
+def _run(script: Script, variables: dict[str, Any], execution: Execution, outcome: _Outcome) -> None:
+    try:
+        outcome.result = script.run(variables, execution=execution)
+    except CloudburstError as exc:
+        outcome.error = exc
+    finally:
+        outcome.done.set()
+
+
+def _slice(text: str, span: Span) -> str:
+    """The source text a span covers."""
+    lines = text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    first = lines[span.line - 1][span.column - 1:]
+    middle = lines[span.line:span.end_line - 1]
+    last = lines[span.end_line - 1][:span.end_column - 1]
+    return "\n".join([first, *middle, last])
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.2f} ms"
+    return f"{seconds:.2f} s"
