@@ -123,7 +123,8 @@ class _Compiler:
         count = extra
         for s in stmts:
             group.extend(self.stmt(s))
-            count += 1
+            # A `for each` counts once per iteration (its header), not once more for itself.
+            count += 0 if isinstance(s, n.ForEach) else 1
             if isinstance(s, (n.If, n.ForEach, n.Try)):
                 out.extend(self.bump(count))
                 out.extend(group)

@@ -93,9 +93,9 @@ def list_from(value: Any) -> DelugeList:
     raise DelugeRuntimeError(f"List() takes a LIST or comma-separated TEXT, got {type_name(value)}")
 
 
-def catch(exc: BaseException) -> ops.CaughtError:
+def catch(exc: BaseException) -> values.CaughtError:
     error = to_deluge_error(exc)
-    return ops.CaughtError(error.message, error.span.line if error.span else None)
+    return values.CaughtError(error.message, error.span.line if error.span else None)
 
 
 def undefined(name: str) -> Any:

@@ -18,6 +18,7 @@ from cloudburst.values import (
     INT_MIN,
     DelugeFile,
     DelugeList,
+    CaughtError,
     DelugeMap,
     display,
     type_name,
@@ -26,24 +27,12 @@ from cloudburst.values import (
 __all__ = [
     "add", "sub", "mul", "div_truncate", "div_decimal", "mod", "neg", "pos", "not_", "truth",
     "eq", "ne", "lt", "le", "gt", "ge", "contains", "iterate", "iterate_index", "get_index",
-    "set_index", "get_field", "set_field", "CaughtError", "MAX_TEXT_LENGTH",
+    "set_index", "get_field", "set_field", "MAX_TEXT_LENGTH",
 ]
 
 #: Longest TEXT a concatenation may build (a script doubling a text in a loop must stop
 #: with a clean error long before the host runs out of memory).
 MAX_TEXT_LENGTH = 10 * 1024 * 1024
-
-
-class CaughtError(str):
-    """The value of a ``catch (e)`` variable: its text is the message; ``e.message`` and
-    ``e.lineNo`` read the parts."""
-
-    __slots__ = ("line",)
-
-    def __new__(cls, message: str, line: int | None) -> CaughtError:
-        obj = super().__new__(cls, message)
-        obj.line = line
-        return obj
 
 
 def _bad(op: str, a: Any, b: Any) -> DelugeRuntimeError:
@@ -298,11 +287,17 @@ def _list_position(lst: DelugeList, index: Any) -> int:
     return index
 
 
+def _map_key(key: Any) -> Any:
+    if isinstance(key, (DelugeList, DelugeMap)):
+        raise DelugeRuntimeError(f"a {type_name(key)} cannot be used as a map key")
+    return key
+
+
 def get_index(target: Any, index: Any) -> Any:
     if isinstance(target, DelugeList):
         return target[_list_position(target, index)]
     if isinstance(target, DelugeMap):
-        return target.get(index)
+        return target.get(_map_key(index))
     raise DelugeRuntimeError(f"cannot index a {type_name(target)} with [ ]")
 
 
@@ -310,7 +305,7 @@ def set_index(target: Any, index: Any, value: Any) -> None:
     if isinstance(target, DelugeList):
         target[_list_position(target, index)] = value
     elif isinstance(target, DelugeMap):
-        target[index] = value
+        target[_map_key(index)] = value
     else:
         raise DelugeRuntimeError(f"cannot assign into a {type_name(target)} with [ ]")
 

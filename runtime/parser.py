@@ -58,6 +58,24 @@ def _task_key(raw: str) -> str:
 _UI = ":ui"
 
 
+class _OutOfRange(int):
+    """The literal 9223372036854775808: legal only right after a unary minus."""
+
+
+def _check_literals(program: n.Program, name: str) -> None:
+    """Reject a 2^63 literal that did not end up negated (cheap: only when one was seen)."""
+    stack: list[Any] = [program]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.Literal):
+            if type(node.value) is _OutOfRange:
+                raise DelugeSyntaxError(f"number {int(node.value)} is out of the 64-bit range", node.span, name)
+        elif isinstance(node, n.Node):
+            stack.extend(getattr(node, f) for f in node.__dataclass_fields__)
+        elif isinstance(node, tuple):
+            stack.extend(node)
+
+
 class _SyntaxProblem(Exception):
     def __init__(self, message: str, span: Span) -> None:
         super().__init__(message)
@@ -212,8 +230,11 @@ class _Build(Transformer):  # type: ignore[type-arg]
     def and_expr(self, meta: Any, *items: Any) -> n.Expr:
         return self._fold(meta, items, lambda s, op, a, b: n.Logical(s, "&&", a, b))
 
-    def comparison(self, meta: Any, left: n.Expr, op: Token, right: n.Expr) -> n.Compare:
-        return n.Compare(_span(meta), str(op), left, right)
+    def comparison(self, meta: Any, *items: Any) -> n.Expr:
+        return self._fold(meta, items, n.Compare)
+
+    def relation(self, meta: Any, *items: Any) -> n.Expr:
+        return self._fold(meta, items, n.Compare)
 
     def in_op(self, meta: Any, item: n.Expr, _in: Token, container: n.Expr) -> n.Membership:
         return n.Membership(_span(meta), False, item, container)
@@ -228,8 +249,8 @@ class _Build(Transformer):  # type: ignore[type-arg]
         return self._fold(meta, items, n.Binary)
 
     def neg(self, meta: Any, operand: n.Expr) -> n.Expr:
-        if isinstance(operand, n.Literal) and type(operand.value) in (int, Decimal):
-            return n.Literal(_span(meta), -operand.value)
+        if isinstance(operand, n.Literal) and type(operand.value) in (int, Decimal, _OutOfRange):
+            return n.Literal(_span(meta), -int(operand.value) if type(operand.value) is _OutOfRange else -operand.value)
         return n.Unary(_span(meta), "-", operand)
 
     def pos(self, meta: Any, operand: n.Expr) -> n.Expr:
@@ -276,6 +297,8 @@ class _Build(Transformer):  # type: ignore[type-arg]
         value = int(tok)
         if value > INT_MAX + 1:
             raise _SyntaxProblem(f"number {tok} is out of the 64-bit range", _tok_span(tok))
+        if value == INT_MAX + 1:  # only valid as the operand of unary minus (see neg)
+            return n.Literal(_span(meta), _OutOfRange(value))
         return n.Literal(_span(meta), value)
 
     def decimal_lit(self, meta: Any, tok: Token) -> n.Literal:
@@ -362,6 +385,8 @@ def parse(source: str, name: str = "<script>") -> n.Program:
     except RecursionError:
         raise DelugeSyntaxError("the script is nested too deeply", Span(1, 1, 1, 1), name) from None
     assert isinstance(program, n.Program)
+    if "9223372036854775808" in source:
+        _check_literals(program, name)
     return program
 
 
@@ -448,16 +473,32 @@ def _unclosed(source: str) -> tuple[str, Span] | None:
     return None
 
 
-def _previous_token(source: str, error: UnexpectedToken) -> Token | None:
-    last: Token | None = None
+def _tokens_before(source: str, error: UnexpectedInput) -> list[Token]:
+    """The tokens the parser accepted before ``error`` (re-lexed on the error path only)."""
+    tokens: list[Token] = []
+    stop = getattr(error, "pos_in_stream", None)
+    if isinstance(error, UnexpectedToken) and error.token.start_pos is not None:
+        stop = error.token.start_pos
     try:
         for tok in _parser().parse_interactive(source).iter_parse():
-            if tok.start_pos is not None and error.token.start_pos is not None and tok.start_pos >= error.token.start_pos:
+            if stop is not None and tok.start_pos is not None and tok.start_pos >= stop:
                 break
-            last = tok
+            tokens.append(tok)
     except UnexpectedInput:
         pass
-    return last
+    return tokens
+
+
+def _stray_else(tokens: list[Token]) -> Token | None:
+    """An `else` where a statement starts (after `;`, `}` or at the top) has lost its `if`:
+    the lexer then reads it as a plain name."""
+    for i in range(len(tokens) - 1, -1, -1):
+        tok = tokens[i]
+        if tok.type == "NAME" and str(tok).lower() == "else":
+            before = tokens[i - 1] if i else None
+            if before is None or before.type in ("SEMICOLON", "RBRACE"):
+                return tok
+    return None
 
 
 def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
@@ -479,16 +520,20 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
         return "unexpected end of the script", Span.point(1, 1)
     assert isinstance(exc, UnexpectedToken)
     tok = exc.token
+    history = _tokens_before(source, exc)
+    stray = _stray_else(history + ([tok] if str(tok).lower() == "else" else []))
+    if stray is not None:
+        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", _tok_span(stray)
     expected = set(exc.expected)
     span = _tok_span(tok) if tok.type != "$END" else _end_span(source)
-    if tok.type == "ELSE" or str(tok).lower() == "else":
-        return "'else' without a matching 'if' (is there a stray ';' or '}' before it?)", span
+    if tok.type == "ELSE":
+        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", span
     if tok.type == "$END" or tok.type in ("RBRACE", "RPAR", "RSQB"):
         unclosed = _unclosed(source)
         if unclosed:
             return unclosed
     if "SEMICOLON" in expected:
-        prev = _previous_token(source, exc)
+        prev = history[-1] if history else None
         if prev is not None and (tok.type == "$END" or (prev.end_line or 0) < (tok.line or 0)):
             end = Span.point(prev.end_line or 1, prev.end_column or 1)
             return f"missing ';' at the end of line {prev.end_line}", end

@@ -17,6 +17,7 @@ __all__ = [
     "DelugeList",
     "DelugeMap",
     "DelugeFile",
+    "CaughtError",
     "INT_MIN",
     "INT_MAX",
     "DECIMAL_CONTEXT",
@@ -49,6 +50,18 @@ class DelugeMap(dict):  # type: ignore[type-arg]
     """An insertion-ordered KEY-VALUE map; a missing key reads as null."""
 
     __slots__ = ()
+
+
+class CaughtError(str):
+    """The value of a ``catch (e)`` variable: TEXT holding the message, with the line kept
+    for ``e.lineNo`` (``e.message`` reads the text)."""
+
+    __slots__ = ("line",)
+
+    def __new__(cls, message: str, line: int | None) -> CaughtError:
+        obj = super().__new__(cls, message)
+        obj.line = line
+        return obj
 
 
 class DelugeFile:
@@ -84,7 +97,7 @@ def type_name(value: object) -> str:
     t = type(value)
     if value is None:
         return "NULL"
-    if t is str:
+    if t is str or t is CaughtError:
         return "TEXT"
     if t is bool:
         return "BOOLEAN"

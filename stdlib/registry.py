@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.values import DelugeFile, DelugeList, DelugeMap, type_name
+from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, type_name
 
 __all__ = [
     "Builtin",
@@ -36,7 +36,7 @@ __all__ = [
 
 #: Deluge type names used in registrations, mapped to the Python types that carry them.
 TYPES: dict[str, tuple[type, ...]] = {
-    "TEXT": (str,),
+    "TEXT": (str, CaughtError),
     "NUMBER": (int,),
     "DECIMAL": (Decimal,),
     "BOOLEAN": (bool,),
