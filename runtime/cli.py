@@ -159,7 +159,7 @@ def _run(args: argparse.Namespace) -> int:
     limits = Limits(max_statements=args.max_statements or None, timeout=args.timeout or None)
     try:
         runtime = Runtime(
-            store=args.db or os.environ.get("CLOUDBURST_DATABASE_URL"),
+            store=args.db or os.environ.get("CLOUDBURST_DATABASE_URL") or "default",
             secret_keys=_secret_keys(),
             timezone=args.timezone,
             integer_division=args.integer_division,

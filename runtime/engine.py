@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from cloudburst.errors import CloudburstError, ConfigurationError, Diagnostic, Span
+from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, span_from_traceback, to_deluge_error
 from cloudburst.values import from_python, to_python
 
@@ -129,7 +129,8 @@ class Runtime:
 
     Capabilities are opt-in: ``network`` enables ``invokeurl``/``getUrl`` (optionally only
     to ``allowed_hosts``), ``connections`` names the connection link names scripts may use
-    (``None``: all in the store), ``mailer`` enables ``sendmail``.
+    (``None``: all in the store), ``mailer`` enables ``sendmail``. ``store`` is a SQLAlchemy
+    URL of the connection store, ``"default"`` for the user's own store, or None for none.
     """
 
     def __init__(
@@ -208,9 +209,55 @@ class Runtime:
         return None
 
     def _invokeurl(self, ctx: Execution, items: dict[str, Any]) -> Any:
-        from cloudburst.http.invoke import invoke
+        link = items.get("connection")
+        if link is not None and self.allowed_connections is not None and str(link) not in self.allowed_connections:
+            raise DelugeRuntimeError(f"connection '{link}' is not available to scripts in this runtime")
+        return self.http_service().invoke(ctx, items)
 
-        return invoke(ctx, items)
+    def http_service(self) -> Any:
+        """The runtime's shared HTTP side (``invokeurl``, ``getUrl``, ``postUrl``)."""
+        if not self.network:
+            raise DelugeRuntimeError("network access is disabled in this runtime")
+
+        def build() -> Any:
+            from cloudburst.http import HttpService
+
+            return HttpService(self._http_client, self.connections)
+
+        return self.service("http", build)
+
+    def _http_client(self) -> Any:
+        import httpx2
+
+        from cloudburst.http import HttpSettings
+
+        from cloudburst.http.inject import host_allowed
+
+        hooks: dict[str, list[Callable[..., Any]]] = {}
+        allowed = self.allowed_hosts
+        if allowed is not None:
+
+            def check(request: Any) -> None:
+                # Runs for every request, redirects included, before anything is sent.
+                if not allowed or not host_allowed(request.url, allowed):
+                    raise DelugeRuntimeError(f"requests to {request.url.host} are not allowed in this runtime")
+
+            hooks["request"] = [check]
+        return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, transport=self.http_transport,
+                             event_hooks=hooks, limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
+
+    def connections(self) -> Any:
+        """The connection store (a ``ConnectorService``), or None when the runtime has none."""
+        if self.store_url is None:
+            return None
+
+        def build() -> Any:
+            from cloudburst.connectors.service import ConnectorService
+
+            url = None if self.store_url == "default" else self.store_url
+            return ConnectorService(url, secret_keys=self.secret_keys)
+
+        return self.service("connections", build)
 
     def _sendmail(self, ctx: Execution, items: dict[str, Any]) -> Any:
         from cloudburst.mail import send_task
