@@ -53,6 +53,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", metavar="URL", help="connection store (default: $CLOUDBURST_DATABASE_URL or a SQLite file)")
     run.add_argument("--warnings", action="store_true", help="print resolver warnings to standard error")
     run.add_argument("--no-cache", action="store_true", help="do not use or write the compiled-script cache")
+    _add_mail_options(run)
 
     check = sub.add_parser("check", help="parse and check scripts without running them")
     check.add_argument("files", nargs="+", help="script files")
@@ -158,7 +159,13 @@ def _run(args: argparse.Namespace) -> int:
     name = "<stdin>" if args.file == "-" else args.file
     limits = Limits(max_statements=args.max_statements or None, timeout=args.timeout or None)
     try:
+        mailer = _mailer(args)
+    except _Usage as exc:
+        print(f"cloudburst: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         runtime = Runtime(
+            mailer=mailer,
             store=args.db or os.environ.get("CLOUDBURST_DATABASE_URL") or "default",
             secret_keys=_secret_keys(),
             timezone=args.timezone,
@@ -205,6 +212,40 @@ def _run(args: argparse.Namespace) -> int:
             print(format_error(exc, source), file=sys.stderr)
             return EXIT_RUNTIME
     return EXIT_OK
+
+
+def _add_mail_options(run: argparse.ArgumentParser) -> None:
+    mail = run.add_argument_group("sendmail (disabled unless one of --smtp-host or --mail-outbox is given)")
+    mail.add_argument("--smtp-host", metavar="HOST", help="send mail through this SMTP server")
+    mail.add_argument("--smtp-port", type=int, metavar="N", help="SMTP port (default 25, 465 with --smtp-ssl)")
+    mail.add_argument("--smtp-starttls", action="store_true", help="upgrade the SMTP connection with STARTTLS")
+    mail.add_argument("--smtp-ssl", action="store_true", help="connect with implicit TLS (SMTPS)")
+    mail.add_argument("--smtp-user", metavar="USER",
+                      help="log in as USER; the password is read from $CLOUDBURST_SMTP_PASSWORD")
+    mail.add_argument("--mail-outbox", metavar="DIR", help="send nothing: write each message as an .eml file into DIR")
+
+
+def _mailer(args: argparse.Namespace) -> Any:
+    """The mailer the mail options ask for (None: sendmail stays disabled)."""
+    if args.mail_outbox and args.smtp_host:
+        raise _Usage("--mail-outbox and --smtp-host exclude each other")
+    if args.mail_outbox:
+        from cloudburst.mail import OutboxMailer
+
+        return OutboxMailer(args.mail_outbox)
+    if not args.smtp_host:
+        if args.smtp_port or args.smtp_starttls or args.smtp_ssl or args.smtp_user:
+            raise _Usage("the --smtp-* options need --smtp-host")
+        return None
+    if args.smtp_starttls and args.smtp_ssl:
+        raise _Usage("--smtp-starttls and --smtp-ssl exclude each other")
+    password = os.environ.get("CLOUDBURST_SMTP_PASSWORD")
+    if args.smtp_user and not password:
+        raise _Usage("--smtp-user needs the password in $CLOUDBURST_SMTP_PASSWORD")
+    from cloudburst.mail import SmtpMailer
+
+    return SmtpMailer(args.smtp_host, args.smtp_port or (465 if args.smtp_ssl else 25), starttls=args.smtp_starttls,
+                      ssl=args.smtp_ssl, username=args.smtp_user, password=password if args.smtp_user else None)
 
 
 def _emit(out: TextIO, line: str) -> None:
