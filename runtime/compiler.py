@@ -22,6 +22,7 @@ from typing import Any, Callable
 from cloudburst import nodes as n
 from cloudburst import operators as ops
 from cloudburst.errors import Span
+from cloudburst.execution import DOLLAR, DOT
 from cloudburst.helpers import Executable, Spec
 from cloudburst.resolver import Resolved
 from cloudburst.stdlib import REGISTRY
@@ -36,11 +37,13 @@ _COMPARE = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"
 
 
 def _mangle(name: str) -> str:
-    return "v_" + name.replace("$", "_S_")
+    # `$` becomes a letter no Deluge name can hold, so `a$b` and `a_S_b` stay distinct.
+    return "v_" + name.replace("$", DOLLAR)
 
 
 def _fn_name(name: str) -> str:
-    return "f_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+    # Likewise `.` in a qualified name: `a.b` and `a_b` must not become one Python function.
+    return "f_" + name.replace(".", DOT).replace("$", DOLLAR)
 
 
 def _at(node: Any, span: Span) -> Any:

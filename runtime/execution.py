@@ -29,7 +29,12 @@ from cloudburst.errors import (
 if TYPE_CHECKING:
     from cloudburst.engine import Runtime
 
-__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "to_deluge_error", "span_from_traceback"]
+__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "to_deluge_error", "span_from_traceback"]
+
+#: Letters that stand for ``$`` and ``.`` in generated Python names: non-ASCII, so no
+#: Deluge identifier (ASCII only) can contain them and mangled names never collide.
+DOLLAR = "\u01c2"
+DOT = "\u01c0"
 
 #: How many statements may run between two checks of the clock and the cancel flag.
 CHECK_EVERY = 1000
@@ -192,7 +197,7 @@ def to_deluge_error(exc: BaseException) -> DelugeRuntimeError:
     elif isinstance(exc, (UnboundLocalError, NameError)):
         m = _UNBOUND.search(str(exc))
         name = next((g for g in m.groups() if g), "?") if m else "?"
-        error = DelugeRuntimeError(f"variable '{name.replace('_S_', '$')}' is used before it has a value", span)
+        error = DelugeRuntimeError(f"variable '{name.replace(DOLLAR, '$')}' is used before it has a value", span)
     elif isinstance(exc, RecursionError):
         error = RecursionLimitError("the data or the calls are nested too deeply", span)
     elif isinstance(exc, MemoryError):
