@@ -7,20 +7,26 @@ and the chain never regains them.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Callable, NoReturn, TypeVar
 
 import httpx2
 
-from cloudburst.errors import DelugeRuntimeError
+from cloudburst.errors import CancelledError, DelugeRuntimeError
 from cloudburst.http.inject import Injection, origin
 from cloudburst.http.redact import REDACTOR
 from cloudburst.http.request import Outgoing
 
-__all__ = ["Received", "send", "DeadlineExceeded"]
+__all__ = ["Received", "send", "DeadlineExceeded", "cancellable"]
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+
+#: How often a run waiting for a response looks at its cancel flag (seconds).
+CANCEL_POLL = 0.02
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -145,3 +151,28 @@ def _timed_out(run_bound: bool, timeout: float, url: httpx2.URL) -> NoReturn:
     if run_bound:
         raise DeadlineExceeded()
     raise DelugeRuntimeError(f"invokeurl: socket timeout: no complete response from {_where(url)} within {timeout:g} s")
+
+
+def cancellable(cancelled: threading.Event, call: Callable[[], T]) -> T:
+    """Run a blocking ``call`` in a helper thread and wait for it in short slices, so
+    ``Execution.cancel()`` stops the waiting run at once. An abandoned request still ends
+    by its own timeout (never longer than the run's time left); its result is dropped."""
+    outcome: list[tuple[bool, object]] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed to the waiting run below
+            outcome.append((False, exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="cloudburst-invokeurl", daemon=True).start()
+    while not done.wait(CANCEL_POLL):
+        if cancelled.is_set():
+            raise CancelledError("the run was cancelled")
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]

@@ -22,7 +22,7 @@ from cloudburst.http.convert import parse_body
 from cloudburst.http.inject import Injection, check_allowed, injection_for
 from cloudburst.http.redact import REDACTOR, install_log_filter
 from cloudburst.http.request import Options, Outgoing, build_outgoing, read_options
-from cloudburst.http.send import DeadlineExceeded, Received, send
+from cloudburst.http.send import DeadlineExceeded, Received, cancellable, send
 from cloudburst.http.settings import HttpSettings
 from cloudburst.http.store import ConnectionStore, Credentials, is_unavailable
 from cloudburst.http.tokens import TokenKeeper
@@ -172,9 +172,14 @@ class HttpService:
                 assert ctx is not None
                 ctx.check()
                 raise TimeoutLimitError("the run ran out of time before the call")
-        try:
-            return send(self.client(), base, injection, timeout=timeout, run_deadline=deadline,
+        client = self.client()
+
+        def call() -> Received:
+            return send(client, base, injection, timeout=timeout, run_deadline=deadline,
                         max_bytes=self.settings.max_response_bytes, max_redirects=self.settings.max_redirects)
+
+        try:
+            return call() if ctx is None else cancellable(ctx.cancelled, call)
         except DeadlineExceeded:
             assert ctx is not None
             ctx.check()
