@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from cloudburst import nodes as n
 from cloudburst import operators as ops
-from cloudburst.errors import Span
+from cloudburst.errors import DelugeSyntaxError, Span
 from cloudburst.execution import DOLLAR, DOT
 from cloudburst.helpers import Executable, Spec
 from cloudburst.resolver import Resolved
@@ -68,6 +68,9 @@ def _const(value: Any) -> ast.Constant:
 
 _KNOWN_BOOL = (n.Compare, n.Logical, n.Membership)
 
+#: Operator chains longer than this compile in a loop without inline fast paths.
+_CHAIN = 6
+
 
 class _Compiler:
     def __init__(self, resolved: Resolved, integer_division: str) -> None:
@@ -106,35 +109,56 @@ class _Compiler:
 
     # -- counting --------------------------------------------------------------------------
     @staticmethod
-    def bump(count: int) -> list[ast.stmt]:
+    def bump(count: int, span: Span | None = None) -> list[ast.stmt]:
+        """``__c += count`` and a checkpoint when the count passes the next one."""
+        check = ast.Call(func=ast.Attribute(value=_load("__ctx"), attr="checkpoint", ctx=ast.Load()),
+                         args=[_load("__c")], keywords=[])
+        if span is not None:
+            _at(check, span)
         return [
             ast.AugAssign(target=_store("__c"), op=ast.Add(), value=_const(count)),
-            ast.If(
-                test=ast.Compare(left=_load("__c"), ops=[ast.Gt()], comparators=[_load("__chk")]),
-                body=[ast.Assign(targets=[_store("__chk")],
-                                 value=ast.Call(func=ast.Attribute(value=_load("__ctx"), attr="checkpoint", ctx=ast.Load()),
-                                                args=[_load("__c")], keywords=[]))],
-                orelse=[],
-            ),
+            ast.If(test=ast.Compare(left=_load("__c"), ops=[ast.Gt()], comparators=[_load("__chk")]),
+                   body=[ast.Assign(targets=[_store("__chk")], value=check)], orelse=[]),
         ]
 
+    def counted_run(self, run: list[n.Stmt], owed: int) -> list[ast.stmt]:
+        """A straight-line run of simple statements. Normally one bump pays for the whole
+        run; when the run would cross the next checkpoint, a second copy counts statement
+        by statement, so a limit stops exactly at the statement that exceeds it."""
+        total = len(run) + owed
+        if not run:
+            return self.bump(owed)
+        if total == 1:
+            return [*self.bump(1, run[0].span), *self.stmt(run[0])]
+        precise: list[ast.stmt] = []
+        for i, st in enumerate(run):
+            precise.extend(self.bump(1 + (owed if i == 0 else 0), st.span))
+            precise.extend(self.stmt(st))
+        fast: list[ast.stmt] = [ast.AugAssign(target=_store("__c"), op=ast.Add(), value=_const(total))]
+        for st in run:
+            fast.extend(self.stmt(st))
+        crossing = ast.Compare(left=ast.BinOp(left=_load("__c"), op=ast.Add(), right=_const(total)), ops=[ast.Gt()],
+                               comparators=[_load("__chk")])
+        return [ast.If(test=crossing, body=precise, orelse=fast)]
+
     def block(self, stmts: tuple[n.Stmt, ...], extra: int = 0) -> list[ast.stmt]:
-        """Compile statements, adding one count bump per straight-line run; ``extra`` adds
-        counts owed by the enclosing construct (a loop header)."""
+        """Compile statements with Deluge's statement counting; ``extra`` is owed by the
+        enclosing construct (a loop header, once per iteration)."""
         out: list[ast.stmt] = []
-        group: list[ast.stmt] = []
-        count = extra
-        for s in stmts:
-            group.extend(self.stmt(s))
-            # A `for each` counts once per iteration (its header), not once more for itself.
-            count += 0 if isinstance(s, n.ForEach) else 1
-            if isinstance(s, (n.If, n.ForEach, n.Try)):
-                out.extend(self.bump(count))
-                out.extend(group)
-                group, count = [], 0
-        if count:
-            out.extend(self.bump(count))
-        out.extend(group)
+        run: list[n.Stmt] = []
+        owed = extra
+        for st in stmts:
+            if isinstance(st, (n.If, n.ForEach, n.Try)):
+                if run or owed:
+                    out.extend(self.counted_run(run, owed))
+                    run, owed = [], 0
+                if not isinstance(st, n.ForEach):  # a loop counts its header per iteration instead
+                    out.extend(self.bump(1, st.span))
+                out.extend(self.stmt(st))
+            else:
+                run.append(st)
+        if run or owed:
+            out.extend(self.counted_run(run, owed))
         return out or [ast.Pass()]
 
     # -- statements --------------------------------------------------------------------------
@@ -151,7 +175,8 @@ class _Compiler:
                 value = self.helper_call(("op", op), [current, self.expr(s.value)], span)
             return [self.assign(s.target, value, span)]
         if isinstance(s, n.ExprStmt):
-            return [_at(ast.Expr(value=self.expr(s.expr)), span)]
+            put = self.put_statement(s.expr)
+            return [put] if put is not None else [_at(ast.Expr(value=self.expr(s.expr)), span)]
         if isinstance(s, n.Info):
             value = self.helper_call(("value", "display"), [self.expr(s.expr)], s.expr.span)
             return [_at(ast.Expr(value=self.call(_load("__info"), [value], span)), span)]
@@ -229,8 +254,15 @@ class _Compiler:
         if isinstance(e, n.Compare):
             return self.compare(e)
         if isinstance(e, n.Logical):
+            # `a && b && c`: one BoolOp over the flattened chain (built in a loop).
+            values: list[ast.expr] = []
+            node: n.Expr = e
+            while isinstance(node, n.Logical) and node.op == e.op:
+                values.append(self.condition(node.right))
+                node = node.left
+            values.append(self.condition(node))
             op = ast.And() if e.op == "&&" else ast.Or()
-            return _at(ast.BoolOp(op=op, values=[self.condition(e.left), self.condition(e.right)]), span)
+            return _at(ast.BoolOp(op=op, values=values[::-1]), span)
         if isinstance(e, n.Unary):
             if e.op == "!":
                 if isinstance(e.operand, _KNOWN_BOOL):
@@ -337,27 +369,51 @@ class _Compiler:
         return _at(ast.IfExp(test=test, body=fast, orelse=slow), span)
 
     def fold(self, e: n.Expr) -> Any:
-        """Fold literal NUMBER and TEXT arithmetic at compile time (errors stay at run time)."""
-        if not isinstance(e, n.Binary) or e.op == "/":
+        """Fold literal NUMBER and TEXT arithmetic at compile time (errors stay at run time);
+        None when ``e`` is not constant."""
+        if isinstance(e, n.Literal):
+            return e.value if type(e.value) in (int, str) else None
+        if not isinstance(e, n.Binary) or e.op == "/" or isinstance(e.left, n.Binary) and self.chain_length(e) > _CHAIN:
             return None
-        a = e.left.value if isinstance(e.left, n.Literal) else self.fold(e.left)
-        b = e.right.value if isinstance(e.right, n.Literal) else self.fold(e.right)
-        if a is None or b is None or type(a) not in (int, str) or type(b) not in (int, str):
+        a, b = self.fold(e.left), self.fold(e.right)
+        if a is None or b is None:
             return None
         try:
             return getattr(ops, _BINARY[e.op])(a, b)
         except Exception:
             return None
 
+    @staticmethod
+    def chain_length(e: n.Binary) -> int:
+        count, node = 0, e
+        while isinstance(node, n.Binary):
+            count, node = count + 1, node.left
+        return count
+
+    def long_chain(self, e: n.Binary) -> ast.expr:
+        """``a + b + c + ...`` with many operands, built in a loop (no recursion, no fast paths)."""
+        links: list[n.Binary] = []
+        node: n.Expr = e
+        while isinstance(node, n.Binary):
+            links.append(node)
+            node = node.left
+        acc = self.expr(node)
+        for link in reversed(links):
+            spec: Spec = self.division if link.op == "/" else ("op", _BINARY[link.op])
+            acc = self.helper_call(spec, [acc, self.expr(link.right)], link.span)
+        return acc
+
     def binary(self, e: n.Binary) -> ast.expr:
         span = e.span
+        if self.chain_length(e) > _CHAIN:
+            return self.long_chain(e)
         folded = self.fold(e)
         if folded is not None:
             return self.constant(folded, span)
         left_fold, right_fold = self.fold(e.left), self.fold(e.right)
-        if left_fold is not None or right_fold is not None:
-            e = n.Binary(span, e.op, e.left if left_fold is None else n.Literal(e.left.span, left_fold),
-                         e.right if right_fold is None else n.Literal(e.right.span, right_fold))
+        if isinstance(e.left, n.Binary) and left_fold is not None or isinstance(e.right, n.Binary) and right_fold is not None:
+            e = n.Binary(span, e.op, n.Literal(e.left.span, left_fold) if isinstance(e.left, n.Binary) and left_fold is not None else e.left,
+                         n.Literal(e.right.span, right_fold) if isinstance(e.right, n.Binary) and right_fold is not None else e.right)
         spec: Spec = self.division if e.op == "/" else ("op", _BINARY[e.op])
         lit = [x.value for x in (e.left, e.right) if isinstance(x, n.Literal)]
         text = e.op == "+" and len(lit) == 1 and type(lit[0]) is str
@@ -433,6 +489,25 @@ class _Compiler:
                             args=[self.expr(key), self.expr(e.args[1])], keywords=[])
             return self.guarded([map_test, key_test, present], fast, slow, span)
         return slow
+
+    def put_statement(self, e: n.Expr) -> ast.stmt | None:
+        """``m.put("k", v);`` as a statement: a plain item assignment when ``m`` is a map that
+        already holds the TEXT key ``"k"`` (no growth to check), else the built-in."""
+        if not (isinstance(e, n.BuiltinMethod) and e.name == "put" and len(e.args) == 2
+                and isinstance(e.target, n.Name) and self.simple(e.target) and self.simple(e.args[0])):
+            return None
+        target, key = e.target, e.args[0]
+        tests: list[ast.expr] = [ast.Compare(left=ast.Attribute(value=self.expr(target), attr="__class__", ctx=ast.Load()),
+                                             ops=[ast.Is()], comparators=[self.h(("value", "DelugeMap"))])]
+        key_test = self.is_class(key, self.expr(key), "str")
+        if key_test is not None:
+            tests.append(key_test)
+        tests.append(ast.Compare(left=self.expr(key), ops=[ast.In()], comparators=[self.expr(target)]))
+        store = ast.Assign(targets=[ast.Subscript(value=self.expr(target), slice=self.expr(key), ctx=ast.Store())],
+                           value=self.expr(e.args[1]))
+        slow = ast.Expr(value=self.helper_call(("method", "put"), [_load("__ctx"), self.expr(target), *self.exprs(e.args)],
+                                               e.span))
+        return _at(ast.If(test=ast.BoolOp(op=ast.And(), values=tests), body=[_at(store, e.span)], orelse=[slow]), e.span)
 
     def builtin_call(self, e: n.BuiltinCall) -> ast.expr:
         span = e.span
@@ -530,7 +605,10 @@ class _Compiler:
                                decorator_list=[], returns=None)
         module = ast.Module(body=[make], type_ignores=[])
         _fill_positions(module)
-        code = compile(module, FILENAME_PREFIX + name + ">", "exec")
+        try:
+            code = compile(module, FILENAME_PREFIX + name + ">", "exec")
+        except RecursionError:
+            raise DelugeSyntaxError("the script is nested too deeply to compile", r.program.span, name) from None
         return Executable(code, dict(self.helpers), tuple(self.constants))
 
 

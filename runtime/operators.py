@@ -283,7 +283,7 @@ def _list_position(lst: DelugeList, index: Any) -> int:
     if type(index) is not int:
         raise DelugeRuntimeError(f"a list index must be a NUMBER, got {type_name(index)}")
     if index < 0 or index >= len(lst):
-        raise DelugeRuntimeError(f"list index {index} is out of range (the list has {len(lst)} elements)")
+        raise DelugeRuntimeError(f"list index {index} is out of range (the list has {len(lst)} element{'s' if len(lst) != 1 else ''})")
     return index
 
 

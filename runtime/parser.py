@@ -509,6 +509,8 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
             return "unterminated text: this '\"' is never closed", span
         if ch == "'":
             return "unterminated date literal: this \"'\" is never closed on its line", span
+        if source.startswith("/*", exc.pos_in_stream):
+            return "unterminated comment: this '/*' is never closed by '*/'", span
         unclosed = _unclosed(source)
         if unclosed and ch in ")]}":
             return unclosed
@@ -520,6 +522,8 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
         return "unexpected end of the script", Span.point(1, 1)
     assert isinstance(exc, UnexpectedToken)
     tok = exc.token
+    if tok.start_pos is not None and source.startswith("/*", tok.start_pos) and "*/" not in source[tok.start_pos:]:
+        return "unterminated comment: this '/*' is never closed by '*/'", _tok_span(tok)
     history = _tokens_before(source, exc)
     stray = _stray_else(history + ([tok] if str(tok).lower() == "else" else []))
     if stray is not None:

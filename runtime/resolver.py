@@ -31,6 +31,11 @@ _CALL_PREFIXES = ("thisapp", "standalone")
 _BARE_SYSTEM = {"today": "today", "now": "now"}
 
 MAX_NESTING = 60
+#: Parenthesised or otherwise nested expressions (flat chains do not count).
+MAX_EXPRESSION_DEPTH = 200
+
+#: Task keys whose values are bare words (`type: GET`); elsewhere a name is a variable.
+_CONSTANT_KEYS = {"type", "response-format", "response-decoding", "format"}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ class _Resolver:
         self.diagnostics: list[Diagnostic] = []
         self.functions: dict[str, FunctionInfo] = {}
         self.lookup: dict[str, n.FunctionDef] = {}
+        self.ambiguous: set[str] = set()  # short names shared by several namespaced functions
         self.scope: set[str] = set()
         self.in_function: n.FunctionDef | None = None
         self.loop_depth = 0
@@ -112,14 +118,18 @@ class _Resolver:
             for p in fn.params:
                 if p.type not in TYPE_NAMES or p.type == "void":
                     self.error(f"unknown parameter type '{p.type}'", p.span)
-            names = {fn.name.lower(), fn.name.split(".")[-1].lower()}
-            for key in names:
-                other = self.lookup.get(key)
-                if other is not None and other is not fn:
-                    if key == fn.name.lower():
-                        self.error(f"function '{fn.name}' is defined twice (first at line {other.span.line})", fn.span)
-                    continue
-                self.lookup[key] = fn
+            full, short = fn.name.lower(), fn.name.split(".")[-1].lower()
+            other = self.lookup.get(full)
+            if other is not None and other.name.lower() == full:
+                self.error(f"function '{fn.name}' is defined twice (first at line {other.span.line})", fn.span)
+                continue
+            self.lookup[full] = fn
+            if short != full:
+                previous = self.lookup.get(short)
+                if previous is not None and previous is not fn:
+                    self.ambiguous.add(short)
+                else:
+                    self.lookup[short] = fn
             seen: set[str] = set()
             for p in fn.params:
                 if p.name in seen:
@@ -187,7 +197,7 @@ class _Resolver:
             if fn is not None and fn.return_type == "void" and s.value is not None:
                 self.error(f"void function '{fn.name}' cannot return a value", s.span)
             if fn is not None and fn.return_type != "void" and s.value is None:
-                self.error(f"function '{fn.name}' must return a {fn.return_type} value", s.span)
+                self.error(f"function '{fn.name}' must return a value of type {fn.return_type}", s.span)
             return n.Return(s.span, None if s.value is None else self.expr(s.value))
         if isinstance(s, (n.Break, n.Continue)):
             if self.loop_depth == 0:
@@ -234,7 +244,7 @@ class _Resolver:
     def expr(self, e: n.Expr) -> n.Expr:
         self.depth += 1
         try:
-            if self.depth > MAX_NESTING * 2:
+            if self.depth > MAX_EXPRESSION_DEPTH:
                 self.error("the expression is nested too deeply", e.span)
                 return n.Literal(e.span, None)
             return self._expr(e)
@@ -246,12 +256,20 @@ class _Resolver:
             return e
         if isinstance(e, n.Name):
             return self.name(e)
-        if isinstance(e, n.Binary):
-            return n.Binary(e.span, e.op, self.expr(e.left), self.expr(e.right))
+        if isinstance(e, (n.Binary, n.Logical)):
+            # Left-deep chains (`a + b + c + ...`) are walked in a loop, not by recursion, so a
+            # long text concatenation is not mistaken for deep nesting.
+            chain: list[n.Binary | n.Logical] = []
+            node: n.Expr = e
+            while isinstance(node, type(e)):
+                chain.append(node)  # type: ignore[arg-type]
+                node = node.left  # type: ignore[union-attr]
+            acc = self.expr(node)
+            for link in reversed(chain):
+                acc = type(link)(link.span, link.op, acc, self.expr(link.right))  # type: ignore[arg-type]
+            return acc
         if isinstance(e, n.Compare):
             return n.Compare(e.span, e.op, self.expr(e.left), self.expr(e.right))
-        if isinstance(e, n.Logical):
-            return n.Logical(e.span, e.op, self.expr(e.left), self.expr(e.right))
         if isinstance(e, n.Unary):
             return n.Unary(e.span, e.op, self.expr(e.operand))
         if isinstance(e, n.Membership):
@@ -285,7 +303,7 @@ class _Resolver:
     def task_value(self, item: n.TaskItem) -> n.Expr:
         # Bare constants (`type: GET`, `response-format: TEXT`) are words, not variables.
         v = item.value
-        if isinstance(v, n.Name) and v.name not in self.scope:
+        if isinstance(v, n.Name) and v.name not in self.scope and item.key in _CONSTANT_KEYS:
             return n.Literal(v.span, v.name.upper())
         return self.expr(v)
 
@@ -329,6 +347,8 @@ class _Resolver:
     def call(self, e: n.Call) -> n.Expr:
         args = self.exprs(e.args)
         key = e.name.lower()
+        if key in self.ambiguous and key not in {f.name.lower() for f in self.program.functions}:
+            self.error(f"'{e.name}' names several functions; call it with its namespace", e.span)
         fn = self.lookup.get(key)
         if fn is not None:
             self.check_user_args(fn, args, e.span)
