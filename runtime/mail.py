@@ -84,7 +84,7 @@ def build_message(items: dict[str, Any], now: _dt.datetime | None = None) -> Ema
     if "To" not in msg:
         raise DelugeRuntimeError("sendmail: 'to' is missing")
     msg["Subject"] = " ".join(_text("subject", items["subject"]).splitlines())
-    msg["Date"] = format_datetime((now or _dt.datetime.now()).astimezone())
+    msg["Date"] = format_datetime(now if now is not None and now.tzinfo is not None else _dt.datetime.now().astimezone())
     msg["Message-ID"] = make_msgid(domain=sender[0].domain or "localhost")
     body = _text("message", items["message"])
     if _is_html(items.get("content-type")):
