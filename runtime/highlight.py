@@ -23,7 +23,6 @@ from pygments.token import (
     Operator,
     Punctuation,
     String,
-    Text,
     Whitespace,
 )
 
@@ -102,7 +101,6 @@ def _tokens() -> dict[str, Any]:
             (r"[A-Za-z_$][\w$]*", Name),
             (r"\+=|-=|\*=|/=|%=|==|!=|<=|>=|&&|\|\||[-+*/%<>=!]", Operator),
             (r"[{}()\[\],;:.]", Punctuation),
-            (r".", Text),
         ],
         "string": [
             (r'\\(?:u[0-9a-fA-F]{4}|.)', String.Escape),
@@ -126,4 +124,20 @@ class DelugeLexer(RegexLexer):
     mimetypes: ClassVar[list[str]] = ["text/x-deluge"]
     url = "https://www.zoho.com/deluge/"
     flags = re.IGNORECASE | re.MULTILINE
+    #: Pygments' own ``dg`` language also claims ``*.dg``; without content to look at,
+    #: prefer Deluge.
+    priority = 0.1
     tokens = _tokens()
+
+    def analyse_text(text: str) -> float:  # type: ignore[misc]  # Pygments makes it static
+        """How much ``text`` looks like Deluge (for ``*.dg`` and content guessing)."""
+        score = 0.0
+        if _DELUGE_MARKERS.search(text):
+            score += 0.5
+        if _STATEMENT_END.search(text):
+            score += 0.2
+        return score
+
+
+_DELUGE_MARKERS = re.compile(r"^\s*info\s|\binvokeurl\b|\bzoho\.\w|\bfor\s+each\b", re.IGNORECASE | re.MULTILINE)
+_STATEMENT_END = re.compile(r";[ \t]*(?://.*)?$", re.MULTILINE)

@@ -73,7 +73,11 @@ def candidates(before: str, session: Session, link_names: Callable[[], list[str]
     part = word.group(0) if word is not None else ""
     if not part and not requested:
         return []
-    return [c for c in _names(session, len(part)) if c.text.lower().startswith(part.lower()) and c.text != part]
+    found: dict[str, Candidate] = {}
+    for c in _names(session, len(part)):
+        if c.text.lower().startswith(part.lower()) and c.text != part:
+            found.setdefault(c.text.lower(), c)  # a user's name first, then built-ins, then keywords
+    return list(found.values())
 
 
 def _receiver_type(receiver: str, session: Session) -> type | None:

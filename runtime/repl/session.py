@@ -89,8 +89,8 @@ class Session:
         outcome = _Outcome()
         worker = threading.Thread(target=_run, args=(script, self.variables, execution, outcome),
                                   name="cloudburst-repl-run", daemon=True)
-        worker.start()
         try:
+            worker.start()
             while not outcome.done.wait(0.05):
                 pass
         except KeyboardInterrupt:
