@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.stdlib.registry import builtin, expect, fail
-from cloudburst.values import DelugeList, display, type_name
+from cloudburst.values import INT_MAX, INT_MIN, DelugeList, display, type_name
 
 __all__ = [
     "java_regex",
@@ -52,6 +52,9 @@ def int_arg(fn: str, value: Any, position: int = 1) -> int:
     if t is int:
         return value  # type: ignore[no-any-return]
     if t is Decimal and value.is_finite() and value == value.to_integral_value():
+        if not INT_MIN <= value <= INT_MAX:  # a NUMBER is 64-bit; 1E+30 is no count or index
+            what = "receiver" if position == 0 else f"argument {position}"
+            raise DelugeRuntimeError(f"{fn}: {what} is outside the 64-bit NUMBER range: {display(value)}")
         return int(value)
     return expect(fn, value, "NUMBER", position)  # type: ignore[no-any-return]
 
