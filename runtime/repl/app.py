@@ -110,14 +110,13 @@ def build_prompt(session: Session, link_names: Callable[[], list[str]], *, input
     )
 
 
-class ErrorStream(io.TextIOBase):
-    """The session's error stream on a terminal: text in red."""
+class ErrorStream(io.StringIO):
+    """The session's error stream on a terminal: each write is printed in red at once
+    (a StringIO only so it is a text stream to everyone it is handed to; it keeps nothing)."""
 
     def __init__(self, output: Output | None = None) -> None:
+        super().__init__()
         self._output = output
-
-    def writable(self) -> bool:
-        return True
 
     def write(self, text: str) -> int:
         print_formatted_text(FormattedText([("class:error", text)]), end="", style=_STYLE, output=self._output)
