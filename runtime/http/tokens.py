@@ -33,6 +33,16 @@ def _utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.timezone.utc)
 
 
+def _seconds_left(creds: Credentials) -> float | None:
+    """Seconds until the access token expires (None: the store does not know)."""
+    if creds.expires_at is None:
+        return None
+    expires = creds.expires_at
+    if expires.tzinfo is None:  # a store that drops the zone still means UTC
+        expires = expires.replace(tzinfo=_dt.timezone.utc)
+    return (expires - _utcnow()).total_seconds()
+
+
 class TokenKeeper:
     """Refreshes the OAuth tokens of connections in one store, for one HTTP client."""
 
@@ -56,12 +66,12 @@ class TokenKeeper:
             return True
         if rejected is not None:
             return creds.access_token == rejected
-        if creds.expires_at is None:
+        left = _seconds_left(creds)
+        if left is None:
             return False
-        expires = creds.expires_at
-        if expires.tzinfo is None:  # a store that drops the zone still means UTC
-            expires = expires.replace(tzinfo=_dt.timezone.utc)
-        left = (expires - _utcnow()).total_seconds()
+        if left > 0 and creds.grant_type != "client_credentials" and not creds.refresh_token:
+            # Nothing to refresh with (no offline access granted): use the token until it expires.
+            return False
         return left < self._settings.refresh_margin
 
     def fresh(self, creds: Credentials, rejected: str | None = None, deadline: float | None = None) -> Credentials:
