@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, Diagnostic, Span
-from cloudburst.execution import Execution, Limits, Settings, span_from_traceback, to_deluge_error
+from cloudburst.execution import Execution, Limits, Settings, activate, span_from_traceback, to_deluge_error
 from cloudburst.values import from_python, to_python
 
 if TYPE_CHECKING:
@@ -90,12 +90,15 @@ class Script:
             raise InputError(f"missing argument{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
                              None, self.name)
         started = time.monotonic()
+        previous = activate(ex)
         try:
             value = self._entry(ex, args)
         except BaseException as exc:  # every failure leaves as a Deluge error with a span
             error = _as_error(exc)
             error.source_name = self.name
             raise error from error.__cause__
+        finally:
+            activate(previous)
         return Result(value, list(ex.info_lines), ex.statements, time.monotonic() - started, list(ex.client_actions),
                       ex.variables)
 

@@ -7,7 +7,9 @@ script can run in many threads at once, each with its own :class:`Execution`.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ from cloudburst.errors import (
 if TYPE_CHECKING:
     from cloudburst.engine import Runtime
 
-__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "to_deluge_error", "span_from_traceback"]
+__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "BIG_VALUE", "activate", "guard_memory", "to_deluge_error", "span_from_traceback"]
 
 #: Letters that stand for ``$`` and ``.`` in generated Python names: non-ASCII, so no
 #: Deluge identifier (ASCII only) can contain them and mangled names never collide.
@@ -50,6 +52,10 @@ class Limits:
     max_output_bytes: int = 500 * 1024
     max_collection_size: int = 1_000_000
     max_text_length: int = 10 * 1024 * 1024
+    #: Bytes the process's resident memory may grow by while the run is going (checked at
+    #: every checkpoint and after building a big text or list). Memory is per process, so
+    #: concurrent runs see each other's growth: size it for the busiest moment.
+    max_memory: int | None = 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,8 @@ class Execution:
         self._clock = clock
         self.started = time.monotonic()
         self.deadline = None if self.limits.timeout is None else self.started + self.limits.timeout
+        #: Resident memory when the budget was first checked (read lazily: short runs never pay).
+        self.memory_base: int | None = None
 
     # -- clock -------------------------------------------------------------------------
     def now(self) -> _dt.datetime:
@@ -135,8 +143,19 @@ class Execution:
         if limit is not None and count > limit:
             raise StatementLimitError(f"more than {limit} statements were executed")
         self.check()
+        if count:
+            self.check_memory()
         nxt = count + CHECK_EVERY
         return nxt if limit is None else min(nxt, limit)
+
+    def check_memory(self) -> None:
+        """Raise if the process's memory grew by more than the run's ``max_memory``."""
+        if self.limits.max_memory is None:
+            return
+        if self.memory_base is None:
+            self.memory_base = _resident()
+        elif _resident() - self.memory_base > self.limits.max_memory:
+            raise LimitError(f"the run used more than {self.limits.max_memory // (1024 * 1024)} MB of memory")
 
     def cancel(self) -> None:
         """Stop the run at its next checkpoint (thread-safe)."""
@@ -154,6 +173,52 @@ class Execution:
         self.info_lines.append(text)
         if self.on_info is not None:
             self.on_info(text)
+
+
+def _resident() -> int:
+    """The process's resident memory in bytes (Linux: current; elsewhere: the peak, which
+    only ever grows, so a run's growth is still bounded). 0 where neither is known."""
+    try:
+        fd = os.open("/proc/self/statm", os.O_RDONLY)
+    except OSError:
+        return _peak_resident()
+    try:
+        return int(os.read(fd, 128).split()[1]) * _PAGE
+    finally:
+        os.close(fd)
+
+
+def _peak_resident() -> int:
+    try:
+        import resource
+    except ImportError:
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+#: The execution running in this thread (set by ``Script.run``), for helpers that are
+#: not handed one.
+_ACTIVE = threading.local()
+
+#: Values at least this big (characters, elements) make a helper check the memory budget.
+BIG_VALUE = 256 * 1024
+
+
+def activate(execution: Execution | None) -> Execution | None:
+    """Make ``execution`` this thread's running one; returns the previous one to restore."""
+    previous: Execution | None = getattr(_ACTIVE, "execution", None)
+    _ACTIVE.execution = execution
+    return previous
+
+
+def guard_memory() -> None:
+    """Check the running execution's memory budget (called after building a big value)."""
+    execution: Execution | None = getattr(_ACTIVE, "execution", None)
+    if execution is not None:
+        execution.check_memory()
 
 
 def span_from_traceback(tb: TracebackType | None) -> Span | None:

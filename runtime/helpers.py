@@ -14,7 +14,7 @@ from typing import Any, Callable
 from cloudburst import operators as ops
 from cloudburst import tasks, values
 from cloudburst.errors import DelugeRuntimeError, RecursionLimitError
-from cloudburst.execution import to_deluge_error
+from cloudburst.execution import BIG_VALUE, guard_memory, to_deluge_error
 from cloudburst.typecheck import coerce_declared
 from cloudburst.values import DelugeList, DelugeMap, type_name
 
@@ -87,6 +87,8 @@ def map_of(*flat: Any) -> DelugeMap:
 
 def list_from(value: Any) -> DelugeList:
     if isinstance(value, DelugeList):
+        if len(value) >= BIG_VALUE:
+            guard_memory()
         return DelugeList(value)
     if isinstance(value, str):
         return DelugeList([] if value == "" else value.split(","))

@@ -12,6 +12,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow, localco
 from typing import Any, Iterator
 
 from cloudburst.errors import DelugeRuntimeError, LimitError
+from cloudburst.execution import BIG_VALUE, guard_memory
 from cloudburst.values import (
     DECIMAL_CONTEXT,
     INT_MAX,
@@ -80,8 +81,10 @@ def _decimal_op(op: str, a: Any, b: Any) -> Decimal:
 
 
 def _text(value: str) -> str:
-    if len(value) > MAX_TEXT_LENGTH:
-        raise LimitError(f"text longer than {MAX_TEXT_LENGTH} characters")
+    if len(value) >= BIG_VALUE:
+        if len(value) > MAX_TEXT_LENGTH:
+            raise LimitError(f"text longer than {MAX_TEXT_LENGTH} characters")
+        guard_memory()
     return value
 
 
