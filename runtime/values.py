@@ -13,6 +13,8 @@ import json
 from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any, Iterable
 
+from cloudburst.errors import LimitError
+
 __all__ = [
     "DelugeList",
     "DelugeMap",
@@ -28,6 +30,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "is_number",
+    "MAX_DISPLAY_LENGTH",
 ]
 
 INT_MIN = -(2**63)
@@ -36,6 +39,10 @@ INT_MAX = 2**63 - 1
 #: Arithmetic on DECIMAL uses 34 significant digits (IEEE decimal128), enough for money
 #: and for every 64-bit NUMBER to convert without loss.
 DECIMAL_CONTEXT = Context(prec=34)
+
+#: Longest text ``display`` and ``to_json_text`` build. A list holding the same long text a
+#: million times is cheap to make but would display as terabytes, so building stops here.
+MAX_DISPLAY_LENGTH = 10 * 1024 * 1024
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -161,7 +168,15 @@ def display(value: Any) -> str:
     if t is Decimal:
         return format_decimal(value)
     if isinstance(value, DelugeList):
-        return ",".join(display(v) for v in value)
+        parts: list[str] = []
+        size = 0
+        for v in value:
+            part = display(v)
+            size += len(part) + 1
+            if size > MAX_DISPLAY_LENGTH:
+                raise _too_long()
+            parts.append(part)
+        return ",".join(parts)
     if isinstance(value, DelugeMap):
         return to_json_text(value)
     if t is _dt.datetime:
@@ -179,45 +194,61 @@ def to_json_text(value: Any) -> str:
     """Compact JSON as Deluge prints maps (``{"a":1,"b":[1,2]}``); 64-bit numbers and
     decimals keep every digit."""
     parts: list[str] = []
-    _write_json(value, parts)
+    _write_json(value, parts, 0)
     return "".join(parts)
+
+
+def _too_long() -> LimitError:
+    return LimitError(f"text longer than {MAX_DISPLAY_LENGTH} characters")
 
 
 _dumps_text = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _write_json(value: Any, out: list[str]) -> None:
+def _write_json(value: Any, out: list[str], size: int) -> int:
+    """Append ``value``'s JSON to ``out``; returns the text's length so far (``size`` before)."""
     t = type(value)
     if t is str:
-        out.append(_dumps_text(value))
+        part = _dumps_text(value)
     elif t is int:
-        out.append(str(value))
+        part = str(value)
     elif value is None:
-        out.append("null")
+        part = "null"
     elif t is bool:
-        out.append("true" if value else "false")
+        part = "true" if value else "false"
     elif t is Decimal:
-        out.append(format_decimal(value))
+        part = format_decimal(value)
     elif isinstance(value, DelugeMap):
         out.append("{")
-        first = True
+        size += 2
         for k, v in value.items():
-            if not first:
-                out.append(",")
-            first = False
-            out.append(_dumps_text(k if type(k) is str else display(k)))
+            key = _dumps_text(k if type(k) is str else display(k))
+            out.append(key)
             out.append(":")
-            _write_json(v, out)
+            size = _write_json(v, out, size + len(key) + 2)
+            out.append(",")
+            if size > MAX_DISPLAY_LENGTH:
+                raise _too_long()
+        if value:
+            out.pop()
         out.append("}")
+        return size
     elif isinstance(value, DelugeList):
         out.append("[")
-        for i, v in enumerate(value):
-            if i:
-                out.append(",")
-            _write_json(v, out)
+        size += 2
+        for v in value:
+            size = _write_json(v, out, size + 1)
+            out.append(",")
+            if size > MAX_DISPLAY_LENGTH:
+                raise _too_long()
+        if value:
+            out.pop()
         out.append("]")
+        return size
     else:
-        out.append(_dumps_text(display(value)))
+        part = _dumps_text(display(value))
+    out.append(part)
+    return size + len(part)
 
 
 def from_python(value: Any) -> Any:
