@@ -108,10 +108,13 @@ def _format(ctx: Any, fn: str, value: Any, pattern: Any, timezone: Any) -> str:
     zone = ctx.tz
     if timezone is not None:
         zone = _zone_or_gmt(fn, timezone, 2)
-        if type(value) is _dt.datetime:
-            value = dtx.to_zone(value, ctx.tz, zone)
-        elif type(value) is _dt.time:
-            value = dtx.to_zone(_dt.datetime.combine(_today(ctx), value), ctx.tz, zone).time()
+        try:
+            if type(value) is _dt.datetime:
+                value = dtx.to_zone(value, ctx.tz, zone)
+            elif type(value) is _dt.time:
+                value = dtx.to_zone(_dt.datetime.combine(_today(ctx), value), ctx.tz, zone).time()
+        except OverflowError:  # 31-Dec-9999 23:00 shifted east leaves the calendar
+            raise _out_of_range(fn) from None
     if pattern is None:
         return display(value)
     try:
