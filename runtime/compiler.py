@@ -615,7 +615,10 @@ class _Compiler:
 def _fill_positions(tree: ast.AST) -> None:
     """Give position-less generated nodes their parent's position (line 1 at the top)."""
 
-    def visit(node: ast.AST, line: int, col: int, end_line: int, end_col: int) -> None:
+    # Iterative: a long operator chain makes a deep tree, deeper than Python's recursion limit.
+    stack: list[tuple[ast.AST, int, int, int, int]] = [(tree, 1, 0, 1, 0)]
+    while stack:
+        node, line, col, end_line, end_col = stack.pop()
         if "lineno" in node._attributes:
             if getattr(node, "lineno", None) is None:
                 node.lineno, node.col_offset = line, col  # type: ignore[attr-defined]
@@ -624,10 +627,7 @@ def _fill_positions(tree: ast.AST) -> None:
                 line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
                 end_line = node.end_lineno or line  # type: ignore[attr-defined]
                 end_col = node.end_col_offset if node.end_col_offset is not None else col  # type: ignore[attr-defined]
-        for child in ast.iter_child_nodes(node):
-            visit(child, line, col, end_line, end_col)
-
-    visit(tree, 1, 0, 1, 0)
+        stack.extend((child, line, col, end_line, end_col) for child in ast.iter_child_nodes(node))
 
 
 def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate") -> Executable:
