@@ -96,7 +96,7 @@ class Script:
         except BaseException as exc:  # every failure leaves as a Deluge error with a span
             error = _as_error(exc)
             error.source_name = self.name
-            raise error from error.__cause__
+            raise _without_frames(error) from error.__cause__
         finally:
             activate(previous)
         return Result(value, list(ex.info_lines), ex.statements, time.monotonic() - started, list(ex.client_actions),
@@ -115,6 +115,17 @@ class Script:
         except asyncio.CancelledError:
             ex.cancel()
             raise
+
+
+def _without_frames(error: CloudburstError) -> CloudburstError:
+    """Drop the run's frames from the error (its span already says where it failed): a
+    host keeping the error must not keep every value the run built alive with it."""
+    error.__traceback__ = None
+    error.__context__ = None
+    if error.__cause__ is not None:
+        error.__cause__.__traceback__ = None
+        error.__cause__.__context__ = None
+    return error
 
 
 def _as_error(exc: BaseException) -> CloudburstError:
