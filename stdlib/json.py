@@ -235,6 +235,8 @@ def _parse_xml(fn: str, text: str) -> ET.Element:
         return ET.fromstring(text)
     except ET.ParseError as exc:
         raise fail(f"{fn}: invalid XML: {exc}") from None
+    except UnicodeEncodeError:  # an unpaired surrogate (from JSON "\ud800") is no XML character
+        raise fail(f"{fn}: invalid XML: the text holds an unpaired surrogate character") from None
 
 
 def _element_text(element: ET.Element) -> str:
