@@ -38,4 +38,5 @@ def get_file_content(ctx: Any, file: DelugeFile) -> str:
 @builtin("toFile", receiver="TEXT", returns="FILE", tier=1,
          doc="Make a FILE named `name` holding the text (UTF-8).")
 def to_file(ctx: Any, text: str, name: Any = "file.txt") -> DelugeFile:
-    return DelugeFile(display(expect("toFile", name, "TEXT")), text.encode("utf-8"), "text/plain")
+    # As Java's getBytes(UTF-8): an unpaired surrogate (reachable through JSON) becomes '?'.
+    return DelugeFile(display(expect("toFile", name, "TEXT")), text.encode("utf-8", "replace"), "text/plain")
