@@ -18,6 +18,7 @@ from prompt_toolkit.document import Document
 
 from cloudburst.highlight import TASKS, grammar_keywords
 from cloudburst.repl.commands import COMMANDS
+from cloudburst.repl.scan import CODE, scan
 from cloudburst.repl.session import Session
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.registry import TYPES, Builtin
@@ -56,7 +57,7 @@ def candidates(before: str, session: Session, link_names: Callable[[], list[str]
     if connection is not None:
         part = connection.group("part")
         return [Candidate(name, len(part), "connection") for name in link_names() if name.startswith(part)]
-    if _in_text_or_comment(before):
+    if scan(before).ends_in != CODE:
         return []
     system = _SYSTEM.search(before)
     if system is not None:
@@ -119,40 +120,6 @@ def _names(session: Session, replace: int) -> Iterator[Candidate]:
     yield Candidate("zoho", replace, "system variables")
     for kw in (*grammar_keywords().all, *TASKS):
         yield Candidate(kw, replace, "keyword")
-
-
-def _in_text_or_comment(before: str) -> bool:
-    """True when the cursor sits inside "text", a date literal or a comment."""
-    i, length = 0, len(before)
-    while i < length:
-        two = before[i:i + 2]
-        if two == "//":
-            end = before.find("\n", i)
-            if end < 0:
-                return True
-            i = end
-        elif two == "/*":
-            end = before.find("*/", i + 2)
-            if end < 0:
-                return True
-            i = end + 2
-        elif before[i] == '"':
-            i += 1
-            while i < length and before[i] != '"':
-                i += 2 if before[i] == "\\" else 1
-            if i >= length:
-                return True
-            i += 1
-        elif before[i] == "'":  # a date literal ends on its own line
-            line_end = before.find("\n", i)
-            line_end = length if line_end < 0 else line_end
-            end = before.find("'", i + 1, line_end)
-            if end < 0 and line_end == length:
-                return True
-            i = line_end if end < 0 else end + 1
-        else:
-            i += 1
-    return False
 
 
 class DelugeCompleter(Completer):

@@ -10,6 +10,7 @@ import re
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError
 from cloudburst.parser import parse_expression_or_program
+from cloudburst.repl.scan import BLOCK_COMMENT, scan
 
 __all__ = ["is_complete"]
 
@@ -24,7 +25,7 @@ def is_complete(text: str) -> bool:
         return True
     if text.endswith("\n\n"):
         return True  # Enter on a second empty line: run it anyway and show the error
-    if _open_block_comment(text):
+    if scan(text).ends_in == BLOCK_COMMENT:
         return False
     try:
         program, was_expression = parse_expression_or_program(text)
@@ -58,26 +59,3 @@ def _fails_at_end(text: str, message: str) -> bool:
 def _last_line(text: str) -> int:
     """The number of the last line holding code (trailing blanks and comments ignored)."""
     return _TRAILING_NOISE.sub("", text).count("\n") + 1
-
-
-def _open_block_comment(text: str) -> bool:
-    """A ``/*`` outside text and line comments with no ``*/`` after it."""
-    i, length = 0, len(text)
-    while i < length:
-        two = text[i:i + 2]
-        if two == "//":
-            end = text.find("\n", i)
-            i = length if end < 0 else end
-        elif two == "/*":
-            end = text.find("*/", i + 2)
-            if end < 0:
-                return True
-            i = end + 2
-        elif text[i] == '"':
-            i += 1
-            while i < length and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-            i += 1
-        else:
-            i += 1
-    return False

@@ -18,6 +18,7 @@ from cloudburst.engine import Result, Runtime, Script
 from cloudburst.errors import CancelledError, CloudburstError, Span
 from cloudburst.execution import Execution
 from cloudburst.parser import parse_expression_or_program
+from cloudburst.repl.scan import scan
 from cloudburst.values import display
 
 __all__ = ["Session", "INPUT_NAME"]
@@ -71,7 +72,7 @@ class Session:
         except CloudburstError as exc:
             return self._fail(exc, text)
         source = f"info {text.strip().rstrip(';')};" if was_expression else text
-        defined = {fn.name.lower(): (fn.name, _slice(text, fn.span)) for fn in program.functions}
+        defined = {fn.name.lower(): (fn.name, _definition(text, fn.span)) for fn in program.functions}
         functions = {**{k: v for k, v in self.functions.items() if k not in defined}, **defined}
         declared = _declare_variables(self.variables) if program.body else ""
         kept = [src for key, (_, src) in functions.items() if key not in defined]
@@ -165,15 +166,19 @@ def _declare_variables(variables: dict[str, Any]) -> str:
     return "if (false) { " + " ".join(f"{v} = {v};" for v in variables) + " }"
 
 
-def _slice(text: str, span: Span) -> str:
-    """The source text a span covers."""
+def _definition(text: str, span: Span) -> str:
+    """The source of the function definition starting at ``span``: from its start to the
+    ``}`` that closes its body (found by counting braces in code, not in text or comments)."""
     lines = text.split("\n")
-    if span.line == span.end_line:
-        return lines[span.line - 1][span.column - 1:span.end_column - 1]
-    first = lines[span.line - 1][span.column - 1:]
-    middle = lines[span.line:span.end_line - 1]
-    last = lines[span.end_line - 1][:span.end_column - 1]
-    return "\n".join([first, *middle, last])
+    start = sum(len(line) + 1 for line in lines[: span.line - 1]) + span.column - 1
+    depth = 0
+    for i in scan(text).code:
+        if i < start or text[i] not in "{}":
+            continue
+        depth += 1 if text[i] == "{" else -1
+        if depth == 0:
+            return text[start:i + 1]
+    return text[start:]
 
 
 def _duration(seconds: float) -> str:

@@ -94,6 +94,12 @@ def test_function_defined_with_statements_in_one_input(repl: Any) -> None:
     assert repl.take() == ("9\n16\n", "")
 
 
+def test_function_with_braces_in_text_and_comments(repl: Any) -> None:
+    repl.run('string wrap(string s) {\n  // closes with }\n  return "{" + s + "}";\n}\ninfo wrap("a");')
+    repl.run('wrap("b")')
+    assert repl.take() == ("{a}\n{b}\n", "")
+
+
 def test_bad_function_is_not_kept(repl: Any) -> None:
     assert not repl.run("int f() { return nosuchfunction(1); }")
     _, err = repl.take()
