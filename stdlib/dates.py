@@ -40,7 +40,7 @@ def _moment(ctx: Any, fn: str, value: Any, position: int = 0) -> Moment:
     t = type(value)
     if t is _dt.datetime or t is _dt.date:
         return value  # type: ignore[no-any-return]
-    if t is str:
+    if isinstance(value, str):  # TEXT, including a caught error's message
         try:
             parsed = dtx.parse_text(value, ctx.tz, _today(ctx))
         except ValueError as e:
@@ -69,7 +69,7 @@ def _count(fn: str, value: Any, position: int = 1) -> int:
 
 
 def _text(fn: str, value: Any, position: int) -> str:
-    if type(value) is not str:
+    if not isinstance(value, str):
         raise fail(f"{fn}: {_where(position)} must be TEXT, got {type_name(value)}")
     return value
 
@@ -139,7 +139,7 @@ def to_date_time_string(ctx: Any, value: Any, pattern: Any = None) -> str:
 def _read(ctx: Any, fn: str, value: Any, pattern: Any) -> Moment | _dt.time:
     """Parse text (with a pattern, or the literal layouts and ISO 8601 without one);
     date values pass through."""
-    if type(value) is not str:
+    if not isinstance(value, str):
         return value  # type: ignore[no-any-return]
     try:
         if pattern is None:
@@ -186,7 +186,7 @@ def to_long(ctx: Any, value: Moment) -> int:
          doc="Milliseconds since 1970-01-01T00:00Z; unreadable text is returned unchanged.")
 def unix_epoch(ctx: Any, value: Any, timezone: Any = None) -> int | str:
     zone = ctx.tz if timezone is None else _zone_or_gmt("unixEpoch", timezone, 1)
-    if type(value) is str:
+    if isinstance(value, str):
         try:
             parsed = dtx.parse_text(value, zone, _today(ctx))
         except ValueError:
@@ -203,7 +203,7 @@ def is_date(ctx: Any, value: Any) -> bool:
     t = type(value)
     if t is _dt.date or t is _dt.datetime:
         return True
-    if t is not str:
+    if not isinstance(value, str):
         return False
     try:
         return type(dtx.parse_text(value, ctx.tz, _today(ctx))) is not _dt.time
