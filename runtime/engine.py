@@ -84,7 +84,7 @@ class Script:
         """Run with ``inputs`` (plain Python or Deluge values) bound to the script's free
         variables or entry-function parameters. Raises a :class:`CloudburstError` subclass."""
         ex = execution or self.new_execution(limits=limits, on_info=on_info)
-        args = {k: from_python(v) for k, v in (inputs or {}).items()}
+        args = {k: from_python(v, ex.tz) for k, v in (inputs or {}).items()}
         missing = [p.name for p in self.parameters if p.name not in args]
         if missing:
             raise InputError(f"missing argument{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",

@@ -33,7 +33,7 @@ def run_integration(ctx: Execution, name: str, args: tuple[Any, ...]) -> Any:
             f"integration task '{name}' is not configured: register an implementation with "
             f"Runtime.register_integration(\"{name}\", ...)"
         )
-    return _call_host(name, impl, args)
+    return _call_host(ctx, name, impl, args)
 
 
 def run_host_function(ctx: Execution, name: str, args: tuple[Any, ...]) -> Any:
@@ -41,10 +41,10 @@ def run_host_function(ctx: Execution, name: str, args: tuple[Any, ...]) -> Any:
     impl = runtime.host_function(name) if runtime is not None else None
     if impl is None:
         raise DelugeRuntimeError(f"function '{name}' is not available in this runtime")
-    return _call_host(name, impl, args)
+    return _call_host(ctx, name, impl, args)
 
 
-def _call_host(name: str, impl: Any, args: tuple[Any, ...]) -> Any:
+def _call_host(ctx: Execution, name: str, impl: Any, args: tuple[Any, ...]) -> Any:
     """Host code gets plain Python values and gives plain values back; its own errors
     become Deluge errors naming the function (never a host traceback)."""
     try:
@@ -54,7 +54,7 @@ def _call_host(name: str, impl: Any, args: tuple[Any, ...]) -> Any:
     except Exception as exc:
         raise DelugeRuntimeError(f"{name} failed: {type(exc).__name__}: {exc}") from exc
     try:
-        return from_python(result)
+        return from_python(result, ctx.tz)
     except TypeError as exc:
         raise DelugeRuntimeError(f"{name} returned a value Deluge cannot hold: {exc}") from None
 

@@ -251,30 +251,54 @@ def _write_json(value: Any, out: list[str], size: int) -> int:
     return size + len(part)
 
 
-def from_python(value: Any) -> Any:
-    """Convert a plain Python value (dict, list, str, int, float, Decimal, bool, None,
-    date, datetime, time, bytes) into a Deluge value."""
-    if value is None or isinstance(value, (str, bool, int, Decimal, _dt.date, _dt.time, DelugeFile)):
-        if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
-            return Decimal(value)
+def from_python(value: Any, tz: _dt.tzinfo | None = None) -> Any:
+    """Convert a plain Python value into a Deluge value.
+
+    dict → KEY-VALUE, list/tuple → LIST (both copied, keys and elements converted), str
+    (and str subclasses) → TEXT, bool → BOOLEAN, int → NUMBER (outside the 64-bit range:
+    DECIMAL), float → DECIMAL via its shortest repr (``0.1`` → ``0.1``; NaN and infinities
+    are refused), Decimal, date and time as they are, datetime → DATE-TIME (an aware one is
+    moved to ``tz``, the run's zone, or the system zone when None, and made naive), bytes →
+    FILE named "file". Raises TypeError for anything else.
+    """
+    if value is None or isinstance(value, (bool, Decimal, DelugeFile)):
         return value
+    if isinstance(value, str):
+        return value if type(value) is str else str(value)
+    if isinstance(value, int):
+        number = int(value)
+        return number if INT_MIN <= number <= INT_MAX else Decimal(number)
     if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise TypeError(f"cannot convert the float {value!r} to a Deluge value")
         return Decimal(repr(value))
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(tz).replace(tzinfo=None)
+        return value
+    if isinstance(value, _dt.time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, _dt.date):
+        return value
     if isinstance(value, dict):
-        return DelugeMap((from_python(k), from_python(v)) for k, v in value.items())
+        return DelugeMap((from_python(k, tz), from_python(v, tz)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return DelugeList(from_python(v) for v in value)
+        return DelugeList(from_python(v, tz) for v in value)
     if isinstance(value, (bytes, bytearray)):
         return DelugeFile("file", bytes(value))
     raise TypeError(f"cannot convert {type(value).__name__} to a Deluge value")
 
 
 def to_python(value: Any) -> Any:
-    """Convert a Deluge value into plain Python (maps → dict, lists → list)."""
+    """Convert a Deluge value into plain Python: KEY-VALUE → dict, LIST → list (recursively),
+    a caught error → str; TEXT, NUMBER, DECIMAL, BOOLEAN, null, dates and times are already
+    plain; a FILE stays a :class:`DelugeFile` (``.content`` holds its bytes)."""
     if isinstance(value, DelugeMap):
         return {to_python(k): to_python(v) for k, v in value.items()}
     if isinstance(value, DelugeList):
         return [to_python(v) for v in value]
+    if type(value) is CaughtError:
+        return str(value)
     return value
 
 
