@@ -8,12 +8,13 @@ bodies, and log records pass through :func:`redact` before anyone sees them.
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import threading
 from typing import Any, Iterable
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "Redactor", "REDACTOR", "RedactingFilter", "install_log_filter", "basic_token"]
+__all__ = ["MASK", "LOGGERS", "Redactor", "REDACTOR", "RedactingFilter", "install_log_filter", "basic_token"]
 
 MASK = "••••"
 
@@ -24,8 +25,14 @@ def basic_token(username: str, password: str) -> str:
 
 
 def _forms(secret: str) -> set[str]:
+    """The ways ``secret`` is spelled on the wire, in JSON text a server echoes back, and in
+    the ``repr`` of bytes/str that HTTP libraries put in their debug logs."""
     forms = {secret, quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)}
     forms.add(base64.b64encode(secret.encode()).decode("ascii"))
+    forms.add(json.dumps(secret)[1:-1])
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(repr(secret)[1:-1])
+    forms.add(repr(secret.encode())[2:-1])
     return {f for f in forms if f}
 
 
@@ -117,11 +124,18 @@ class RedactingFilter(logging.Filter):
 _INSTALLED: set[str] = set()
 
 
-def install_log_filter(names: Iterable[str] = ("cloudburst", "cloudburst.http", "httpx2")) -> None:
+#: Every logger that can see a request or response: ours, httpx2's, and httpcore2's per-module
+#: loggers (at DEBUG they print response headers, where servers reflect credentials).
+LOGGERS = ("cloudburst", "cloudburst.http", "httpx2", "httpcore2", "httpcore2.connection", "httpcore2.http11",
+           "httpcore2.http2", "httpcore2.proxy", "httpcore2.socks")
+
+
+def install_log_filter(names: Iterable[str] = LOGGERS) -> None:
     """Attach one :class:`RedactingFilter` to each named logger (idempotent).
 
-    A logger's filters do not see records that propagate up from child loggers, so a host
-    that configures handlers should also add ``RedactingFilter()`` to each handler.
+    A logger's filters do not see records that propagate up from child loggers, so each
+    emitting logger is listed, and a host that configures handlers should also add
+    ``RedactingFilter()`` to each handler.
     """
     for name in names:
         if name not in _INSTALLED:
