@@ -10,7 +10,6 @@ Python exception into ``internal error (...)``; such an error counts as a leak h
 
 from __future__ import annotations
 
-import copy
 import random
 import datetime as _dt
 from decimal import Decimal
@@ -23,7 +22,15 @@ from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Limits
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.registry import TYPES, Builtin
-from cloudburst.values import INT_MAX, INT_MIN, DelugeFile, DelugeList, DelugeMap
+from cloudburst.values import INT_MAX, INT_MIN, CaughtError, DelugeFile, DelugeList, DelugeMap
+
+def _nested(depth: int) -> DelugeList:
+    """A list nested ``depth`` levels deep (JSON from an API can be)."""
+    value = DelugeList([1])
+    for _ in range(depth):
+        value = DelugeList([value])
+    return value
+
 
 #: Values of every type, including the awkward ones (bad patterns, bad JSON, extremes).
 POOL: list[Any] = [
@@ -32,6 +39,8 @@ POOL: list[Any] = [
     "2024-01-05", "05-Jan-2024 10:20:30", '{"a":1,"b":[1,2]}', '[1,{"x":2}]', "{bad json", "(", "[a-", "\\",
     "$1", "%zz", "é✓\u0000", "yyyy-MM-dd'T'HH:mm:ssXXX", "<a><b>1</b></a>", "/a/b", "Asia/Kolkata", "bogus/zone",
     "9223372036854775808", "NaN", "-Infinity", "\u0661\u0662", "a|b*", "'", "31-Dec-9999 23:59:59", "+05:30",
+    "a\ud800b",  # an unpaired surrogate, which JSON text can produce
+    CaughtError("05-Jan-2024", 3),  # a catch variable: TEXT that remembers its line
     0, 1, -1, 5, 1000, INT_MAX, INT_MIN,
     Decimal("1.5"), Decimal("-0.5"), Decimal("0.0"), Decimal("1E+30"), Decimal("-1E-30"), Decimal("123456789.123456789"),
     True, False,
@@ -39,6 +48,7 @@ POOL: list[Any] = [
     DelugeList([DelugeMap({"a": 1}), DelugeList([1])]),
     DelugeMap(), DelugeMap({"a": 1, "b": None}), DelugeMap({"x": DelugeMap({"y": DelugeList([1, 2])})}),
     DelugeMap({1: "x", "k": DelugeList()}),
+    _nested(150),
     _dt.date(2024, 1, 5), _dt.date(1, 1, 1), _dt.date(9999, 12, 31), _dt.datetime(2024, 2, 29, 23, 59, 59),
     _dt.datetime(9999, 12, 31, 23, 59, 59), _dt.datetime(1, 1, 1), _dt.time(10, 20, 30), _dt.time(0, 0),
     DelugeFile("a.txt", b"hello", "text/plain"), DelugeFile("b.bin", b"\xff\xfe\x00", "application/octet-stream"),
@@ -99,7 +109,7 @@ def script(source: str) -> Script:
 
 def is_deluge(value: Any, depth: int = 0) -> bool:
     t = type(value)
-    if value is None or t in (str, bool, Decimal, _dt.date, _dt.datetime, _dt.time, DelugeFile):
+    if value is None or t in (str, CaughtError, bool, Decimal, _dt.date, _dt.datetime, _dt.time, DelugeFile):
         return True
     if t is int:
         return INT_MIN <= value <= INT_MAX
@@ -109,13 +119,24 @@ def is_deluge(value: Any, depth: int = 0) -> bool:
         return all(is_deluge(v, depth + 1) for v in value)
     if t is DelugeMap:
         return all(is_deluge(k, depth + 1) and is_deluge(v, depth + 1) for k, v in value.items())
-    return type(value).__name__ == "CaughtError"
+    return False
+
+
+def fresh(value: Any) -> Any:
+    """A copy of a pool value, so methods that mutate their receiver cannot change the pool."""
+    if isinstance(value, DelugeList):
+        return DelugeList(fresh(v) for v in value)
+    if isinstance(value, DelugeMap):
+        return DelugeMap((k, fresh(v)) for k, v in value.items())
+    if isinstance(value, DelugeFile):
+        return DelugeFile(value.name, value.content, value.content_type)
+    return value
 
 
 def problem(s: Script, inputs: dict[str, Any]) -> str | None:
     """None when the run gave a Deluge value or a clean Deluge error, else what went wrong."""
     try:
-        result = s.run(copy.deepcopy(inputs))
+        result = s.run({k: fresh(v) for k, v in inputs.items()})
     except DelugeRuntimeError as exc:
         if exc.span is None:
             return f"error without a span: {exc.message}"
