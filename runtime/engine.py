@@ -183,6 +183,7 @@ class Runtime:
         self.mailer = mailer
         self.http_transport = http_transport
         self._functions: dict[str, Callable[..., Any]] = {}
+        self._function_names: dict[str, str] = {}
         self._integrations: dict[str, Callable[..., Any]] = {}
         self._tasks: dict[str, TaskHandler] = {}
         self._cache: OrderedDict[tuple[str, str, bool], Script] = OrderedDict()
@@ -196,6 +197,7 @@ class Runtime:
     def register_function(self, name: str, fn: Callable[..., Any]) -> None:
         """Make ``name(args)`` callable from scripts; ``fn`` receives and returns plain Python values."""
         self._functions[name.lower()] = fn
+        self._function_names[name.lower()] = name
         self._cache.clear()
 
     def register_integration(self, name: str, fn: Callable[..., Any]) -> None:
@@ -208,6 +210,10 @@ class Runtime:
 
     def host_function(self, name: str) -> Callable[..., Any] | None:
         return self._functions.get(name.lower())
+
+    def function_name(self, name: str) -> str:
+        """A host function's name as registered (scripts may spell it in any case)."""
+        return self._function_names.get(name.lower(), name)
 
     def integration(self, name: str) -> Callable[..., Any] | None:
         return self._integrations.get(name.lower())
@@ -244,8 +250,8 @@ class Runtime:
         import httpx2
 
         from cloudburst.http import HttpSettings
-
         from cloudburst.http.inject import host_allowed
+        from cloudburst.http.service import cookie_jar
 
         hooks: dict[str, list[Callable[..., Any]]] = {}
         allowed = self.allowed_hosts
@@ -258,7 +264,7 @@ class Runtime:
 
             hooks["request"] = [check]
         return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, transport=self.http_transport,
-                             event_hooks=hooks, limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
+                             event_hooks=hooks, cookies=cookie_jar(), limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
 
     def connections(self) -> Any:
         """The connection store (a ``ConnectorService``), or None when the runtime has none."""

@@ -41,7 +41,8 @@ def run_host_function(ctx: Execution, name: str, args: tuple[Any, ...]) -> Any:
     impl = runtime.host_function(name) if runtime is not None else None
     if impl is None:
         raise DelugeRuntimeError(f"function '{name}' is not available in this runtime")
-    return _call_host(ctx, name, impl, args)
+    assert runtime is not None
+    return _call_host(ctx, runtime.function_name(name), impl, args)
 
 
 def _call_host(ctx: Execution, name: str, impl: Any, args: tuple[Any, ...]) -> Any:
