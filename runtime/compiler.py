@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from cloudburst import nodes as n
 from cloudburst import operators as ops
@@ -46,11 +46,14 @@ def _fn_name(name: str) -> str:
     return "f_" + name.replace(".", DOT).replace("$", DOLLAR)
 
 
-def _at(node: Any, span: Span) -> Any:
-    node.lineno = span.line
-    node.col_offset = max(span.column - 1, 0)
-    node.end_lineno = span.end_line
-    node.end_col_offset = max(span.end_column - 1, 0)
+_Node = TypeVar("_Node", bound=ast.AST)
+
+
+def _at(node: _Node, span: Span) -> _Node:
+    node.lineno = span.line  # type: ignore[attr-defined]
+    node.col_offset = max(span.column - 1, 0)  # type: ignore[attr-defined]
+    node.end_lineno = span.end_line  # type: ignore[attr-defined]
+    node.end_col_offset = max(span.end_column - 1, 0)  # type: ignore[attr-defined]
     return node
 
 
@@ -386,8 +389,9 @@ class _Compiler:
     @staticmethod
     def chain_length(e: n.Binary) -> int:
         count, node = 0, e
-        while isinstance(node, n.Binary):
-            count, node = count + 1, node.left
+        node_: n.Expr = node
+        while isinstance(node_, n.Binary):
+            count, node_ = count + 1, node_.left
         return count
 
     def long_chain(self, e: n.Binary) -> ast.expr:
@@ -463,7 +467,7 @@ class _Compiler:
         left_cls = ast.Attribute(value=a0, attr="__class__", ctx=ast.Load())
         same = ast.Compare(left=left_cls, ops=[ast.Is()], comparators=[ast.Attribute(value=b0, attr="__class__", ctx=ast.Load())])
         kinds = ["int"] if ordering else ["int", "str"]
-        known = [ast.Compare(left=ast.Attribute(value=a(), attr="__class__", ctx=ast.Load()), ops=[ast.Is()],
+        known: list[ast.expr] = [ast.Compare(left=ast.Attribute(value=a(), attr="__class__", ctx=ast.Load()), ops=[ast.Is()],
                              comparators=[self.h(("builtin", k))]) for k in kinds]
         kind_test = known[0] if len(known) == 1 else ast.BoolOp(op=ast.Or(), values=known)
         return self.guarded([same, kind_test], fast, slow, span, not (self.simple(e.left) and self.simple(e.right)))

@@ -186,7 +186,7 @@ class Runtime:
         self._function_names: dict[str, str] = {}
         self._integrations: dict[str, Callable[..., Any]] = {}
         self._tasks: dict[str, TaskHandler] = {}
-        self._cache: OrderedDict[tuple[str, str, bool], Script] = OrderedDict()
+        self._cache: OrderedDict[str, Script] = OrderedDict()
         self._cache_size = cache_size
         #: Where compiled scripts are kept between processes (None: memory only).
         self.cache_dir = None if cache_dir is None else Path(cache_dir)

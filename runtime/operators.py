@@ -167,7 +167,7 @@ def pos(a: Any) -> Any:
 def truth(value: Any) -> bool:
     """A condition must be BOOLEAN; anything else is an error rather than Python truthiness."""
     if value is True or value is False:
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return, unused-ignore]
     raise DelugeRuntimeError(f"a condition must be BOOLEAN, got {type_name(value)}")
 
 
@@ -223,28 +223,28 @@ def _order(op: str, a: Any, b: Any) -> tuple[Any, Any]:
 
 def lt(a: Any, b: Any) -> bool:
     if type(a) is int and type(b) is int:
-        return a < b  # type: ignore[no-any-return]
+        return a < b  # type: ignore[no-any-return, unused-ignore]
     x, y = _order("<", a, b)
     return bool(x < y)
 
 
 def le(a: Any, b: Any) -> bool:
     if type(a) is int and type(b) is int:
-        return a <= b  # type: ignore[no-any-return]
+        return a <= b  # type: ignore[no-any-return, unused-ignore]
     x, y = _order("<=", a, b)
     return bool(x <= y)
 
 
 def gt(a: Any, b: Any) -> bool:
     if type(a) is int and type(b) is int:
-        return a > b  # type: ignore[no-any-return]
+        return a > b  # type: ignore[no-any-return, unused-ignore]
     x, y = _order(">", a, b)
     return bool(x > y)
 
 
 def ge(a: Any, b: Any) -> bool:
     if type(a) is int and type(b) is int:
-        return a >= b  # type: ignore[no-any-return]
+        return a >= b  # type: ignore[no-any-return, unused-ignore]
     x, y = _order(">=", a, b)
     return bool(x >= y)
 

@@ -548,7 +548,8 @@ def _stray_else(tokens: list[Token]) -> Token | None:
 
 def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
     if isinstance(exc, UnexpectedCharacters):
-        ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        pos: int = exc.pos_in_stream  # type: ignore[assignment]  # always set for UnexpectedCharacters
+        ch = source[pos] if pos < len(source) else ""
         span = Span.point(exc.line, exc.column)
         if ch == '"':
             return "unterminated text: this '\"' is never closed", span

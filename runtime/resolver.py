@@ -262,11 +262,11 @@ class _Resolver:
             chain: list[n.Binary | n.Logical] = []
             node: n.Expr = e
             while isinstance(node, type(e)):
-                chain.append(node)  # type: ignore[arg-type]
-                node = node.left  # type: ignore[union-attr]
+                chain.append(node)  # type: ignore[arg-type, unused-ignore]
+                node = node.left  # type: ignore[union-attr, unused-ignore]
             acc = self.expr(node)
             for link in reversed(chain):
-                acc = type(link)(link.span, link.op, acc, self.expr(link.right))  # type: ignore[arg-type]
+                acc = type(link)(link.span, link.op, acc, self.expr(link.right))  # type: ignore[arg-type, unused-ignore]
             return acc
         if isinstance(e, n.Compare):
             return n.Compare(e.span, e.op, self.expr(e.left), self.expr(e.right))
@@ -383,7 +383,7 @@ class _Resolver:
                     return n.BuiltinCall(e.span, dotted.lower(), args)
                 system = ".".join(parts).lower()
                 if system in REGISTRY.system:
-                    target = n.SystemVar(e.target.span, system)
+                    target: n.Expr = n.SystemVar(e.target.span, system)
                     self.check_method(e.name, len(args), e.span)
                     return n.BuiltinMethod(e.span, target, e.name.lower(), args)
                 if len(full) >= 3:

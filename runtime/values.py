@@ -64,6 +64,7 @@ class CaughtError(str):
     for ``e.lineNo`` (``e.message`` reads the text)."""
 
     __slots__ = ("line",)
+    line: int | None
 
     def __new__(cls, message: str, line: int | None) -> CaughtError:
         obj = super().__new__(cls, message)
@@ -184,7 +185,7 @@ def display(value: Any) -> str:
     if t is _dt.date:
         return format_date(value)
     if t is _dt.time:
-        return value.strftime("%H:%M:%S")
+        return value.strftime("%H:%M:%S")  # type: ignore[no-any-return]
     if t is DelugeFile:
         return value.name  # type: ignore[no-any-return]
     return str(value)

@@ -98,7 +98,7 @@ def to_long_value(fn: str, value: Any) -> int:
 def numeric_arg(fn: str, value: Any, position: int = 1) -> int | Decimal:
     """Check a NUMBER/DECIMAL argument (never BOOLEAN) and return it."""
     if type(value) is int or type(value) is Decimal:
-        return value  # type: ignore[no-any-return]
+        return value  # type: ignore[no-any-return, unused-ignore]
     what = "receiver" if position == 0 else f"argument {position}"
     raise fail(f"{fn}: {what} must be a NUMBER or DECIMAL, got {type_name(value)}")
 
@@ -133,7 +133,7 @@ def is_empty(ctx: Any, value: Any) -> bool:
 def is_blank(ctx: Any, value: Any) -> bool:
     if type(value) is str:
         return value.strip() == ""
-    return is_empty(ctx, value)
+    return is_empty(ctx, value)  # type: ignore[no-any-return]
 
 
 # -- type tests ---------------------------------------------------------------------------

@@ -301,6 +301,6 @@ def aes_decode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
     except ValueError:
         raise fail(f"{fn}: cannot decrypt (wrong key or corrupted data)") from None
     try:
-        return plain.decode("utf-8")
+        return plain.decode("utf-8")  # type: ignore[no-any-return]
     except UnicodeDecodeError:
         raise fail(f"{fn}: cannot decrypt (wrong key or corrupted data)") from None
