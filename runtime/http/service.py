@@ -9,6 +9,7 @@ the store.
 from __future__ import annotations
 
 import codecs
+import http.cookiejar
 import threading
 import time
 import weakref
@@ -31,12 +32,28 @@ from cloudburst.values import DelugeFile, DelugeMap
 if TYPE_CHECKING:
     from cloudburst.execution import Execution
 
-__all__ = ["HttpService", "invoke", "service_for", "default_client"]
+__all__ = ["HttpService", "invoke", "service_for", "default_client", "cookie_jar"]
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Refuses to store or send any cookie."""
+
+    def set_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+    def return_ok(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        return False
+
+
+def cookie_jar() -> http.cookiejar.CookieJar:
+    """A jar that never keeps a cookie. Deluge calls share no state, and a shared client must
+    not replay a cookie set in answer to one connection's request on any other request."""
+    return http.cookiejar.CookieJar(policy=_NoCookies())
 
 
 def default_client() -> httpx2.Client:
     """The pooled client a runtime shares across calls (redirects are followed by hand)."""
-    return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout,
+    return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, cookies=cookie_jar(),
                          limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
 
 
