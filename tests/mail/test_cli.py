@@ -14,6 +14,8 @@ from cloudburst.cli import EXIT_OK, EXIT_RUNTIME, EXIT_USAGE, main
 
 from .conftest import PASSWORD, USER, Server, free_port
 
+pytestmark = pytest.mark.integration
+
 SCRIPT = 'sendmail [ from: zoho.adminuserid to: "a@example.test" subject: "From the CLI" message: "m" ]\ninfo "sent";\n'
 
 

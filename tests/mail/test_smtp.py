@@ -17,7 +17,8 @@ from cloudburst.mail import SmtpMailer
 
 from .conftest import PASSWORD, USER, Server, free_port
 
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+pytestmark = [pytest.mark.integration,
+              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")]
 
 SCRIPT = """
 report = "id,total\\n1,20".toFile("report.csv");
