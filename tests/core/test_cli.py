@@ -1,0 +1,140 @@
+"""The `cloudburst` command as a user meets it: output, diagnostics and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str, stdin: str | None = None, tmp: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if tmp is not None:
+        env["CLOUDBURST_CACHE_DIR"] = str(tmp / "cache")
+    return subprocess.run([sys.executable, "-m", "cloudburst", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120, env=env, cwd=ROOT)
+
+
+def write(tmp: Path, text: str, name: str = "job.dg") -> str:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_hello_example_prints_info_lines_only(tmp_path: Path) -> None:
+    proc = cli("run", "examples/hello.dg", tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["Hello, Ada!", "Hello, Grace!", "Hello, Linus!",
+                                        '{"people":3,"letters":13}']
+    assert proc.stderr == ""
+
+
+def test_cached_second_run_gives_the_same_output(tmp_path: Path) -> None:
+    first = cli("run", "examples/hello.dg", tmp=tmp_path)
+    second = cli("run", "examples/hello.dg", tmp=tmp_path)
+    assert list((tmp_path / "cache").glob("*.bin")), "the compiled script was not cached"
+    assert first.stdout == second.stdout and second.returncode == 0
+
+
+def test_function_file_takes_typed_arguments(tmp_path: Path) -> None:
+    proc = cli("run", "examples/lead_score.dg", "--arg", "leadId=4150868000001234567", "--arg", "source=Web", tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[1])["lead"] == "4150868000001234567"
+    missing = cli("run", "examples/lead_score.dg", tmp=tmp_path)
+    assert missing.returncode == 2 and "missing arguments: leadId, source" in missing.stderr
+    bad = cli("run", "examples/lead_score.dg", "--arg", "leadId=abc", "--arg", "source=x", tmp=tmp_path)
+    assert bad.returncode == 2 and "not a whole number" in bad.stderr
+
+
+def test_inputs_from_json_and_typed_args(tmp_path: Path) -> None:
+    script = write(tmp_path, "info count + 1;\ninfo names.size();\ninfo rec.get(\"id\");")
+    inputs = tmp_path / "in.json"
+    inputs.write_text(json.dumps({"names": ["a", "b"], "rec": {"id": 12345678901234567}}))
+    proc = cli("run", script, "--arg", "count:=41", "--input", str(inputs), tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["42", "2", "12345678901234567"]
+
+
+def test_runtime_error_exit_1_with_position_and_caret(tmp_path: Path) -> None:
+    script = write(tmp_path, 'x = 1;\ntotal = x / 0;\ninfo total;')
+    proc = cli("run", script, tmp=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == f"{script}:2:9: error: division by zero"
+    assert proc.stderr.splitlines()[1].strip() == "total = x / 0;"
+    assert proc.stderr.splitlines()[2].strip() == "^^^^^"
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_syntax_error_exit_3(tmp_path: Path) -> None:
+    script = write(tmp_path, 'x = 1\ny = 2;')
+    proc = cli("run", script, tmp=tmp_path)
+    assert proc.returncode == 3
+    assert f"{script}:1:6: error: missing ';' at the end of line 1" in proc.stderr
+
+
+def test_limit_exit_4(tmp_path: Path) -> None:
+    script = write(tmp_path, 'for each i in "x,".repeat(100)\n{\n\tfor each j in "x,".repeat(100) { n = 1; }\n}')
+    proc = cli("run", script, tmp=tmp_path)
+    assert proc.returncode == 4
+    assert "more than 5000 statements" in proc.stderr
+    assert cli("run", script, "--max-statements", "0", tmp=tmp_path).returncode == 0
+
+
+def test_timeout_exit_4(tmp_path: Path) -> None:
+    script = write(tmp_path, 'for each i in "x,".repeat(3000)\n{\n\tfor each j in "x,".repeat(3000) { n = 1; }\n}')
+    started = time.monotonic()
+    proc = cli("run", script, "--max-statements", "0", "--timeout", "0.5", tmp=tmp_path)
+    assert proc.returncode == 4 and "0.5 s limit" in proc.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert cli("run", str(tmp_path / "missing.dg"), tmp=tmp_path).returncode == 2
+    assert cli("frobnicate").returncode == 2
+    assert cli("run", "examples/hello.dg", "--arg", "novalue", tmp=tmp_path).returncode == 2
+
+
+def test_stdin_script(tmp_path: Path) -> None:
+    proc = cli("run", "-", stdin='info "from stdin";', tmp=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == "from stdin\n"
+
+
+def test_ctrl_c_exits_130(tmp_path: Path) -> None:
+    script = write(tmp_path, 'for each i in "x,".repeat(5000)\n{\n\tfor each j in "x,".repeat(5000) { n = 1; }\n}')
+    env = dict(os.environ, CLOUDBURST_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen([sys.executable, "-m", "cloudburst", "run", script, "--max-statements", "0", "--timeout", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+
+
+def test_check_many_files_one_diagnostic_per_bad_file(tmp_path: Path) -> None:
+    good = write(tmp_path, 'info x + 1;', "good.dg")
+    bad1 = write(tmp_path, 'info (1 + ;\ninfo 2 +;', "bad1.dg")
+    bad2 = write(tmp_path, 'x = nosuchfunction(1);', "bad2.dg")
+    proc = cli("check", good, bad1, bad2)
+    assert proc.returncode == 3
+    errors = [line for line in proc.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{bad1}:1:") and errors[1].startswith(f"{bad2}:1:5: error: unknown function")
+    assert proc.stdout.strip() == "checked 3 files: 1 ok, 2 with errors"
+    strict = cli("check", "--strict", good)
+    assert strict.returncode == 3 and "undefined variable 'x'" in strict.stderr
+    assert cli("check", good).returncode == 0
+
+
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_version_and_help(flag: str) -> None:
+    proc = cli(flag)
+    assert proc.returncode == 0 and proc.stdout.strip()
