@@ -29,8 +29,6 @@ __all__ = ["Mailer", "SmtpMailer", "OutboxMailer", "send_task", "build_message",
 
 #: The keys ``sendmail`` accepts (as the parser normalises them: lower case, spaces → ``-``).
 KEYS = ("from", "to", "cc", "bcc", "reply-to", "subject", "message", "content-type", "attachments")
-#: ``attachments: file: a, file: b`` parses as ``attachments`` plus a ``file`` key.
-_EXTRA_FILE = "file"
 _REQUIRED = ("from", "to", "subject", "message")
 _HTML = frozenset({"html", "text/html"})
 _PLAIN = frozenset({"plaintext", "plain text", "plain", "text", "text/plain"})
@@ -64,7 +62,7 @@ def send_task(ctx: Any, mailer: Any, items: dict[str, Any]) -> None:
 def build_message(items: dict[str, Any], now: _dt.datetime | None = None) -> EmailMessage:
     """The e-mail a sendmail task describes (``now``: its Date, time-zone aware); raises
     :class:`DelugeRuntimeError` on bad keys or values."""
-    unknown = [k for k in items if k not in KEYS and k != _EXTRA_FILE]
+    unknown = [k for k in items if k not in KEYS]
     if unknown:
         raise DelugeRuntimeError(f"sendmail: unknown key '{unknown[0]}' (allowed: {', '.join(KEYS)})")
     for key in _REQUIRED:
@@ -91,7 +89,7 @@ def build_message(items: dict[str, Any], now: _dt.datetime | None = None) -> Ema
         msg.set_content(body, subtype="html")
     else:
         msg.set_content(body)
-    for file in _attachments(items.get("attachments")) + _attachments(items.get(_EXTRA_FILE)):
+    for file in _attachments(items.get("attachments")):
         maintype, subtype = _mime_type(file)
         msg.add_attachment(file.content, maintype=maintype, subtype=subtype, filename=file.name or "attachment")
     return msg

@@ -92,6 +92,15 @@ def _task_key(raw: str) -> str:
 
 
 _UI = ":ui"
+_ATTACHMENT_KINDS = {"file", "template", "view", "report"}
+
+
+def _with_attachments(item: n.TaskItem, extra: list[n.Expr]) -> n.TaskItem:
+    first = item.value
+    values = (*first.items, *extra) if isinstance(first, n.ListLit) else (first, *extra)
+    end = extra[-1].span
+    span = Span(item.span.line, item.span.column, end.end_line, end.end_column)
+    return n.TaskItem(span, item.key, n.ListLit(span, values))
 
 
 class _OutOfRange(int):
@@ -264,12 +273,22 @@ class _Build:
     def _task(meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
         if not isinstance(target, n.Name):
             raise _SyntaxProblem("a task block must follow a task name such as invokeurl or sendmail", target.span)
-        seen: set[str] = set()
+        merged: list[n.TaskItem] = []
+        extra: list[n.Expr] = []
         for item in items:
-            if item.key in seen:
+            # `attachments: file: a, file: b` lexes the later `file:` as keys: fold them in.
+            if item.key in _ATTACHMENT_KINDS and merged and merged[-1].key == "attachments":
+                extra.append(item.value)
+                continue
+            if extra:
+                merged[-1] = _with_attachments(merged[-1], extra)
+                extra = []
+            if any(m.key == item.key for m in merged):
                 raise _SyntaxProblem(f"task key '{item.key}' is given twice", item.span)
-            seen.add(item.key)
-        return n.Task(_span(meta), target.name.lower(), items)
+            merged.append(item)
+        if extra:
+            merged[-1] = _with_attachments(merged[-1], extra)
+        return n.Task(_span(meta), target.name.lower(), tuple(merged))
 
     # -- expressions -----------------------------------------------------------------------
     def _fold(self, meta: Any, items: tuple[Any, ...], make: Any) -> n.Expr:
