@@ -89,7 +89,11 @@ def secret_forms(secret: str, username: str | None = None) -> set[str]:
 def reflect_handler(request: Request) -> Response:
     """Send the request back in every place a script can read: each request header as an
     ``X-Reflect-*`` response header, the query string in ``X-Reflect-Query``, a cookie, and the
-    body as JSON (default), plain text (``/text``) or a 500 error (``/error``)."""
+    body as JSON (default), plain text (``/text``) or a 500 error (``/error``). ``/bounce?to=URL``
+    redirects to URL with the whole query string copied, as careless servers do."""
+    if request.path.startswith("/bounce"):  # a redirect that copies the whole query string
+        target = request.args["to"] + "?" + request.query_string.decode("latin-1")
+        return Response("", status=int(request.args.get("status", "302")), headers={"Location": target})
     headers = {f"X-Reflect-{k}": v for k, v in request.headers.items()}
     headers["X-Reflect-Query"] = request.query_string.decode("latin-1")
     auth = request.headers.get("Authorization", "")
