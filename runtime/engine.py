@@ -263,8 +263,10 @@ class Runtime:
                     raise DelugeRuntimeError(f"requests to {request.url.host} are not allowed in this runtime")
 
             hooks["request"] = [check]
+        # trust_env=False: the library never reads environment variables (proxies included).
         return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, transport=self.http_transport,
-                             event_hooks=hooks, cookies=cookie_jar(), limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
+                             trust_env=False, event_hooks=hooks, cookies=cookie_jar(),
+                             limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
 
     def connections(self) -> Any:
         """The connection store (a ``ConnectorService``), or None when the runtime has none."""

@@ -17,7 +17,7 @@ import warnings
 from decimal import Decimal
 from typing import Any, Callable
 
-from cloudburst.errors import DelugeRuntimeError
+from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.values import INT_MAX, INT_MIN, DelugeList, display, type_name
 
@@ -305,14 +305,35 @@ def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
 
 
 @functools.lru_cache(maxsize=512)
-def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    flags = re.ASCII | (re.IGNORECASE if ignore_case else 0)
+def _compile(pattern: str, ignore_case: bool) -> Any:
+    """Compile with the ``regex`` module: same syntax as ``re`` for the translated pattern,
+    but its matching can be given a timeout (a pattern like ``(a+)+$`` backtracks for
+    hours, and ``re`` cannot be interrupted)."""
+    import regex  # type: ignore[import-untyped]
+
+    translated = _translate(pattern)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        return re.compile(_translate(pattern), flags)
+        re.compile(translated)  # the same syntax rules (and messages) as before
+    return regex.compile(translated, regex.ASCII | regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0))
 
 
-def java_regex(fn: str, pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
+#: No single regular-expression call may take longer than this, even in a run without a
+#: time limit.
+REGEX_SECONDS = 10.0
+
+
+def regex_timeout(ctx: Any) -> float:
+    """Seconds a regular-expression call may take: the run's time left, capped."""
+    left = ctx.time_left() if ctx is not None else None
+    return REGEX_SECONDS if left is None else max(0.001, min(left, REGEX_SECONDS))
+
+
+def timed_out(fn: str) -> TimeoutLimitError:
+    return TimeoutLimitError(f"{fn}: the regular expression took too long (catastrophic backtracking?)")
+
+
+def java_regex(fn: str, pattern: str, ignore_case: bool = False) -> Any:
     """Compile a Java-syntax regular expression; a bad pattern is a Deluge runtime error.
 
     Java's defaults are kept: ``\\w``, ``\\d``, ``\\s``, ``\\b`` and case-insensitive
@@ -323,10 +344,10 @@ def java_regex(fn: str, pattern: str, ignore_case: bool = False) -> re.Pattern[s
         raise fail(f"{fn}: invalid regular expression '{pattern}': {exc}") from None
 
 
-Replacement = Callable[[re.Match[str]], str]
+Replacement = Callable[[Any], str]
 
 
-def java_replacement(fn: str, template: str, regex: re.Pattern[str]) -> Replacement:
+def java_replacement(fn: str, template: str, regex: Any) -> Replacement:
     """Turn a Java ``Matcher.appendReplacement`` template into a function for ``re.sub``:
     ``$n`` (greedy while the group exists), ``${name}``, ``\\x`` = literal x."""
     parts: list[str | int] = []  # literal text or a group number / name
@@ -377,7 +398,7 @@ def java_replacement(fn: str, template: str, regex: re.Pattern[str]) -> Replacem
         constant = "".join(p for p in parts if isinstance(p, str))
         return lambda m: constant
 
-    def expand(m: re.Match[str]) -> str:
+    def expand(m: Any) -> str:
         return "".join(p if isinstance(p, str) else (m.group(p) or "") for p in parts)
 
     return expand
@@ -393,7 +414,10 @@ def _replace(ctx: Any, fn: str, text: str, search: Any, repl: Any, literal: Any,
         result = regex.sub(lambda m: replacement, text, count=count)
     else:
         regex = java_regex(fn, pattern, ignore_case)
-        result = regex.sub(java_replacement(fn, replacement, regex), text, count=count)
+        try:
+            result = regex.sub(java_replacement(fn, replacement, regex), text, count=count, timeout=regex_timeout(ctx))
+        except TimeoutError:
+            raise timed_out(fn) from None
     _check_length(ctx, fn, len(result))
     return result
 
@@ -497,7 +521,10 @@ def get_occurence_count(ctx: Any, text: str, search: Any) -> int:
          doc="True if the whole text matches the Java regular expression.")
 def matches(ctx: Any, text: str, pattern: Any) -> bool:
     regex = java_regex("matches", text_arg("matches", pattern))
-    return regex.fullmatch(text) is not None
+    try:
+        return regex.fullmatch(text, timeout=regex_timeout(ctx)) is not None
+    except TimeoutError:
+        raise timed_out("matches") from None
 
 
 @builtin("getPrefix", receiver="TEXT", returns="TEXT", tier=1,

@@ -53,7 +53,7 @@ def cookie_jar() -> http.cookiejar.CookieJar:
 
 def default_client() -> httpx2.Client:
     """The pooled client a runtime shares across calls (redirects are followed by hand)."""
-    return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, cookies=cookie_jar(),
+    return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, cookies=cookie_jar(), trust_env=False,
                          limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
 
 
