@@ -7,6 +7,7 @@ and the chain never regains them.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -153,6 +154,40 @@ def _timed_out(run_bound: bool, timeout: float, url: httpx2.URL) -> NoReturn:
     raise DelugeRuntimeError(f"invokeurl: socket timeout: no complete response from {_where(url)} within {timeout:g} s")
 
 
+class _Workers:
+    """Daemon threads that run requests for :func:`cancellable`, kept between calls: starting
+    a thread per request cost about half of invokeurl's throughput. Daemon, so a request
+    abandoned by a cancelled run never holds up interpreter exit."""
+
+    def __init__(self, max_idle: int = 8) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._idle = 0
+        self._max_idle = max_idle
+        self._lock = threading.Lock()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            spare = self._idle > 0
+            if spare:
+                self._idle -= 1
+        if spare:
+            self._jobs.put(job)
+        else:
+            threading.Thread(target=self._serve, args=(job,), name="cloudburst-invokeurl", daemon=True).start()
+
+    def _serve(self, job: Callable[[], None]) -> None:
+        while True:
+            job()  # never raises: cancellable's work() keeps every outcome
+            with self._lock:
+                if self._idle >= self._max_idle:
+                    return
+                self._idle += 1
+            job = self._jobs.get()
+
+
+_WORKERS = _Workers()
+
+
 def cancellable(cancelled: threading.Event, call: Callable[[], T]) -> T:
     """Run a blocking ``call`` in a helper thread and wait for it in short slices, so
     ``Execution.cancel()`` stops the waiting run at once. An abandoned request still ends
@@ -168,7 +203,7 @@ def cancellable(cancelled: threading.Event, call: Callable[[], T]) -> T:
         finally:
             done.set()
 
-    threading.Thread(target=work, name="cloudburst-invokeurl", daemon=True).start()
+    _WORKERS.submit(work)
     while not done.wait(CANCEL_POLL):
         if cancelled.is_set():
             raise CancelledError("the run was cancelled")
