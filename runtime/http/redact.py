@@ -43,15 +43,18 @@ class Redactor:
         self._lock = threading.Lock()
         self._secrets: tuple[str, ...] = ()
         self._bytes: tuple[bytes, ...] = ()
+        #: Secrets already registered (as given), so the per-call registration is a set lookup.
+        self._known: frozenset[str] = frozenset()
 
     def register(self, secrets: Iterable[str | None]) -> None:
-        new: set[str] = set()
-        for s in secrets:
-            if s:
-                new |= _forms(s)
-        if not new - set(self._secrets):
+        fresh = [s for s in secrets if s and s not in self._known]
+        if not fresh:
             return
+        new: set[str] = set()
+        for s in fresh:
+            new |= _forms(s)
         with self._lock:
+            self._known = self._known | frozenset(fresh)
             merged = set(self._secrets) | new
             # Longest first, so a secret that contains another is masked whole.
             self._secrets = tuple(sorted(merged, key=len, reverse=True))
