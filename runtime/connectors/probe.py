@@ -62,10 +62,21 @@ def _request_parts(creds: ConnectionCredentials) -> dict[str, Any]:
     return {"method": method, "headers": headers, "params": params, "data": form or None}
 
 
+def _mask_in_logs(creds: ConnectionCredentials) -> None:
+    """The HTTP libraries log the request URL (with any query key) and, at DEBUG, the response
+    headers: register the secrets with the process-wide redactor and filter those loggers."""
+    from cloudburst.http.redact import REDACTOR, install_log_filter
+
+    REDACTOR.register(creds.secret_values())
+    REDACTOR.register_basic(creds.basic_username, creds.basic_password)
+    install_log_filter()
+
+
 def probe(creds: ConnectionCredentials, url: str, client: Any) -> ProbeResult:
     """Send one request; success means a 2xx answer. Error text never includes secrets."""
     if not host_allowed(url, creds.allowed_hosts):
         return ProbeResult(None, False, "the test URL's host is not in the connector's allowed hosts")
+    _mask_in_logs(creds)
     parts = _request_parts(creds)
     try:
         response = client.request(parts["method"], url, headers=parts["headers"], params=parts["params"],
