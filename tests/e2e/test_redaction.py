@@ -234,3 +234,24 @@ def test_cookies_set_on_an_authenticated_call_are_not_replayed(cb: CliRunner, re
     first, second = (req for req, _ in reflect_server.log)
     assert first.authorization is not None
     assert "Cookie" not in second.headers and second.authorization is None
+
+
+def test_connection_test_command_logs_no_secret(cb: CliRunner, reflect_server: HTTPServer, debug_logs: list[str],
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """``connection test`` sends the credentials with its own client: its log lines (the
+    request URL holds the query key) must be masked too."""
+    from cloudburst.connectors.cli import main as store_main
+
+    setup_connections(cb, reflect_server)
+    cb.ok("connector", "edit", "reflect_keys", "--test-url", reflect_server.url_for("/json"))
+    reflect_server.clear_log()
+    code = store_main(["connection", "test", "keys", "--db", cb.db_url],
+                      environ={"CLOUDBURST_SECRET_KEY": cb.env["CLOUDBURST_SECRET_KEY"]})
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    (request,) = (req for req, _ in reflect_server.log)
+    assert request.args["appid"] == QUERY_KEY
+    logs = "\n".join(debug_logs)
+    assert "HTTP Request" in logs
+    assert leaks(out + err) == [] and leaks(logs) == [], leaks(logs)
