@@ -310,13 +310,15 @@ class Runtime:
         self.close()
 
     # -- compiling and running -------------------------------------------------------------------
-    def compile(self, source: str, name: str = "<script>", *, strict: bool = False) -> Script:
+    def compile(self, source: str, name: str = "<script>", *, strict: bool = False,
+                inputs: Sequence[str] = ()) -> Script:
         """Parse, check and compile ``source``. Raises :class:`DelugeSyntaxError` or
-        :class:`ResolveError`; warnings are on ``Script.warnings``."""
+        :class:`ResolveError`; warnings are on ``Script.warnings``. ``inputs`` names the
+        variables every run will supply (they count as defined, as in a REPL session)."""
         from cloudburst import __version__, script_cache
 
         key = script_cache.cache_key(__version__, source, name, strict, self.settings.integer_division,
-                                     sorted(self._functions))
+                                     sorted(self._functions), sorted(inputs))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -324,7 +326,7 @@ class Runtime:
                 return cached
         entry = script_cache.load(self.cache_dir, key) if self.cache_dir is not None else None
         if entry is None:
-            entry = self._compile_entry(source, name, strict)
+            entry = self._compile_entry(source, name, strict, inputs)
             if self.cache_dir is not None:
                 script_cache.store(self.cache_dir, key, entry)
         from cloudburst.helpers import Executable
@@ -338,7 +340,7 @@ class Runtime:
                 self._cache.popitem(last=False)
         return script
 
-    def _compile_entry(self, source: str, name: str, strict: bool) -> dict[str, Any]:
+    def _compile_entry(self, source: str, name: str, strict: bool, inputs: Sequence[str]) -> dict[str, Any]:
         from cloudburst.compiler import compile_program
         from cloudburst.parser import parse
         from cloudburst.resolver import resolve
@@ -347,7 +349,7 @@ class Runtime:
         program, parameters = _with_entry_call(program)
         try:
             resolved = resolve(program, host_functions=self._functions, strict=strict,
-                               inputs=[p.name for p in parameters])
+                               inputs=[*inputs, *(p.name for p in parameters)])
         except CloudburstError as exc:
             exc.source_name = name
             raise

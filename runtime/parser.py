@@ -40,7 +40,22 @@ class _Meta:
         self.end_line, self.end_column = end or (self.line, self.column + 1)
 
 
+class _Block(tuple):  # type: ignore[type-arg]
+    """A block's statements, remembering its braces so an enclosing rule (a function
+    definition, an ``if``) spans up to the closing ``}``."""
+
+    open: Token
+    close: Token
+
+    def __new__(cls, stmts: tuple[n.Stmt, ...], open_: Token, close: Token) -> _Block:
+        obj = super().__new__(cls, stmts)
+        obj.open, obj.close = open_, close
+        return obj
+
+
 def _start(x: Any) -> tuple[int, int] | None:
+    if isinstance(x, _Block):
+        return _start(x.open)
     if isinstance(x, n.Node):
         return x.span.line, x.span.column
     if isinstance(x, Token):
@@ -51,6 +66,8 @@ def _start(x: Any) -> tuple[int, int] | None:
 
 
 def _end(x: Any) -> tuple[int, int] | None:
+    if isinstance(x, _Block):
+        return _end(x.close)
     if isinstance(x, n.Node):
         return x.span.end_line, x.span.end_column
     if isinstance(x, Token):
@@ -170,8 +187,8 @@ class _Build:
     def param(self, meta: Any, ptype: Token, name: Token) -> n.Param:
         return n.Param(_span(meta), str(ptype).lower(), str(name))
 
-    def block(self, meta: Any, *stmts: n.Stmt) -> tuple[n.Stmt, ...]:
-        return stmts
+    def block(self, meta: Any, _open: Token, *rest: Any) -> tuple[n.Stmt, ...]:
+        return _Block(rest[:-1], _open, rest[-1])
 
     # -- statements ----------------------------------------------------------------------
     def assign(self, meta: Any, target: n.Expr, value: n.Expr) -> n.Assign:
@@ -541,8 +558,9 @@ def _tokens_before(source: str, error: UnexpectedInput) -> list[Token]:
     """The tokens the parser accepted before ``error`` (re-lexed on the error path only)."""
     tokens: list[Token] = []
     stop = getattr(error, "pos_in_stream", None)
-    if isinstance(error, UnexpectedToken) and error.token.start_pos is not None:
-        stop = error.token.start_pos
+    if isinstance(error, UnexpectedToken):
+        # At the end of the input every token came before the error.
+        stop = None if error.token.type == "$END" else error.token.start_pos
     try:
         for tok in _parser().parse_interactive(source).iter_parse():
             if stop is not None and tok.start_pos is not None and tok.start_pos >= stop:

@@ -160,7 +160,7 @@ class _Resolver:
             new_functions.append(new_fn)
             infos[fn.name] = FunctionInfo(new_fn, frozenset(locals_))
         self.in_function = None
-        main_locals = _assigned(self.program.body, set())
+        main_locals = _assigned(self.program.body, set(self.inputs))
         self.scope = main_locals
         body = self.block(self.program.body)
         errors = [d for d in self.diagnostics if d.severity == "error"]

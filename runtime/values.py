@@ -260,8 +260,12 @@ def from_python(value: Any, tz: _dt.tzinfo | None = None) -> Any:
     DECIMAL), float → DECIMAL via its shortest repr (``0.1`` → ``0.1``; NaN and infinities
     are refused), Decimal, date and time as they are, datetime → DATE-TIME (an aware one is
     moved to ``tz``, the run's zone, or the system zone when None, and made naive), bytes →
-    FILE named "file". Raises TypeError for anything else.
+    FILE named "file". Raises TypeError for anything else. A LIST or KEY-VALUE that is
+    already a Deluge value is passed through as it is (the same object), so a host (or the
+    REPL) handing back values from an earlier run keeps shared references shared.
     """
+    if type(value) is DelugeMap or type(value) is DelugeList:
+        return value
     if value is None or isinstance(value, (bool, Decimal, DelugeFile)):
         return value
     if isinstance(value, str):

@@ -74,19 +74,18 @@ class Session:
         source = f"info {text.strip().rstrip(';')};" if was_expression else text
         defined = {fn.name.lower(): (fn.name, _definition(text, fn.span)) for fn in program.functions}
         functions = {**{k: v for k, v in self.functions.items() if k not in defined}, **defined}
-        declared = _declare_variables(self.variables) if program.body else ""
         kept = [src for key, (_, src) in functions.items() if key not in defined]
-        combined = "\n".join(part for part in (source, declared, *kept) if part)
+        combined = "\n".join(part for part in (source, *kept) if part)
         try:
-            script = self.runtime.compile(combined, name)
+            script = self.runtime.compile(combined, name, inputs=sorted(self.variables))
         except CloudburstError as exc:
             return self._fail(exc, combined)
         self.functions = functions
         if not program.body:
             return True
-        return self._execute(script, combined, 1 if declared else 0)
+        return self._execute(script, combined)
 
-    def _execute(self, script: Script, source: str, hidden_statements: int) -> bool:
+    def _execute(self, script: Script, source: str) -> bool:
         execution = script.new_execution(on_info=self._emit)
         execution.capture_variables = True
         outcome = _Outcome()
@@ -105,7 +104,7 @@ class Session:
         if outcome.result.value is not None:
             self._emit(display(outcome.result.value))
         if self.timing:
-            self._timing(outcome.result.duration, outcome.result.statements - hidden_statements)
+            self._timing(outcome.result.duration, outcome.result.statements)
         return True
 
     def _cancel(self, execution: Execution, outcome: _Outcome, source: str) -> bool:
@@ -152,18 +151,6 @@ def _run(script: Script, variables: dict[str, Any], execution: Execution, outcom
         outcome.error = exc
     finally:
         outcome.done.set()
-
-
-def _declare_variables(variables: dict[str, Any]) -> str:
-    """Adapter until ``Runtime.compile`` can be told the names a script receives as inputs:
-    a never-run ``if (false) { v = v; }`` makes each session variable a variable of the
-    snippet, so ``v.someMethod()`` resolves as a method call on ``v`` (the resolver otherwise
-    reads an unknown ``name.method()`` with an unassigned ``name`` as a Creator subform row).
-    It goes after the input, so the input's line numbers stay as typed, and costs one
-    statement, which the timing line leaves out."""
-    if not variables:
-        return ""
-    return "if (false) { " + " ".join(f"{v} = {v};" for v in variables) + " }"
 
 
 def _definition(text: str, span: Span) -> str:

@@ -156,14 +156,18 @@ def test_timing_counts_only_the_inputs_statements(repl: Any) -> None:
     assert repl.take()[1].endswith(" ms, 1 statement)\n")
 
 
-@pytest.mark.xfail(strict=True, reason="the engine copies LIST/KEY-VALUE inputs (values.from_python in "
-                                      "Script.run), so two variables naming one list part across inputs")
 def test_two_names_for_one_list_stay_one_list_across_inputs(repl: Any) -> None:
     repl.run("a = list();")
     repl.run("b = a;")
     repl.run("a.add(1);")
     repl.run("b")
     assert repl.take() == ("1\n", "")
+
+
+def test_unknown_method_on_a_session_variable_is_an_error(repl: Any) -> None:
+    repl.run('word = "abc";')
+    repl.run("word.toUpperC();")
+    assert "unknown method 'toUpperC'" in repl.take()[1]
 
 
 def test_top_level_return_value_is_shown(repl: Any) -> None:
