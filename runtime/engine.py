@@ -71,7 +71,6 @@ class Script:
         self.warnings = tuple(warnings)
         #: The arguments of a single-function script (its entry point), in order.
         self.parameters = parameters
-        self._executable = executable
         self._entry = executable.entry()
 
     def new_execution(self, *, limits: Limits | None = None, on_info: Callable[[str], None] | None = None,

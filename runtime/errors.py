@@ -76,13 +76,9 @@ class ResolveError(CloudburstError):
 class DelugeRuntimeError(CloudburstError):
     """An error raised while a script runs; ``try``/``catch`` in a script can handle it."""
 
-    catchable = True
-
 
 class LimitError(DelugeRuntimeError):
     """A run exceeded one of its limits; scripts cannot catch limit errors."""
-
-    catchable = False
 
 
 class StatementLimitError(LimitError):

@@ -31,14 +31,14 @@ def pipe() -> Iterator[PipeInput]:
 
 
 def drive(repl: Any, pipe: PipeInput, *chunks: str, history: Any = None) -> InMemoryHistory:
-    """Type each chunk (a short pause between them, so completion can catch up) then
-    Ctrl-D; returns the history the inputs went to."""
+    """Type each chunk (a pause between them, so completion can catch up even on a loaded
+    machine) then Ctrl-D; returns the history the inputs went to."""
     kept = history if history is not None else InMemoryHistory()
 
     def typist() -> None:
         for chunk in (*chunks, CTRL_D):
             pipe.send_text(chunk)
-            time.sleep(0.2)
+            time.sleep(0.5)
 
     thread = threading.Thread(target=typist, daemon=True)
     thread.start()
