@@ -82,7 +82,10 @@ class Script:
             on_info: Callable[[str], None] | None = None, execution: Execution | None = None) -> Result:
         """Run with ``inputs`` (plain Python or Deluge values) bound to the script's free
         variables or entry-function parameters. Raises a :class:`CloudburstError` subclass."""
-        ex = execution or self.new_execution(limits=limits, on_info=on_info)
+        ex = execution
+        if ex is None:
+            ex = self.new_execution(limits=limits, on_info=on_info)
+            ex.cancellable = False  # nobody else holds it, so nobody can cancel it
         args = {k: from_python(v, ex.tz) for k, v in (inputs or {}).items()}
         missing = [p.name for p in self.parameters if p.name not in args]
         if missing:

@@ -106,6 +106,10 @@ class Execution:
         self.depth = 0
         self.cancelled = threading.Event()
         self.client_actions: list[tuple[str, tuple[Any, ...]]] = []
+        #: Whether another thread may call :meth:`cancel` (true for executions a host holds).
+        #: When false, blocking calls such as invokeurl run inline instead of being handed
+        #: to a helper thread that can be abandoned; Ctrl-C still interrupts the main thread.
+        self.cancellable = True
         #: Set by a host that wants the main script's final variables (the REPL).
         self.capture_variables = False
         self.variables: dict[str, Any] | None = None

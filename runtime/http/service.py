@@ -196,7 +196,9 @@ class HttpService:
                         max_bytes=self.settings.max_response_bytes, max_redirects=self.settings.max_redirects)
 
         try:
-            return call() if ctx is None else cancellable(ctx.cancelled, call)
+            if ctx is None or not ctx.cancellable:
+                return call()
+            return cancellable(ctx.cancelled, call)
         except DeadlineExceeded:
             assert ctx is not None
             ctx.check()
