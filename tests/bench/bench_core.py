@@ -14,7 +14,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -75,16 +74,6 @@ def bench_loop() -> None:
           f"{result.statements} statements counted)")
 
 
-def _big_script(lines: int) -> str:
-    block = Path(ROOT / "tests" / "corpus").glob("*.dg")
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(block) if "void" not in p.read_text(encoding="utf-8")[:200])
-    out: list[str] = []
-    chunk = text.splitlines()
-    while len(out) < lines:
-        out.extend(chunk)
-    return "\n".join(out[:lines])
-
-
 def bench_parse() -> None:
     from cloudburst.parser import parse
 
@@ -138,4 +127,3 @@ if __name__ == "__main__":
     for name, fn in (("loop", bench_loop), ("parse", bench_parse), ("startup", bench_startup)):
         if what in (name, "all"):
             fn()
-    _ = tempfile
