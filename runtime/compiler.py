@@ -418,6 +418,9 @@ class _Compiler:
         if isinstance(e.left, n.Binary) and left_fold is not None or isinstance(e.right, n.Binary) and right_fold is not None:
             e = n.Binary(span, e.op, n.Literal(e.left.span, left_fold) if isinstance(e.left, n.Binary) and left_fold is not None else e.left,
                          n.Literal(e.right.span, right_fold) if isinstance(e.right, n.Binary) and right_fold is not None else e.right)
+        arithmetic = self.integer_arithmetic(e)
+        if arithmetic is not None:
+            return arithmetic
         spec: Spec = self.division if e.op == "/" else ("op", _BINARY[e.op])
         lit = [x.value for x in (e.left, e.right) if isinstance(x, n.Literal)]
         text = e.op == "+" and len(lit) == 1 and type(lit[0]) is str
@@ -446,6 +449,44 @@ class _Compiler:
         tests = [self.is_class(e.left, a0, "int"), self.is_class(e.right, b0, "int")]
         eager = not (self.simple(e.left) and self.simple(e.right))
         return self.guarded(tests, checked, self.helper_call(spec, [a(), b()], span), span, eager)
+
+    def integer_arithmetic(self, e: n.Binary) -> ast.expr | None:
+        """``x + 3 * 2 - y`` over names and NUMBER literals: when every name holds a NUMBER,
+        Python computes it exactly and the result alone is range-checked (an intermediate
+        value past 64 bits that comes back in range is what Java's wrapping gives too);
+        otherwise the helpers apply Deluge's rules operation by operation."""
+        leaves: list[n.Expr] = []
+
+        def walk(x: n.Expr) -> bool:
+            if isinstance(x, n.Binary):
+                return x.op in ("+", "-", "*") and walk(x.left) and walk(x.right)
+            leaves.append(x)
+            return (isinstance(x, n.Literal) and type(x.value) is int) or (isinstance(x, n.Name) and self.simple(x))
+
+        if not walk(e):
+            return None
+        names = sorted({x.name for x in leaves if isinstance(x, n.Name)})
+        if not names:
+            return None
+
+        def python(x: n.Expr) -> ast.expr:
+            if isinstance(x, n.Binary):
+                pyop = {"+": ast.Add(), "-": ast.Sub(), "*": ast.Mult()}[x.op]
+                return ast.BinOp(left=python(x.left), op=pyop, right=python(x.right))
+            return self.expr(x)
+
+        def deluge(x: n.Expr) -> ast.expr:
+            if isinstance(x, n.Binary):
+                return self.helper_call(("op", _BINARY[x.op]), [deluge(x.left), deluge(x.right)], x.span)
+            return self.expr(x)
+
+        result = f"__t{self.temps}"
+        self.temps += 1
+        value = ast.NamedExpr(target=_store(result), value=python(e))
+        in_range = ast.Compare(left=_const(INT_MIN), ops=[ast.LtE(), ast.LtE()], comparators=[value, _const(INT_MAX)])
+        checked = ast.IfExp(test=in_range, body=_load(result), orelse=deluge(e))
+        tests = [self.is_class(n.Name(e.span, name), _load(_mangle(name)), "int") for name in names]
+        return self.guarded(tests, checked, deluge(e), e.span)
 
     def compare(self, e: n.Compare) -> ast.expr:
         span = e.span
