@@ -49,17 +49,10 @@ def cb(tmp_path: Path, key: str) -> CliRunner:
 @pytest.fixture(scope="session")
 def reflect_server() -> Iterator[HTTPServer]:
     """Answers every request by reflecting it in its response headers and body (JSON or text)."""
-    from fixtures import free_port
+    from fixtures import catch_all_server
 
-    server = HTTPServer(host="127.0.0.1", port=free_port(), threaded=True)
-    server.expect_request(__import__("re").compile(".*")).respond_with_handler(reflect_handler)
-    server.start()
-    try:
+    with catch_all_server(reflect_handler) as server:
         yield server
-    finally:
-        server.clear()
-        if server.is_running():
-            server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import httpx2
 import pytest
@@ -57,10 +59,11 @@ def _echo(request: Request) -> Response:
     return Response(json.dumps(body), content_type="application/json", headers={"X-Echo-Path": path})
 
 
-@pytest.fixture(scope="session")
-def echo_server() -> Iterator[HTTPServer]:
+@contextmanager
+def catch_all_server(handler: Callable[[Request], Response]) -> Iterator[HTTPServer]:
+    """A threaded server on 127.0.0.1 answering every request with ``handler``."""
     server = HTTPServer(host="127.0.0.1", port=free_port(), threaded=True)
-    server.expect_request(__import__("re").compile(".*")).respond_with_handler(_echo)
+    server.expect_request(re.compile(".*")).respond_with_handler(handler)
     server.start()
     try:
         yield server
@@ -68,6 +71,12 @@ def echo_server() -> Iterator[HTTPServer]:
         server.clear()
         if server.is_running():
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def echo_server() -> Iterator[HTTPServer]:
+    with catch_all_server(_echo) as server:
+        yield server
 
 
 @dataclass(frozen=True)
