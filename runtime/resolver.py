@@ -74,6 +74,22 @@ def _assigned(stmts: Iterable[n.Stmt], out: set[str]) -> set[str]:
     return out
 
 
+def _always_returns(stmts: tuple[n.Stmt, ...]) -> bool:
+    """Whether every path through ``stmts`` ends in ``return`` (Zoho refuses to save a typed
+    function that may fall off its end)."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, n.Return):
+        return True
+    if isinstance(last, n.If):
+        return last.otherwise is not None and _always_returns(last.otherwise) and all(
+            _always_returns(body) for _, body in last.branches)
+    if isinstance(last, n.Try):
+        return _always_returns(last.body) and _always_returns(last.handler)
+    return False
+
+
 def _chain(expr: n.Expr) -> list[str] | None:
     """``a.b.c`` as ["a", "b", "c"] when it is a pure dotted name chain."""
     parts: list[str] = []
@@ -156,6 +172,9 @@ class _Resolver:
             self.scope = locals_
             self.in_function = fn
             body = self.block(fn.body)
+            if fn.return_type != "void" and not _always_returns(fn.body):
+                self.warn(f"function '{fn.name}' can end without returning a value of type {fn.return_type} "
+                          "(it then returns null)", fn.span)
             new_fn = dataclasses.replace(fn, body=body)
             new_functions.append(new_fn)
             infos[fn.name] = FunctionInfo(new_fn, frozenset(locals_))

@@ -134,6 +134,14 @@ def test_check_many_files_one_diagnostic_per_bad_file(tmp_path: Path) -> None:
     assert cli("check", good).returncode == 0
 
 
+def test_check_warns_about_a_function_that_can_end_without_return(tmp_path: Path) -> None:
+    script = write(tmp_path, "int f(int a)\n{\n\tif (a > 0) { return 1; }\n}\ninfo f(1);")
+    relaxed = cli("check", "--warnings", script)
+    assert relaxed.returncode == 0 and "can end without returning a value of type int" in relaxed.stderr
+    strict = cli("check", "--strict", script)
+    assert strict.returncode == 3 and f"{script}:1:1: error: function 'f' can end without returning" in strict.stderr
+
+
 @pytest.mark.parametrize("flag", ["--version", "--help"])
 def test_version_and_help(flag: str) -> None:
     proc = cli(flag)
