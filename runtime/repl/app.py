@@ -4,6 +4,7 @@ completion, and Enter that runs only a finished input."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +44,23 @@ def history_file() -> Path:
     return Path(platformdirs.user_state_dir("cloudburst")) / "repl_history"
 
 
+#: Secrets typed into `:connection authorize --param KEY=VALUE` or `:connector oauth
+#: --client-secret VALUE` must not be written to the history file.
+_SECRET_ARGS = re.compile(r"(--param[ =]+[^=\s]+=|--client-secret[ =]+)(\"[^\"]*\"|'[^']*'|\S+)")
+
+
+def mask_secrets(line: str) -> str:
+    """The line as it may be stored: values of secret-bearing options replaced by ``••••``."""
+    return _SECRET_ARGS.sub(lambda m: m.group(1) + "••••", line) if line.lstrip().startswith(":") else line
+
+
+class _MaskingHistory(FileHistory):
+    """File history that never stores a secret typed on a meta-command line."""
+
+    def store_string(self, string: str) -> None:
+        super().store_string(mask_secrets(string))
+
+
 def _history() -> History:
     path = history_file()
     try:
@@ -50,7 +68,7 @@ def _history() -> History:
         path.touch(exist_ok=True)
     except OSError:  # read-only home: keep history for this session only
         return InMemoryHistory()
-    return FileHistory(str(path))
+    return _MaskingHistory(str(path))
 
 
 def _continuation(width: int, line_number: int, is_soft_wrap: int) -> StyleAndTextTuples:

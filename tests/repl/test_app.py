@@ -140,3 +140,15 @@ def test_connector_prompt_reads_from_the_terminal(repl: Any, pipe: PipeInput, mo
     monkeypatch.setattr("cloudburst.connectors.cli.main", fake_main)
     drive(repl, pipe, ":connection authorize jira" + ENTER + "s3cret" + ENTER)
     assert answers == ["s3cret"]
+
+
+def test_history_file_never_stores_secrets_typed_on_meta_commands(tmp_path: Any) -> None:
+    from cloudburst.repl.app import _MaskingHistory, mask_secrets
+
+    assert mask_secrets(":connection authorize w --param appid=KEY123 --param user=bob") == (
+        ":connection authorize w --param appid=•••• --param user=••••")
+    assert mask_secrets(':connector oauth c --client-secret "s e c"') == ":connector oauth c --client-secret ••••"
+    assert mask_secrets('x = "--param a=b";') == 'x = "--param a=b";'
+    history = _MaskingHistory(str(tmp_path / "history"))
+    history.store_string(":connection authorize w --param appid=KEY123")
+    assert "KEY123" not in (tmp_path / "history").read_text()
