@@ -53,6 +53,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", metavar="URL", help="connection store (default: $CLOUDBURST_DATABASE_URL or a SQLite file)")
     run.add_argument("--warnings", action="store_true", help="print resolver warnings to standard error")
     run.add_argument("--no-cache", action="store_true", help="do not use or write the compiled-script cache")
+    run.add_argument("--records", metavar="FIXTURE.json",
+                     help="serve zoho.crm/creator/books record tasks from this fixture (see docs/records.md)")
+    run.add_argument("--records-out", metavar="STATE.json", help="after the run, write the records' final state here")
     _add_mail_options(run)
 
     check = sub.add_parser("check", help="parse and check scripts without running them")
@@ -177,6 +180,12 @@ def _run(args: argparse.Namespace) -> int:
     except ConfigurationError as exc:
         print(f"cloudburst: error: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        records = _records(args, runtime)
+    except _Usage as exc:
+        runtime.close()
+        print(f"cloudburst: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     out = sys.stdout
     with runtime:
         try:
@@ -211,7 +220,35 @@ def _run(args: argparse.Namespace) -> int:
         except DelugeRuntimeError as exc:
             print(format_error(exc, source), file=sys.stderr)
             return EXIT_RUNTIME
+        finally:
+            _write_records(args, records)
     return EXIT_OK
+
+
+def _records(args: argparse.Namespace, runtime: Any) -> Any:
+    """The record store --records asks for, installed on ``runtime`` (None without it)."""
+    if args.records_out and not args.records:
+        raise _Usage("--records-out needs --records")
+    if not args.records:
+        return None
+    from cloudburst.records import RecordStore
+
+    try:
+        store = RecordStore.from_file(args.records)
+    except OSError as exc:
+        raise _Usage(f"cannot read --records file: {exc.strerror}") from None
+    except ValueError as exc:
+        raise _Usage(f"--records: {exc}") from None
+    store.install(runtime)
+    return store
+
+
+def _write_records(args: argparse.Namespace, records: Any) -> None:
+    if records is None or not args.records_out:
+        return
+    with open(args.records_out, "w", encoding="utf-8") as fh:
+        json.dump(records.dump(), fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
 
 
 def _add_mail_options(run: argparse.ArgumentParser) -> None:
