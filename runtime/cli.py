@@ -246,9 +246,12 @@ def _records(args: argparse.Namespace, runtime: Any) -> Any:
 def _write_records(args: argparse.Namespace, records: Any) -> None:
     if records is None or not args.records_out:
         return
-    with open(args.records_out, "w", encoding="utf-8") as fh:
-        json.dump(records.dump(), fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
+    try:
+        with open(args.records_out, "w", encoding="utf-8") as fh:
+            json.dump(records.dump(), fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+    except OSError as exc:
+        print(f"cloudburst: error: cannot write --records-out file: {exc.strerror}", file=sys.stderr)
 
 
 def _add_mail_options(run: argparse.ArgumentParser) -> None:
