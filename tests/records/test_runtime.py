@@ -90,3 +90,9 @@ def test_cli_refuses_a_malformed_fixture(tmp_path: Path) -> None:
     bad.write_text('{"crm": []}', encoding="utf-8")
     proc = cli(tmp_path, str(HERE / "qualify_leads.dg"), "--records", str(bad))
     assert proc.returncode == 2 and "--records:" in proc.stderr
+
+
+def test_cli_reports_an_unwritable_state_file(tmp_path: Path) -> None:
+    proc = cli(tmp_path, str(HERE / "qualify_leads.dg"), "--records", str(HERE / "fixture.json"),
+               "--records-out", str(tmp_path / "no" / "such" / "dir" / "state.json"))
+    assert "cannot write --records-out file" in proc.stderr and "Traceback" not in proc.stderr
