@@ -148,6 +148,19 @@ class ConnectorService:
         query = select(ConnectorScope).where(ConnectorScope.connector_id == connector.id)
         return list(s.exec(query.order_by(col(ConnectorScope.position), col(ConnectorScope.id))))
 
+    def _oauth_details(self, s: Session, c: Connector) -> dict[str, Any]:
+        """The OAuth 2.0 part of a connector as ``show`` and ``export`` present it (secret masked)."""
+        return {
+            "oauth": {
+                "grant_type": c.grant_type, "pkce": c.pkce, "client_id": c.client_id,
+                "client_secret": _mask(c.client_secret_enc), "authorize_url": c.authorize_url,
+                "token_url": c.token_url, "refresh_url": c.refresh_url, "revoke_url": c.revoke_url,
+                "bearer_name": c.bearer_name, "expiry_seconds": c.expiry_seconds,
+            },
+            "scope_delimiter": rules.DELIMITER_NAMES[c.scope_delimiter],
+            "scopes": [{"display_name": sc.display_name, "value": sc.value} for sc in self._scopes(s, c)],
+        }
+
     @staticmethod
     def _connection_names(s: Session, connector: Connector) -> list[str]:
         query = select(Connection.link_name).where(Connection.connector_id == connector.id)
@@ -240,14 +253,7 @@ class ConnectorService:
                 created_at=_iso(c.created_at), updated_at=_iso(c.updated_at), ready_at=_iso(c.ready_at),
             )
             if c.auth_type == "oauth2":
-                info["oauth"] = {
-                    "grant_type": c.grant_type, "pkce": c.pkce, "client_id": c.client_id,
-                    "client_secret": _mask(c.client_secret_enc), "authorize_url": c.authorize_url,
-                    "token_url": c.token_url, "refresh_url": c.refresh_url, "revoke_url": c.revoke_url,
-                    "bearer_name": c.bearer_name, "expiry_seconds": c.expiry_seconds,
-                }
-                info["scope_delimiter"] = rules.DELIMITER_NAMES[c.scope_delimiter]
-                info["scopes"] = [{"display_name": sc.display_name, "value": sc.value} for sc in self._scopes(s, c)]
+                info.update(self._oauth_details(s, c))
             return info
 
     @staticmethod
@@ -542,14 +548,7 @@ class ConnectorService:
                 "test_url": c.test_url, "allowed_hosts": json.loads(c.allowed_hosts),
             }
             if c.auth_type == "oauth2":
-                data["oauth"] = {
-                    "grant_type": c.grant_type, "pkce": c.pkce, "client_id": c.client_id,
-                    "client_secret": _mask(c.client_secret_enc), "authorize_url": c.authorize_url,
-                    "token_url": c.token_url, "refresh_url": c.refresh_url, "revoke_url": c.revoke_url,
-                    "bearer_name": c.bearer_name, "expiry_seconds": c.expiry_seconds,
-                }
-                data["scope_delimiter"] = rules.DELIMITER_NAMES[c.scope_delimiter]
-                data["scopes"] = [{"display_name": sc.display_name, "value": sc.value} for sc in self._scopes(s, c)]
+                data.update(self._oauth_details(s, c))
             return data
 
     def import_connector(
