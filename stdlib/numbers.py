@@ -38,17 +38,23 @@ def _decimal_op(fn: str, op: Any, *operands: Decimal) -> Decimal:
     return result  # type: ignore[no-any-return]
 
 
-@builtin("round", receiver="NUMERIC", function=True, returns="DECIMAL", tier=1,
-         doc="Round half-up (2.345 -> 2.35, -2.5 -> -3) to the given decimal places; result is DECIMAL.")
-def round_(ctx: Any, value: Any, places: Any = 0) -> Decimal:
-    expect("round", places, "NUMBER", 1)
+def _to_places(fn: str, value: Any, places: Any, rounding: str) -> Decimal:
+    """``value`` to ``places`` decimal places with ``rounding`` (a DECIMAL); a value that
+    already has no more places is returned as it is."""
+    expect(fn, places, "NUMBER", 1)
     number = Decimal(value)
     if places >= -number.as_tuple().exponent:  # type: ignore[operator]
         return number
     if places > 1000 or places < -1000:
-        raise fail(f"round: {places} decimal places is out of range")
+        raise fail(f"{fn}: {places} decimal places is out of range")
     quantum = Decimal(1).scaleb(-places)
-    return _decimal_op("round", lambda n: n.quantize(quantum, rounding=ROUND_HALF_UP, context=_WIDE), number)
+    return _decimal_op(fn, lambda n: n.quantize(quantum, rounding=rounding, context=_WIDE), number)
+
+
+@builtin("round", receiver="NUMERIC", function=True, returns="DECIMAL", tier=1,
+         doc="Round half-up (2.345 -> 2.35, -2.5 -> -3) to the given decimal places; result is DECIMAL.")
+def round_(ctx: Any, value: Any, places: Any = 0) -> Decimal:
+    return _to_places("round", value, places, ROUND_HALF_UP)
 
 
 def _to_whole(fn: str, value: Any, rounding: str) -> int:
@@ -128,14 +134,7 @@ def frac(ctx: Any, value: Any) -> Decimal:
 def truncate(ctx: Any, value: Any, places: Any = None) -> int | Decimal:
     if places is None:
         return _to_whole("truncate", value, ROUND_DOWN)
-    expect("truncate", places, "NUMBER", 1)
-    number = Decimal(value)
-    if places >= -number.as_tuple().exponent:  # type: ignore[operator]
-        return number
-    if places > 1000 or places < -1000:
-        raise fail(f"truncate: {places} decimal places is out of range")
-    quantum = Decimal(1).scaleb(-places)
-    return _decimal_op("truncate", lambda n: n.quantize(quantum, rounding=ROUND_DOWN, context=_WIDE), number)
+    return _to_places("truncate", value, places, ROUND_DOWN)
 
 
 @builtin("randomNumber", returns="NUMBER", tier=3,
