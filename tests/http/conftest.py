@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import httpx2
 import pytest
@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "servers"))
 
 from fake_store import FakeStore  # noqa: E402
+from stores import new_store  # noqa: E402
 from fixtures import echo_server, oauth_provider  # noqa: E402,F401  (fixtures used by integration tests)
 
 from cloudburst.http import HttpService, HttpSettings  # noqa: E402
@@ -47,3 +48,11 @@ def make_service(store: FakeStore) -> Callable[..., tuple[HttpService, Recorder]
         return service, recorder
 
     return make
+
+
+@pytest.fixture
+def svc(tmp_path: Path) -> Iterator[Any]:
+    """A real connector store (SQLite file in ``tmp_path``) for the integration tests."""
+    store = new_store(tmp_path)
+    yield store
+    store.close()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from stores import api_key_connection, basic_connection, new_store
+from stores import api_key_connection, basic_connection
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution
@@ -16,13 +16,6 @@ from cloudburst.http import MASK, HttpService, HttpSettings
 from cloudburst.values import DelugeFile, DelugeMap
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def svc(tmp_path: Path) -> Iterator[Any]:
-    store = new_store(tmp_path)
-    yield store
-    store.close()
 
 
 def service(svc: Any, **settings: Any) -> HttpService:

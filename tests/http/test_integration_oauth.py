@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx2
 import pytest
@@ -23,13 +23,6 @@ from cloudburst.http import MASK, HttpService, HttpSettings, oauth
 from cloudburst.values import DelugeMap
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def svc(tmp_path: Path) -> Iterator[Any]:
-    store = new_store(tmp_path)
-    yield store
-    store.close()
 
 
 def http_for(svc: Any, **settings: Any) -> HttpService:
