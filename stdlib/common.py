@@ -169,14 +169,14 @@ def to_string(ctx: Any, value: Any, pattern: Any = None, zone: Any = None) -> st
     return display(value)
 
 
-@builtin("toLong", receiver=("TEXT", "NUMBER", "DECIMAL"), function=True, aliases=("toNumber",),
+@builtin("toLong", receiver=("TEXT", "NUMBER", "DECIMAL"), aliases=("toNumber",),
          returns="NUMBER", tier=1,
          doc="Whole number from number text or a number; the fraction is dropped (99.9 -> 99).")
 def to_long(ctx: Any, value: Any) -> int:
     return to_long_value("toLong", value)
 
 
-@builtin("toDecimal", receiver=("TEXT", "NUMBER", "DECIMAL"), function=True, returns="DECIMAL", tier=1,
+@builtin("toDecimal", receiver=("TEXT", "NUMBER", "DECIMAL"), returns="DECIMAL", tier=1,
          doc="DECIMAL from number text or a number, keeping every digit as written.")
 def to_decimal(ctx: Any, value: Any) -> Decimal:
     if type(value) is str:

@@ -129,7 +129,7 @@ def to_string(ctx: Any, value: Any, pattern: Any = None, timezone: Any = None) -
     return _format(ctx, "toString", value, pattern, timezone)
 
 
-@builtin("toDateTimeString", receiver=DATES, function=True, returns="TEXT", tier=2,
+@builtin("toDateTimeString", receiver=DATES, returns="TEXT", tier=2,
          doc="The date-time as text (default dd-MMM-yyyy HH:mm:ss, or a pattern).")
 def to_date_time_string(ctx: Any, value: Any, pattern: Any = None) -> str:
     moment = _as_datetime(_moment(ctx, "toDateTimeString", value))
@@ -182,7 +182,7 @@ def to_long(ctx: Any, value: Moment) -> int:
     return dtx.epoch_millis(value, ctx.tz)
 
 
-@builtin("unixEpoch", receiver=DATES, function=True, returns="NUMBER", tier=2,
+@builtin("unixEpoch", receiver=DATES, returns="NUMBER", tier=2,
          doc="Milliseconds since 1970-01-01T00:00Z; unreadable text is returned unchanged.")
 def unix_epoch(ctx: Any, value: Any, timezone: Any = None) -> int | str:
     zone = ctx.tz if timezone is None else _zone_or_gmt("unixEpoch", timezone, 1)
@@ -302,19 +302,19 @@ def _calendar_months(a: _dt.date, b: _dt.date) -> int:
     return months - 1 if b.day < a.day else months
 
 
-@builtin("daysBetween", receiver=DATES, function=True, returns="NUMBER", tier=1,
+@builtin("daysBetween", receiver=DATES, returns="NUMBER", tier=1,
          doc="Calendar days from the receiver to the argument (positive when the argument is later).")
 def days_between(ctx: Any, start: Any, end: Any) -> int:
     return _days(ctx, "daysBetween", start, end)
 
 
-@builtin("days360", receiver=DATES, function=True, returns="NUMBER", tier=1,
+@builtin("days360", receiver=DATES, returns="NUMBER", tier=1,
          doc="Same as daysBetween (as Zoho documents it).")
 def days360(ctx: Any, start: Any, end: Any) -> int:
     return _days(ctx, "days360", start, end)
 
 
-@builtin("hoursBetween", receiver=DATES, function=True, returns="NUMBER", tier=1,
+@builtin("hoursBetween", receiver=DATES, returns="NUMBER", tier=1,
          doc="Whole hours from the receiver to the argument, truncated toward zero.")
 def hours_between(ctx: Any, start: Any, end: Any) -> int:
     a = _as_datetime(_moment(ctx, "hoursBetween", start, 0))
@@ -322,26 +322,26 @@ def hours_between(ctx: Any, start: Any, end: Any) -> int:
     return _trunc_div((b - a) // _dt.timedelta(seconds=1), 3600)
 
 
-@builtin("monthsBetween", receiver=DATES, function=True, returns="NUMBER", tier=1,
+@builtin("monthsBetween", receiver=DATES, returns="NUMBER", tier=1,
          doc="Days between divided by 30, truncated toward zero (Zoho counts a month as 30 days).")
 def months_between(ctx: Any, start: Any, end: Any) -> int:
     return _trunc_div(_days(ctx, "monthsBetween", start, end), 30)
 
 
-@builtin("yearsBetween", receiver=DATES, function=True, returns="NUMBER", tier=1,
+@builtin("yearsBetween", receiver=DATES, returns="NUMBER", tier=1,
          doc="Days between divided by 365, truncated toward zero (Zoho counts a year as 365 days).")
 def years_between(ctx: Any, start: Any, end: Any) -> int:
     return _trunc_div(_days(ctx, "yearsBetween", start, end), 365)
 
 
-@builtin("totalMonth", receiver=DATES, function=True, aliases=("totalMonths",), returns="NUMBER", tier=2,
+@builtin("totalMonth", receiver=DATES, aliases=("totalMonths",), returns="NUMBER", tier=2,
          doc="Whole calendar months from the receiver to the argument; times are ignored.")
 def total_month(ctx: Any, start: Any, end: Any) -> int:
     a = _day_of(_moment(ctx, "totalMonth", start, 0))
     return _calendar_months(a, _day_of(_moment(ctx, "totalMonth", end, 1)))
 
 
-@builtin("totalYear", receiver=DATES, function=True, aliases=("totalYears",), returns="NUMBER", tier=2,
+@builtin("totalYear", receiver=DATES, aliases=("totalYears",), returns="NUMBER", tier=2,
          doc="Whole calendar years from the receiver to the argument; times are ignored.")
 def total_year(ctx: Any, start: Any, end: Any) -> int:
     a = _day_of(_moment(ctx, "totalYear", start, 0))
@@ -401,19 +401,19 @@ def _business(ctx: Any, fn: str, value: Any, amount: Any, weekends: Any, holiday
     return _same_kind(moment, day)
 
 
-@builtin("addBusinessDay", receiver=DATES, function=True, returns="ANYDATE", tier=2,
+@builtin("addBusinessDay", receiver=DATES, returns="ANYDATE", tier=2,
          doc="Add working days, skipping weekends (default Saturday, Sunday) and listed holidays.")
 def add_business_day(ctx: Any, value: Any, days: Any, weekends: Any = None, holidays: Any = None) -> Moment:
     return _business(ctx, "addBusinessDay", value, days, weekends, holidays, 1)
 
 
-@builtin("subBusinessDay", receiver=DATES, function=True, returns="ANYDATE", tier=2,
+@builtin("subBusinessDay", receiver=DATES, returns="ANYDATE", tier=2,
          doc="Subtract working days, skipping weekends (default Saturday, Sunday) and listed holidays.")
 def sub_business_day(ctx: Any, value: Any, days: Any, weekends: Any = None, holidays: Any = None) -> Moment:
     return _business(ctx, "subBusinessDay", value, days, weekends, holidays, -1)
 
 
-@builtin("workday", receiver=DATES, function=True, returns="DATE", tier=2,
+@builtin("workday", receiver=DATES, returns="DATE", tier=2,
          doc="Like addBusinessDay, but the result is a DATE (the time is dropped).")
 def workday(ctx: Any, value: Any, days: Any, weekends: Any = None, holidays: Any = None) -> _dt.date:
     return _day_of(_business(ctx, "workday", value, days, weekends, holidays, 1))
@@ -438,13 +438,13 @@ def _next_day(ctx: Any, fn: str, value: Any, name: Any, step: int) -> Moment:
     return _same_kind(moment, day)
 
 
-@builtin("nextWeekDay", receiver=DATES, function=True, returns="ANYDATE", tier=2,
+@builtin("nextWeekDay", receiver=DATES, returns="ANYDATE", tier=2,
          doc="The next Monday-Friday day after the date, or the next given day name.")
 def next_week_day(ctx: Any, value: Any, day_name: Any = None) -> Moment:
     return _next_day(ctx, "nextWeekDay", value, day_name, 1)
 
 
-@builtin("previousWeekDay", receiver=DATES, function=True, returns="ANYDATE", tier=2,
+@builtin("previousWeekDay", receiver=DATES, returns="ANYDATE", tier=2,
          doc="The last Monday-Friday day before the date, or the last given day name.")
 def previous_week_day(ctx: Any, value: Any, day_name: Any = None) -> Moment:
     return _next_day(ctx, "previousWeekDay", value, day_name, -1)
@@ -456,14 +456,14 @@ def _start(moment: Moment, day: _dt.date) -> Moment:
     return _as_datetime(day) if type(moment) is _dt.datetime else day
 
 
-@builtin("toStartOfMonth", receiver=DATES, function=True, returns="ANYDATE", tier=2,
+@builtin("toStartOfMonth", receiver=DATES, returns="ANYDATE", tier=2,
          doc="The first day of the month (midnight for a DATE-TIME).")
 def to_start_of_month(ctx: Any, value: Any) -> Moment:
     moment = _moment(ctx, "toStartOfMonth", value)
     return _start(moment, _day_of(moment).replace(day=1))
 
 
-@builtin("toStartOfWeek", receiver=DATES, function=True, returns="ANYDATE", tier=2,
+@builtin("toStartOfWeek", receiver=DATES, returns="ANYDATE", tier=2,
          doc="The Sunday that starts the date's week (midnight for a DATE-TIME).")
 def to_start_of_week(ctx: Any, value: Any) -> Moment:
     moment = _moment(ctx, "toStartOfWeek", value)
@@ -474,7 +474,7 @@ def to_start_of_week(ctx: Any, value: Any) -> Moment:
         raise _out_of_range("toStartOfWeek") from None
 
 
-@builtin("eomonth", receiver=DATES, function=True, returns="DATE", tier=2,
+@builtin("eomonth", receiver=DATES, returns="DATE", tier=2,
          doc="The last day of the month that is the given number of months away.")
 def eomonth(ctx: Any, value: Any, months: Any = 0) -> _dt.date:
     day = _day_of(_moment(ctx, "eomonth", value)).replace(day=1)
@@ -485,7 +485,7 @@ def eomonth(ctx: Any, value: Any, months: Any = 0) -> _dt.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-@builtin("edate", receiver=DATES, function=True, returns="DATE", tier=2,
+@builtin("edate", receiver=DATES, returns="DATE", tier=2,
          doc="The same day the given number of months away (clamped to the month's end).")
 def edate(ctx: Any, value: Any, months: Any) -> _dt.date:
     day = _day_of(_moment(ctx, "edate", value))

@@ -109,13 +109,13 @@ def zoho_url_decode(ctx: Any, text: Any) -> str:
     return url_decode_text("zoho.encryption.urlDecode", _text("zoho.encryption.urlDecode", text, 1))
 
 
-@builtin("encodeUrl", receiver="TEXT", function=True, aliases=("urlEncode",), returns="TEXT", tier=1,
+@builtin("encodeUrl", receiver="TEXT", aliases=("urlEncode",), returns="TEXT", tier=1,
          doc="Percent-encode text for a URL query (same as zoho.encryption.urlEncode).")
 def encode_url(ctx: Any, text: str) -> str:
     return url_encode_text(text)
 
 
-@builtin("decodeUrl", receiver="TEXT", function=True, aliases=("urlDecode",), returns="TEXT", tier=1,
+@builtin("decodeUrl", receiver="TEXT", aliases=("urlDecode",), returns="TEXT", tier=1,
          doc="Decode percent-encoded text (same as zoho.encryption.urlDecode).")
 def decode_url(ctx: Any, text: str) -> str:
     return url_decode_text("decodeUrl", text)

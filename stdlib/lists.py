@@ -55,7 +55,7 @@ def add_all(ctx: Any, items: DelugeList, other: Any) -> None:
     items.extend(list(other))
 
 
-@builtin("size", receiver="LIST", returns="NUMBER", tier=1, doc="Number of elements.")
+@builtin("size", receiver="LIST", function=True, returns="NUMBER", tier=1, doc="Number of elements.")
 def size(ctx: Any, items: DelugeList) -> int:
     return len(items)
 

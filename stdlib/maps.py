@@ -70,7 +70,7 @@ def values(ctx: Any, mapping: DelugeMap) -> DelugeList:
     return DelugeList(mapping.values())
 
 
-@builtin("size", receiver="MAP", returns="NUMBER", tier=1, doc="Number of entries.")
+@builtin("size", receiver="MAP", function=True, returns="NUMBER", tier=1, doc="Number of entries.")
 def size(ctx: Any, mapping: DelugeMap) -> int:
     return len(mapping)
 

@@ -51,7 +51,7 @@ def _to_places(fn: str, value: Any, places: Any, rounding: str) -> Decimal:
     return _decimal_op(fn, lambda n: n.quantize(quantum, rounding=rounding, context=_WIDE), number)
 
 
-@builtin("round", receiver="NUMERIC", function=True, returns="DECIMAL", tier=1,
+@builtin("round", receiver="NUMERIC", returns="DECIMAL", tier=1,
          doc="Round half-up (2.345 -> 2.35, -2.5 -> -3) to the given decimal places; result is DECIMAL.")
 def round_(ctx: Any, value: Any, places: Any = 0) -> Decimal:
     return _to_places("round", value, places, ROUND_HALF_UP)
@@ -63,19 +63,19 @@ def _to_whole(fn: str, value: Any, rounding: str) -> int:
     return check_long(fn, int(value.to_integral_value(rounding=rounding)))
 
 
-@builtin("floor", receiver="NUMERIC", function=True, returns="NUMBER", tier=2,
+@builtin("floor", receiver="NUMERIC", returns="NUMBER", tier=2,
          doc="Largest whole number not above the value (-2.5 -> -3).")
 def floor(ctx: Any, value: Any) -> int:
     return _to_whole("floor", value, ROUND_FLOOR)
 
 
-@builtin("ceil", receiver="NUMERIC", function=True, returns="NUMBER", tier=2,
+@builtin("ceil", receiver="NUMERIC", returns="NUMBER", tier=2,
          doc="Smallest whole number not below the value (-2.5 -> -2).")
 def ceil(ctx: Any, value: Any) -> int:
     return _to_whole("ceil", value, ROUND_CEILING)
 
 
-@builtin("abs", receiver="NUMERIC", function=True, returns="NUMERIC", tier=3,
+@builtin("abs", receiver="NUMERIC", returns="NUMERIC", tier=3,
          doc="Absolute value; keeps NUMBER or DECIMAL.")
 def abs_(ctx: Any, value: Any) -> int | Decimal:
     if type(value) is int:
@@ -83,7 +83,7 @@ def abs_(ctx: Any, value: Any) -> int | Decimal:
     return abs(value)  # type: ignore[no-any-return]
 
 
-@builtin("sqrt", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+@builtin("sqrt", receiver="NUMERIC", returns="DECIMAL", tier=3,
          doc="Square root as a DECIMAL; a negative value is an error.")
 def sqrt(ctx: Any, value: Any) -> Decimal:
     if value < 0:
@@ -91,7 +91,7 @@ def sqrt(ctx: Any, value: Any) -> Decimal:
     return _decimal_op("sqrt", lambda n: n.sqrt(DECIMAL_CONTEXT), Decimal(value))
 
 
-@builtin("power", receiver="NUMERIC", function=True, aliases=("pow",), returns="NUMERIC", tier=3,
+@builtin("power", receiver="NUMERIC", aliases=("pow",), returns="NUMERIC", tier=3,
          doc="value raised to exponent: NUMBER for whole non-negative exponents of a NUMBER, else DECIMAL.")
 def power(ctx: Any, value: Any, exponent: Any) -> int | Decimal:
     numeric_arg("power", exponent, 1)
@@ -102,13 +102,13 @@ def power(ctx: Any, value: Any, exponent: Any) -> int | Decimal:
     return _decimal_op("power", lambda b, e: DECIMAL_CONTEXT.power(b, e), Decimal(value), Decimal(exponent))
 
 
-@builtin("exp", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+@builtin("exp", receiver="NUMERIC", returns="DECIMAL", tier=3,
          doc="e raised to the value, as a DECIMAL.")
 def exp(ctx: Any, value: Any) -> Decimal:
     return _decimal_op("exp", lambda n: n.exp(DECIMAL_CONTEXT), Decimal(value))
 
 
-@builtin("log", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+@builtin("log", receiver="NUMERIC", returns="DECIMAL", tier=3,
          doc="Natural logarithm (base e, like Java Math.log) as a DECIMAL; value must be positive.")
 def log(ctx: Any, value: Any) -> Decimal:
     if value <= 0:
@@ -116,25 +116,45 @@ def log(ctx: Any, value: Any) -> Decimal:
     return _decimal_op("log", lambda n: n.ln(DECIMAL_CONTEXT), Decimal(value))
 
 
-@builtin("toHex", receiver="NUMBER", function=True, returns="TEXT", tier=3,
+@builtin("toHex", receiver="NUMBER", returns="TEXT", tier=3,
          doc="Lower-case hexadecimal text; negatives in 64-bit two's complement (like Java Long.toHexString).")
 def to_hex(ctx: Any, value: int) -> str:
     return format(value & 0xFFFFFFFFFFFFFFFF, "x")
 
 
-@builtin("frac", receiver="NUMERIC", function=True, returns="DECIMAL", tier=3,
+@builtin("frac", receiver="NUMERIC", returns="DECIMAL", tier=3,
          doc="Fractional part with the value's sign (-2.75 -> -0.75); 0 for a NUMBER.")
 def frac(ctx: Any, value: Any) -> Decimal:
     number = Decimal(value)
     return number - number.to_integral_value(rounding=ROUND_DOWN)
 
 
-@builtin("truncate", receiver="NUMERIC", function=True, returns="NUMERIC", tier=3,
+@builtin("truncate", receiver="NUMERIC", returns="NUMERIC", tier=3,
          doc="Drop digits toward zero: no argument gives a NUMBER, truncate(n) keeps n decimal places.")
 def truncate(ctx: Any, value: Any, places: Any = None) -> int | Decimal:
     if places is None:
         return _to_whole("truncate", value, ROUND_DOWN)
     return _to_places("truncate", value, places, ROUND_DOWN)
+
+
+def _parity(value: Any) -> int | None:
+    """0 or 1 for a whole number (a DECIMAL like ``4.0`` counts); None for a fraction,
+    which Zoho lets a script save but which has no parity."""
+    if type(value) is Decimal and value != value.to_integral_value():
+        return None
+    return int(value) % 2
+
+
+@builtin("isOdd", receiver="NUMERIC", returns="BOOLEAN", tier=2,
+         doc="True for an odd whole number; false for even numbers and for fractions.")
+def is_odd(ctx: Any, value: Any) -> bool:
+    return _parity(value) == 1
+
+
+@builtin("isEven", receiver="NUMERIC", returns="BOOLEAN", tier=2,
+         doc="True for an even whole number; false for odd numbers and for fractions.")
+def is_even(ctx: Any, value: Any) -> bool:
+    return _parity(value) == 0
 
 
 @builtin("randomNumber", returns="NUMBER", tier=3,

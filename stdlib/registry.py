@@ -10,6 +10,21 @@ receiver comes first: ``impl(ctx, x, a)``; a built-in with both forms (``isNull(
 
 Built-ins raise :class:`cloudburst.errors.DelugeRuntimeError` without a span; the
 runtime attaches the span of the call that failed.
+
+Function forms. Zoho documents most built-ins in two forms, ``text.startsWith("A")`` and
+``startsWith(text, "A")``. Every method on a scalar receiver (TEXT, NUMBER, DECIMAL, DATE,
+DATE-TIME, TIME; see :data:`FUNCTION_FORM_RECEIVERS`) therefore has its function form
+unless registered with ``function=False``; a method on a LIST, MAP or FILE has it only
+with ``function=True`` (``size(list)``). The function form of a name covers every
+overload: ``contains(list, x)`` dispatches on its first argument like ``list.contains(x)``.
+
+The API the resolver and code generator use for a plain call ``name(args)`` (after user
+functions, which always win):
+
+- :meth:`Registry.function_form` -- is ``name(args)`` a built-in (a plain function or the
+  function form of a method)?
+- :meth:`Registry.arity` with ``method=False`` -- its argument counts, receiver included;
+- :meth:`Registry.function` -- the callable ``impl(ctx, *args)``.
 """
 
 from __future__ import annotations
@@ -30,6 +45,7 @@ __all__ = [
     "builtin",
     "system_variable",
     "TYPES",
+    "FUNCTION_FORM_RECEIVERS",
     "fail",
     "expect",
 ]
@@ -51,6 +67,9 @@ TYPES: dict[str, tuple[type, ...]] = {
 TYPES["NUMERIC"] = TYPES["NUMBER"] + TYPES["DECIMAL"]
 TYPES["COLLECTION"] = TYPES["LIST"] + TYPES["MAP"]
 TYPES["ANYDATE"] = TYPES["DATE"] + TYPES["DATETIME"]
+#: Receiver types whose methods get the function form by default (Zoho's text, number and
+#: date-time pages document both forms for every function).
+FUNCTION_FORM_RECEIVERS = frozenset({"TEXT", "NUMBER", "DECIMAL", "NUMERIC", "DATE", "DATETIME", "ANYDATE", "TIME"})
 TYPES["ANY"] = tuple(t for name in ("TEXT", "NUMBER", "DECIMAL", "BOOLEAN", "NULL", "LIST", "MAP",
                                     "DATE", "DATETIME", "TIME", "FILE") for t in TYPES[name])
 
@@ -118,6 +137,12 @@ class Registry:
         if set(self.functions) & self.method_functions:
             raise ValueError(f"{b.name}: a name is both a plain function and a method function")
         self._dispatch.clear()
+
+    def function_form(self, name: str) -> bool:
+        """True if ``name(args)`` is a built-in call: a plain function, or the function form
+        of a method (receiver first)."""
+        key = name.lower()
+        return key in self.functions or key in self.method_functions
 
     def function(self, name: str) -> Callable[..., Any] | None:
         """The callable behind ``name(args)``: a plain function, or the method dispatcher
@@ -197,7 +222,7 @@ def builtin(
     name: str,
     *,
     receiver: str | Iterable[str] | None = None,
-    function: bool = False,
+    function: bool | None = None,
     aliases: Iterable[str] = (),
     returns: str = "ANY",
     tier: int = 1,
@@ -207,12 +232,16 @@ def builtin(
 
     ``receiver`` (a type name or several, see :data:`TYPES`) makes it a method;
     ``function=True`` makes it callable as ``name(...)`` too (the receiver then is the
-    first argument). A function-only built-in has no receiver.
+    first argument), ``function=False`` forbids that; left out, a method gets the function
+    form when all its receivers are in :data:`FUNCTION_FORM_RECEIVERS`. A function-only
+    built-in has no receiver.
     """
     recv: tuple[str, ...] = () if receiver is None else ((receiver,) if isinstance(receiver, str) else tuple(receiver))
     for r in recv:
         if r not in TYPES:
             raise ValueError(f"unknown receiver type {r}")
+    if function is None:
+        function = bool(recv) and all(r in FUNCTION_FORM_RECEIVERS for r in recv)
     forms = (("method",) if recv else ()) + (("function",) if function or not recv else ())
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:

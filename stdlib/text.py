@@ -503,13 +503,13 @@ def last_index_of(ctx: Any, text: str, search: Any) -> int:
     return text.rfind(text_arg("lastIndexOf", search))
 
 
-@builtin("find", receiver="TEXT", function=True, returns="NUMBER", tier=3,
+@builtin("find", receiver="TEXT", returns="NUMBER", tier=3,
          doc="1-based position of the given text (spreadsheet style), or 0 when absent.")
 def find(ctx: Any, text: str, search: Any) -> int:
     return text.find(text_arg("find", search)) + 1
 
 
-@builtin("getOccurenceCount", receiver="TEXT", function=True, aliases=("getOccurrenceCount",),
+@builtin("getOccurenceCount", receiver="TEXT", aliases=("getOccurrenceCount",),
          returns="NUMBER", tier=2,
          doc="How many non-overlapping times the given text occurs (case-sensitive).")
 def get_occurence_count(ctx: Any, text: str, search: Any) -> int:
@@ -517,7 +517,7 @@ def get_occurence_count(ctx: Any, text: str, search: Any) -> int:
     return text.count(search) if search else 0
 
 
-@builtin("matches", receiver="TEXT", function=True, returns="BOOLEAN", tier=2,
+@builtin("matches", receiver="TEXT", returns="BOOLEAN", tier=2,
          doc="True if the whole text matches the Java regular expression.")
 def matches(ctx: Any, text: str, pattern: Any) -> bool:
     regex = java_regex("matches", text_arg("matches", pattern))
@@ -561,25 +561,25 @@ def get_suffix_ignore_case(ctx: Any, text: str, search: Any) -> str | None:
 # ---------------------------------------------------------------------------------------
 
 
-@builtin("replaceAll", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("replaceAll", receiver="TEXT", returns="TEXT", tier=1,
          doc="Replace every match of a Java regex (or of literal text when the 3rd argument is true).")
 def replace_all(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
     return _replace(ctx, "replaceAll", text, search, replacement, literal, 0, False)
 
 
-@builtin("replaceFirst", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("replaceFirst", receiver="TEXT", returns="TEXT", tier=1,
          doc="Replace the first match of a Java regex (or of literal text when the 3rd argument is true).")
 def replace_first(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
     return _replace(ctx, "replaceFirst", text, search, replacement, literal, 1, False)
 
 
-@builtin("replaceAllIgnoreCase", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("replaceAllIgnoreCase", receiver="TEXT", returns="TEXT", tier=1,
          doc="replaceAll, matching without regard to case.")
 def replace_all_ignore_case(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
     return _replace(ctx, "replaceAllIgnoreCase", text, search, replacement, literal, 0, True)
 
 
-@builtin("replaceFirstIgnoreCase", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("replaceFirstIgnoreCase", receiver="TEXT", returns="TEXT", tier=1,
          doc="replaceFirst, matching without regard to case.")
 def replace_first_ignore_case(ctx: Any, text: str, search: Any, replacement: Any, literal: Any = None) -> str:
     return _replace(ctx, "replaceFirstIgnoreCase", text, search, replacement, literal, 1, True)
@@ -592,14 +592,14 @@ def remove(ctx: Any, text: str, search: Any) -> str:
     return text.replace(search, "") if search else text
 
 
-@builtin("removeFirstOccurence", receiver="TEXT", function=True, aliases=("removeFirstOccurrence",),
+@builtin("removeFirstOccurence", receiver="TEXT", aliases=("removeFirstOccurrence",),
          returns="TEXT", tier=1, doc="Delete the first occurrence of the given text.")
 def remove_first_occurence(ctx: Any, text: str, search: Any) -> str:
     search = text_arg("removeFirstOccurence", search)
     return text.replace(search, "", 1) if search else text
 
 
-@builtin("removeLastOccurence", receiver="TEXT", function=True, aliases=("removeLastOccurrence",),
+@builtin("removeLastOccurence", receiver="TEXT", aliases=("removeLastOccurrence",),
          returns="TEXT", tier=1, doc="Delete the last occurrence of the given text.")
 def remove_last_occurence(ctx: Any, text: str, search: Any) -> str:
     search = text_arg("removeLastOccurence", search)
@@ -612,25 +612,25 @@ def _keep(fn: str, text: Any, pattern: str) -> str:
     return re.sub(pattern, "", text)
 
 
-@builtin("getAlpha", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("getAlpha", receiver="TEXT", returns="TEXT", tier=2,
          doc="Only the ASCII letters of the text.")
 def get_alpha(ctx: Any, text: str) -> str:
     return _keep("getAlpha", text, "[^A-Za-z]")
 
 
-@builtin("getAlphaNumeric", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("getAlphaNumeric", receiver="TEXT", returns="TEXT", tier=2,
          doc="Only the ASCII letters and digits of the text.")
 def get_alpha_numeric(ctx: Any, text: str) -> str:
     return _keep("getAlphaNumeric", text, "[^A-Za-z0-9]")
 
 
-@builtin("removeAllAlpha", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("removeAllAlpha", receiver="TEXT", returns="TEXT", tier=2,
          doc="The text without its ASCII letters.")
 def remove_all_alpha(ctx: Any, text: str) -> str:
     return _keep("removeAllAlpha", text, "[A-Za-z]")
 
 
-@builtin("removeAllAlphaNumeric", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("removeAllAlphaNumeric", receiver="TEXT", returns="TEXT", tier=2,
          doc="The text without its ASCII letters and digits.")
 def remove_all_alpha_numeric(ctx: Any, text: str) -> str:
     return _keep("removeAllAlphaNumeric", text, "[A-Za-z0-9]")
@@ -641,7 +641,7 @@ def remove_all_alpha_numeric(ctx: Any, text: str) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@builtin("subString", receiver="TEXT", function=True, aliases=("subText", "mid"), returns="TEXT", tier=1,
+@builtin("subString", receiver="TEXT", aliases=("subText", "mid"), returns="TEXT", tier=1,
          doc="Slice from start (inclusive, 0-based) to end (exclusive); end omitted or negative = to the end.")
 def substring(ctx: Any, text: str, start: Any, end: Any = None) -> str:
     begin = int_arg("subString", start, 1)
@@ -658,7 +658,7 @@ def substring(ctx: Any, text: str, start: Any, end: Any = None) -> str:
     return text[begin:stop]
 
 
-@builtin("length", receiver="TEXT", function=True, aliases=("len",), returns="NUMBER", tier=1,
+@builtin("length", receiver="TEXT", aliases=("len",), returns="NUMBER", tier=1,
          doc="Number of characters in the text.")
 def length(ctx: Any, text: str) -> int:
     return len(text)
@@ -671,20 +671,20 @@ def _count(fn: str, n: Any) -> int:
     return count
 
 
-@builtin("left", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("left", receiver="TEXT", returns="TEXT", tier=2,
          doc="The first n characters (the whole text when n exceeds its length).")
 def left(ctx: Any, text: str, n: Any) -> str:
     return text[:_count("left", n)]
 
 
-@builtin("right", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("right", receiver="TEXT", returns="TEXT", tier=2,
          doc="The last n characters (the whole text when n exceeds its length).")
 def right(ctx: Any, text: str, n: Any) -> str:
     count = _count("right", n)
     return text[len(text) - count:] if count < len(text) else text
 
 
-@builtin("leftpad", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("leftpad", receiver="TEXT", returns="TEXT", tier=1,
          doc="Pad with spaces on the left up to n characters; longer text is unchanged.")
 def leftpad(ctx: Any, text: str, n: Any) -> str:
     width = int_arg("leftpad", n, 1)
@@ -692,7 +692,7 @@ def leftpad(ctx: Any, text: str, n: Any) -> str:
     return text.rjust(width)
 
 
-@builtin("rightpad", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("rightpad", receiver="TEXT", returns="TEXT", tier=1,
          doc="Pad with spaces on the right up to n characters; longer text is unchanged.")
 def rightpad(ctx: Any, text: str, n: Any) -> str:
     width = int_arg("rightpad", n, 1)
@@ -700,7 +700,7 @@ def rightpad(ctx: Any, text: str, n: Any) -> str:
     return text.ljust(width)
 
 
-@builtin("repeat", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("repeat", receiver="TEXT", returns="TEXT", tier=2,
          doc="The text repeated n times.")
 def repeat(ctx: Any, text: str, n: Any) -> str:
     count = _count("repeat", n)
@@ -713,7 +713,7 @@ def reverse(ctx: Any, text: str) -> str:
     return text[::-1]
 
 
-@builtin("concat", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("concat", receiver="TEXT", returns="TEXT", tier=2,
          doc="The text followed by the given text (same as +).")
 def concat(ctx: Any, text: str, other: Any) -> str:
     result = text + text_arg("concat", other)
@@ -726,12 +726,12 @@ def concat(ctx: Any, text: str, other: Any) -> str:
 # ---------------------------------------------------------------------------------------
 
 
-@builtin("toUpperCase", receiver="TEXT", function=True, returns="TEXT", tier=1, doc="The text in upper case.")
+@builtin("toUpperCase", receiver="TEXT", aliases=("upper",), returns="TEXT", tier=1, doc="The text in upper case.")
 def to_upper_case(ctx: Any, text: str) -> str:
     return text.upper()
 
 
-@builtin("toLowerCase", receiver="TEXT", function=True, returns="TEXT", tier=1, doc="The text in lower case.")
+@builtin("toLowerCase", receiver="TEXT", aliases=("lower",), returns="TEXT", tier=1, doc="The text in lower case.")
 def to_lower_case(ctx: Any, text: str) -> str:
     return text.lower()
 
@@ -739,19 +739,19 @@ def to_lower_case(ctx: Any, text: str) -> str:
 _WORD = re.compile(r"\S+")
 
 
-@builtin("proper", receiver="TEXT", function=True, returns="TEXT", tier=3,
+@builtin("proper", receiver="TEXT", returns="TEXT", tier=3,
          doc="First letter of each whitespace-separated word upper-cased, the rest lower-cased.")
 def proper(ctx: Any, text: str) -> str:
     return _WORD.sub(lambda m: m.group()[:1].upper() + m.group()[1:].lower(), text)
 
 
-@builtin("trim", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("trim", receiver="TEXT", returns="TEXT", tier=1,
          doc="The text without leading and trailing whitespace (Java trim).")
 def trim(ctx: Any, text: str) -> str:
     return java_trim(text)
 
 
-@builtin("ltrim", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("ltrim", receiver="TEXT", returns="TEXT", tier=1,
          doc="The text without leading whitespace.")
 def ltrim(ctx: Any, text: str) -> str:
     start = 0
@@ -760,7 +760,7 @@ def ltrim(ctx: Any, text: str) -> str:
     return text[start:]
 
 
-@builtin("rtrim", receiver="TEXT", function=True, returns="TEXT", tier=1,
+@builtin("rtrim", receiver="TEXT", returns="TEXT", tier=1,
          doc="The text without trailing whitespace.")
 def rtrim(ctx: Any, text: str) -> str:
     end = len(text)
@@ -769,7 +769,7 @@ def rtrim(ctx: Any, text: str) -> str:
     return text[:end]
 
 
-@builtin("isAscii", receiver="TEXT", function=True, returns="BOOLEAN", tier=2,
+@builtin("isAscii", receiver="TEXT", returns="BOOLEAN", tier=2,
          doc="True if every character is ASCII (also for the empty text).")
 def is_ascii(ctx: Any, text: str) -> bool:
     return text.isascii()
@@ -805,13 +805,13 @@ def to_list_string(ctx: Any, text: str) -> DelugeList:
     return DelugeList(text.split(",")) if text else DelugeList()
 
 
-@builtin("textToHex", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("textToHex", receiver="TEXT", returns="TEXT", tier=2,
          doc="Lower-case hex of the text's UTF-8 bytes.")
 def text_to_hex(ctx: Any, text: str) -> str:
     return text.encode("utf-8", "surrogatepass").hex()
 
 
-@builtin("hexToText", receiver="TEXT", function=True, returns="TEXT", tier=2,
+@builtin("hexToText", receiver="TEXT", returns="TEXT", tier=2,
          doc="Decode hex digits (UTF-8 bytes) back to text.")
 def hex_to_text(ctx: Any, text: str) -> str:
     digits = text.strip()
@@ -822,13 +822,13 @@ def hex_to_text(ctx: Any, text: str) -> str:
     return bytes.fromhex(digits).decode("utf-8", "replace")
 
 
-@builtin("htmlEncode", receiver="TEXT", function=True, returns="TEXT", tier=3,
+@builtin("htmlEncode", receiver="TEXT", returns="TEXT", tier=3,
          doc="Escape &, <, >, \" and ' as HTML entities.")
 def html_encode(ctx: Any, text: str) -> str:
     return html.escape(text, quote=True).replace("&#x27;", "&#39;")
 
 
-@builtin("htmlDecode", receiver="TEXT", function=True, returns="TEXT", tier=3,
+@builtin("htmlDecode", receiver="TEXT", returns="TEXT", tier=3,
          doc="Turn HTML entities back into characters.")
 def html_decode(ctx: Any, text: str) -> str:
     return html.unescape(text)
