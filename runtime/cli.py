@@ -323,14 +323,14 @@ def _check(args: argparse.Namespace) -> int:
             print(f"{path}: error: cannot read: {exc.strerror}", file=sys.stderr)
             continue
         try:
-            script = runtime.compile(source, path, strict=args.strict)
+            warnings = runtime.check(source, path, strict=args.strict)
         except CloudburstError as exc:
             bad += 1
             if not args.quiet:
                 print(format_error(exc, source), file=sys.stderr)
             continue
         if args.warnings and not args.quiet:
-            for w in script.warnings:
+            for w in warnings:
                 print(format_diagnostic(path, "warning", w.message, w.span, source), file=sys.stderr)
     total = len(args.files)
     print(f"checked {total} file{'s' if total != 1 else ''}: {total - bad} ok, {bad} with errors")

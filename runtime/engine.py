@@ -342,20 +342,37 @@ class Runtime:
                 self._cache.popitem(last=False)
         return script
 
-    def _compile_entry(self, source: str, name: str, strict: bool, inputs: Sequence[str]) -> dict[str, Any]:
-        from cloudburst.compiler import compile_program
+    def check(self, source: str, name: str = "<script>", *, strict: bool = False,
+              inputs: Sequence[str] = ()) -> list[Diagnostic]:
+        """Parse and check ``source`` without generating code (what ``cloudburst check``
+        does). Raises like :meth:`compile`; returns the warnings."""
+        resolved, _ = self._front_end(source, name, strict, inputs)
+        return list(resolved.warnings)
+
+    def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str]) -> tuple[Any, tuple[Parameter, ...]]:
+        """Parse and resolve: the part shared by :meth:`check` and :meth:`compile`."""
+        from cloudburst.gcpause import gc_paused
         from cloudburst.parser import parse
         from cloudburst.resolver import resolve
 
-        program = parse(source, name)
-        program, parameters = _with_entry_call(program)
-        try:
-            resolved = resolve(program, host_functions=self._functions, strict=strict,
-                               inputs=[*inputs, *(p.name for p in parameters)])
-        except CloudburstError as exc:
-            exc.source_name = name
-            raise
-        executable = compile_program(resolved, name, integer_division=self.settings.integer_division)
+        with gc_paused():
+            program = parse(source, name)
+            program, parameters = _with_entry_call(program)
+            try:
+                resolved = resolve(program, host_functions=self._functions, strict=strict,
+                                   inputs=[*inputs, *(p.name for p in parameters)])
+            except CloudburstError as exc:
+                exc.source_name = name
+                raise
+        return resolved, parameters
+
+    def _compile_entry(self, source: str, name: str, strict: bool, inputs: Sequence[str]) -> dict[str, Any]:
+        from cloudburst.compiler import compile_program
+        from cloudburst.gcpause import gc_paused
+
+        resolved, parameters = self._front_end(source, name, strict, inputs)
+        with gc_paused():
+            executable = compile_program(resolved, name, integer_division=self.settings.integer_division)
         return {
             "code": executable.code,
             "helpers": executable.helpers,

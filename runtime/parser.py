@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from cloudburst import nodes as n
@@ -33,8 +33,15 @@ class _Meta:
     __slots__ = ("line", "column", "end_line", "end_column", "empty")
 
     def __init__(self, children: list[Any]) -> None:
-        start = next((p for p in map(_start, children) if p is not None), None)
-        end = next((p for p in map(_end, reversed(children)) if p is not None), None)
+        start = end = None
+        for child in children:
+            start = _start(child)
+            if start is not None:
+                break
+        for child in reversed(children):
+            end = _end(child)
+            if end is not None:
+                break
         self.empty = start is None or end is None
         self.line, self.column = start or (1, 1)
         self.end_line, self.end_column = end or (self.line, self.column + 1)
@@ -146,27 +153,10 @@ class _SyntaxProblem(Exception):
 
 
 class _Build:
-    """Turns Lark's tree into our nodes, bottom-up: one method per rule (or alias), called
-    as ``method(meta, *children)``."""
-
-    def transform(self, root: Any) -> Any:
-        """Post-order walk with an explicit stack, so deeply nested input cannot exhaust
-        Python's recursion limit here."""
-        values: list[Any] = []
-        stack: list[tuple[Any, bool]] = [(root, False)]
-        while stack:
-            node, ready = stack.pop()
-            if not isinstance(node, Tree):
-                values.append(node)
-            elif ready:
-                count = len(node.children)
-                children = values[len(values) - count:] if count else []
-                del values[len(values) - count:]
-                values.append(getattr(self, node.data)(_Meta(children), *children))
-            else:
-                stack.append((node, True))
-                stack.extend((child, False) for child in reversed(node.children))
-        return values[0]
+    """Builds our nodes as Lark's LALR parser reduces each rule (bottom-up, no intermediate
+    tree): one method per rule (or alias), called as ``method(meta, *children)``. The
+    parser keeps its own stack, so deeply nested input cannot exhaust Python's recursion
+    limit here."""
 
     # -- program -------------------------------------------------------------------------
     def start(self, meta: Any, *items: Any) -> n.Program:
@@ -441,6 +431,24 @@ class _Build:
         return (key, value)
 
 
+def _callback(method: Any) -> Any:
+    def callback(children: list[Any]) -> Any:
+        return method(_Meta(children), *children)
+
+    return callback
+
+
+class _Callbacks:
+    """What Lark calls per reduced rule: each public ``_Build`` method with the span of
+    its children. (Only rule names are attributes: Lark also looks up terminal names here.)"""
+
+    def __init__(self) -> None:
+        build = _Build()
+        for name in dir(build):
+            if not name.startswith("_"):
+                setattr(self, name, _callback(getattr(build, name)))
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
     grammar = resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8")
@@ -450,16 +458,14 @@ def _parser() -> Lark:
         lexer="contextual",
         maybe_placeholders=True,
         cache=True,
+        transformer=_Callbacks(),
     )
-
-
-_BUILD = _Build()
 
 
 def parse(source: str, name: str = "<script>") -> n.Program:
     """Parse a whole script. Raises :class:`DelugeSyntaxError` with a friendly message."""
     try:
-        program = _BUILD.transform(_parser().parse(source))
+        program = _parser().parse(source)
     except _SyntaxProblem as exc:
         raise DelugeSyntaxError(exc.message, exc.span, name) from None
     except UnexpectedInput as exc:
@@ -566,7 +572,7 @@ def _tokens_before(source: str, error: UnexpectedInput) -> list[Token]:
             if stop is not None and tok.start_pos is not None and tok.start_pos >= stop:
                 break
             tokens.append(tok)
-    except UnexpectedInput:
+    except (UnexpectedInput, _SyntaxProblem):
         pass
     return tokens
 
