@@ -285,7 +285,10 @@ class _Compiler:
                 flat.extend((self.expr(k), self.expr(v)))
             return self.helper_call(("rt", "map_of"), flat, span)
         if isinstance(e, n.TypedCtor):
-            return self.helper_call(("value", "DelugeList"), [], span)
+            if e.kind != "list":
+                return self.helper_call(("value", "DelugeList"), [], span)
+            return self.helper_call(("rt", "typed_list"), [_load("__ctx"), _const(e.element_type), *self.exprs(e.args)],
+                                    span)
         if isinstance(e, n.BuiltinCall):
             return self.builtin_call(e)
         if isinstance(e, n.BuiltinMethod):

@@ -95,6 +95,12 @@ def list_from(value: Any) -> DelugeList:
     raise DelugeRuntimeError(f"List() takes a LIST or comma-separated TEXT, got {type_name(value)}")
 
 
+def typed_list(ctx: Any, qualifier: str, initial: Any = None) -> values.TypedList:
+    from cloudburst.stdlib.typed_lists import typed_list as make
+
+    return make(ctx, qualifier, initial)
+
+
 def catch(exc: BaseException) -> values.CaughtError:
     error = to_deluge_error(exc)
     return values.CaughtError(error.message, error.span.line if error.span else None)

@@ -19,6 +19,7 @@ from cloudburst.values import (
     INT_MIN,
     DelugeFile,
     DelugeList,
+    TypedList,
     CaughtError,
     DelugeMap,
     display,
@@ -190,7 +191,7 @@ def eq(a: Any, b: Any) -> bool:
         return True
     ta, tb = type(a), type(b)
     if ta is tb:
-        if ta is DelugeList:
+        if ta is DelugeList or ta is TypedList:
             return len(a) == len(b) and all(eq(x, y) for x, y in zip(a, b))
         if ta is DelugeMap:
             return len(a) == len(b) and all(k in b and eq(v, b[k]) for k, v in a.items())
@@ -199,6 +200,8 @@ def eq(a: Any, b: Any) -> bool:
         return str(a) == str(b)
     if _numeric(a, b):
         return _to_decimal(a) == _to_decimal(b)
+    if isinstance(a, DelugeList) and isinstance(b, DelugeList):  # a typed list and a plain one
+        return len(a) == len(b) and all(eq(x, y) for x, y in zip(a, b))
     if ta in (_dt.date, _dt.datetime) and tb in (_dt.date, _dt.datetime):
         return bool(_as_datetime(a) == _as_datetime(b))
     return False

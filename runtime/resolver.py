@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from cloudburst import nodes as n
 from cloudburst.errors import Diagnostic, ResolveError, Span
 from cloudburst.stdlib import REGISTRY
+from cloudburst.stdlib.typed_lists import ELEMENT_TYPES, element_kind
 from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
 
 __all__ = ["Diagnostic", "Resolved", "FunctionInfo", "resolve", "CONSTRUCTORS"]
@@ -298,9 +299,7 @@ class _Resolver:
         if isinstance(e, n.MapLit):
             return n.MapLit(e.span, tuple((self.expr(k), self.expr(v)) for k, v in e.pairs))
         if isinstance(e, n.TypedCtor):
-            if e.args:
-                self.error(f"{e.kind.capitalize()}:{e.element_type.capitalize()}() takes no arguments", e.span)
-            return e
+            return self.typed_ctor(e)
         if isinstance(e, n.Task):
             return n.Task(e.span, e.name, tuple(n.TaskItem(i.span, i.key, self.task_value(i)) for i in e.items))
         if isinstance(e, n.InsertRecord):
@@ -341,6 +340,21 @@ class _Resolver:
             return e
         self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'", e.span)
         return e
+
+    def typed_ctor(self, e: n.TypedCtor) -> n.Expr:
+        """``List:Int({1, 2})`` takes initial values like ``List()``; ``Map:String()`` and
+        ``Collection:...()`` take none."""
+        shown = f"{e.kind.capitalize()}:{e.element_type.capitalize()}()"
+        if e.kind != "list":
+            if e.args:
+                self.error(f"{shown} takes no arguments", e.span)
+            return e
+        if element_kind(e.element_type) is None:
+            self.error(f"{shown}: unknown element type '{e.element_type}' "
+                       f"(use one of {', '.join(sorted(ELEMENT_TYPES))})", e.span)
+        if len(e.args) > 1:
+            self.error(f"{shown} takes at most one argument (a list of initial values)", e.span)
+        return n.TypedCtor(e.span, e.kind, e.element_type, self.exprs(e.args))
 
     def check_user_args(self, fn: n.FunctionDef, args: tuple[n.Expr, ...], span: Span) -> None:
         if len(args) != len(fn.params):

@@ -17,6 +17,7 @@ from cloudburst.errors import LimitError
 
 __all__ = [
     "DelugeList",
+    "TypedList",
     "DelugeMap",
     "DelugeFile",
     "CaughtError",
@@ -51,6 +52,20 @@ class DelugeList(list):  # type: ignore[type-arg]
     """An ordered, 0-indexed, heterogeneous LIST."""
 
     __slots__ = ()
+
+    #: The Deluge type a typed list holds (see :class:`TypedList`); None: any type.
+    element_type: str | None = None
+
+
+class TypedList(DelugeList):
+    """A LIST made by ``List:<type>(...)``: it holds elements of one type only (``"NUMBER"``
+    for ``List:Int()``); the stdlib converts or refuses what is added to it."""
+
+    __slots__ = ("element_type",)  # type: ignore[misc]
+
+    def __init__(self, items: Iterable[Any], element_type: str) -> None:
+        super().__init__(items)
+        self.element_type = element_type
 
 
 class DelugeMap(dict):  # type: ignore[type-arg]
@@ -264,7 +279,7 @@ def from_python(value: Any, tz: _dt.tzinfo | None = None) -> Any:
     already a Deluge value is passed through as it is (the same object), so a host (or the
     REPL) handing back values from an earlier run keeps shared references shared.
     """
-    if type(value) is DelugeMap or type(value) is DelugeList:
+    if type(value) is DelugeMap or type(value) is DelugeList or type(value) is TypedList:
         return value
     if value is None or isinstance(value, (bool, Decimal, DelugeFile)):
         return value

@@ -19,6 +19,7 @@ from cloudburst.stdlib.common import same_value, value_key
 from cloudburst.stdlib.lists import check_growth, check_index, order_key, sorted_or_none
 from cloudburst.stdlib.maps import check_key
 from cloudburst.stdlib.registry import builtin, expect, fail
+from cloudburst.stdlib.typed_lists import coerce_elements
 from cloudburst.values import DelugeList, DelugeMap
 
 
@@ -66,7 +67,7 @@ def insert(ctx: Any, target: DelugeList | DelugeMap, *items: Any) -> None:
         raise fail("insert: an index-value collection (list) accepts only elements, not key : value pairs; "
                    "start from Map() or Collection(key : value) for pairs")
     check_growth(ctx, "insert", len(target) + len(items))
-    target.extend(items)
+    target.extend(coerce_elements(ctx, "insert", target, items))
 
 
 @builtin("insertAll", receiver=("LIST", "MAP"), returns="NULL", tier=2,

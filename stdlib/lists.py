@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from cloudburst.stdlib.common import parse_decimal_text, same_value, value_key
 from cloudburst.stdlib.registry import builtin, expect, fail
+from cloudburst.stdlib.typed_lists import coerce_element, coerce_elements
 from cloudburst.values import DECIMAL_CONTEXT, DelugeList, type_name
 
 #: Zoho's documented cap on how many elements one addAll call may add.
@@ -42,7 +43,8 @@ def get(ctx: Any, items: DelugeList, index: Any) -> Any:
          doc="Append one element (a list argument is added as one nested element).")
 def add(ctx: Any, items: DelugeList, value: Any) -> None:
     check_growth(ctx, "add", len(items) + 1)
-    items.append(value)
+    kind = items.element_type
+    items.append(value if kind is None else coerce_element(ctx, "add", kind, value))
 
 
 @builtin("addAll", receiver="LIST", returns="NULL", tier=1,
@@ -52,7 +54,7 @@ def add_all(ctx: Any, items: DelugeList, other: Any) -> None:
     if len(other) > ADD_ALL_LIMIT:
         raise fail(f"addAll: cannot add {len(other)} elements in one call (limit {ADD_ALL_LIMIT})")
     check_growth(ctx, "addAll", len(items) + len(other))
-    items.extend(list(other))
+    items.extend(coerce_elements(ctx, "addAll", items, other))
 
 
 @builtin("size", receiver="LIST", function=True, returns="NUMBER", tier=1, doc="Number of elements.")

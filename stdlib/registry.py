@@ -35,7 +35,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, type_name
+from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, TypedList, type_name
 
 __all__ = [
     "Builtin",
@@ -57,7 +57,7 @@ TYPES: dict[str, tuple[type, ...]] = {
     "DECIMAL": (Decimal,),
     "BOOLEAN": (bool,),
     "NULL": (type(None),),
-    "LIST": (DelugeList,),
+    "LIST": (DelugeList, TypedList),
     "MAP": (DelugeMap,),
     "DATE": (_dt.date,),
     "DATETIME": (_dt.datetime,),
