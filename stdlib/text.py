@@ -3,7 +3,7 @@
 Deluge runs on Java, so regular expressions follow ``java.util.regex`` rules: patterns are
 translated to Python's ``re`` (see :func:`java_regex`) and replacement strings use Java's
 ``$1`` / ``${name}`` / ``\\$`` syntax (see :func:`java_replacement`). Character positions
-are 0-based everywhere except ``find`` (1-based, see docs/semantics/text.md).
+are 0-based everywhere (``find`` is ``indexOf``, as Zoho's indexOf page documents).
 """
 
 from __future__ import annotations
@@ -491,8 +491,8 @@ def ends_with_ignore_case(ctx: Any, text: str, suffix: Any) -> bool:
     return re.search("(?:" + re.escape(suffix) + r")\Z", text, re.IGNORECASE) is not None
 
 
-@builtin("indexOf", receiver="TEXT", returns="NUMBER", tier=1,
-         doc="0-based position of the first occurrence of the given text, or -1.")
+@builtin("indexOf", receiver="TEXT", aliases=("find",), returns="NUMBER", tier=1,
+         doc="0-based position of the first occurrence of the given text, or -1 (find is the same).")
 def index_of(ctx: Any, text: str, search: Any) -> int:
     return text.find(text_arg("indexOf", search))
 
@@ -501,12 +501,6 @@ def index_of(ctx: Any, text: str, search: Any) -> int:
          doc="0-based position of the last occurrence of the given text, or -1.")
 def last_index_of(ctx: Any, text: str, search: Any) -> int:
     return text.rfind(text_arg("lastIndexOf", search))
-
-
-@builtin("find", receiver="TEXT", returns="NUMBER", tier=3,
-         doc="1-based position of the given text (spreadsheet style), or 0 when absent.")
-def find(ctx: Any, text: str, search: Any) -> int:
-    return text.find(text_arg("find", search)) + 1
 
 
 @builtin("getOccurenceCount", receiver="TEXT", aliases=("getOccurrenceCount",),

@@ -89,11 +89,11 @@ def test_index_of() -> None:
     assert m("lastIndexOf", "abc", "") == 3
 
 
-def test_find_is_one_based() -> None:
-    assert f("find", "Hello", "l") == 3
-    assert f("find", "Hello", "H") == 1
-    assert f("find", "Hello", "z") == 0
-    assert m("find", "Hello", "o") == 5
+def test_find_is_index_of() -> None:
+    assert f("find", "Hello", "l") == 2
+    assert f("find", "Hello", "H") == 0
+    assert f("find", "Hello", "z") == -1
+    assert m("find", "Hello", "o") == 4
 
 
 def test_get_occurence_count() -> None:
