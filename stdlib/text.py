@@ -665,17 +665,27 @@ def _count(fn: str, n: Any) -> int:
     return count
 
 
+def _within(fn: str, text: str, n: Any) -> int:
+    """A left/right count that must not exceed the text's length (Zoho: a runtime error)."""
+    count = int_arg(fn, n, 1)
+    if count > len(text):
+        raise fail(f"{fn}: cannot take {count} characters from a text of length {len(text)}")
+    return count
+
+
 @builtin("left", receiver="TEXT", returns="TEXT", tier=2,
-         doc="The first n characters (the whole text when n exceeds its length).")
+         doc="The first n characters; a negative n gives the whole text, n beyond the length is an error.")
 def left(ctx: Any, text: str, n: Any) -> str:
-    return text[:_count("left", n)]
+    count = _within("left", text, n)
+    return text if count < 0 else text[:count]
 
 
 @builtin("right", receiver="TEXT", returns="TEXT", tier=2,
-         doc="The last n characters (the whole text when n exceeds its length).")
+         doc="The last n characters; a negative n or one beyond the length is an error.")
 def right(ctx: Any, text: str, n: Any) -> str:
     count = _count("right", n)
-    return text[len(text) - count:] if count < len(text) else text
+    _within("right", text, count)
+    return text[len(text) - count:]
 
 
 @builtin("leftpad", receiver="TEXT", returns="TEXT", tier=1,

@@ -261,11 +261,11 @@ def test_length_and_len() -> None:
 def test_left_right() -> None:
     assert m("left", "Hello", 2) == "He"
     assert m("right", "Hello", 2) == "lo"
-    assert m("left", "Hello", 10) == "Hello"
-    assert m("right", "Hello", 10) == "Hello"
+    assert "cannot take 10 characters" in err("left", "Hello", 10)
+    assert "cannot take 10 characters" in err("right", "Hello", 10)
     assert m("left", "Hello", 0) == ""
     assert m("right", "Hello", 0) == ""
-    assert "negative" in err("left", "abc", -1)
+    assert m("left", "abc", -1) == "abc"
     assert "negative" in err("right", "abc", -1)
 
 
