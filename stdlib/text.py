@@ -803,10 +803,12 @@ def to_list(ctx: Any, text: str, separator: Any = None) -> DelugeList:
     return DelugeList(text.split(sep))
 
 
-@builtin("toListString", receiver="TEXT", returns="LIST", tier=3,
-         doc="Split comma-separated text into a list of texts.")
-def to_list_string(ctx: Any, text: str) -> DelugeList:
-    return DelugeList(text.split(",")) if text else DelugeList()
+@builtin("toListString", receiver=("TEXT", "LIST"), function=True, returns="LIST", tier=3,
+         doc="Comma-separated text, or a list, as a list of texts (Zoho's page takes both).")
+def to_list_string(ctx: Any, value: Any) -> DelugeList:
+    if isinstance(value, DelugeList):
+        return DelugeList(display(v) for v in value)
+    return DelugeList(value.split(",")) if value else DelugeList()
 
 
 @builtin("textToHex", receiver="TEXT", returns="TEXT", tier=2,
