@@ -560,7 +560,9 @@ class _Compiler:
     def builtin_call(self, e: n.BuiltinCall) -> ast.expr:
         span = e.span
         if e.name == "map":
-            return self.helper_call(("value", "DelugeMap"), [], span)
+            if not e.args:
+                return self.helper_call(("value", "DelugeMap"), [], span)
+            return self.helper_call(("rt", "map_from"), [self.expr(e.args[0])], span)
         if e.name == "list":
             if not e.args:
                 return self.helper_call(("value", "DelugeList"), [], span)

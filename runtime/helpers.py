@@ -95,6 +95,13 @@ def list_from(value: Any) -> DelugeList:
     raise DelugeRuntimeError(f"List() takes a LIST or comma-separated TEXT, got {type_name(value)}")
 
 
+def map_from(value: Any) -> DelugeMap:
+    """``Map({"k": v})``: a copy of a KEY-VALUE (Zoho's isEmpty page builds one so)."""
+    if isinstance(value, DelugeMap):
+        return DelugeMap(value)
+    raise DelugeRuntimeError(f"Map() takes a KEY-VALUE, got {type_name(value)}")
+
+
 def typed_list(ctx: Any, qualifier: str, initial: Any = None) -> values.TypedList:
     from cloudburst.stdlib.typed_lists import typed_list as make
 

@@ -392,8 +392,8 @@ class _Resolver:
                 return n.Literal(e.span, None)
             return n.Conditional(e.span, args[0], args[1], args[2])
         if key in CONSTRUCTORS:
-            if len(args) > 1 or (key == "map" and args):
-                self.error(f"{e.name}() takes {'no' if key == 'map' else 'at most one'} argument", e.span)
+            if len(args) > 1:
+                self.error(f"{e.name}() takes at most one argument", e.span)
             return n.BuiltinCall(e.span, key, args)
         if self.check_builtin_args(e.name, len(args), False, e.span):
             return n.BuiltinCall(e.span, key, args)
