@@ -43,6 +43,8 @@ class Runner:
         self._runtime: Runtime | None = None
         self._lock = threading.Lock()
         self.active: dict[int, Execution] = {}
+        #: Called with (run id, final status) after each run this runner records.
+        self.listeners: list[Callable[[int, str], None]] = []
 
     def runtime(self) -> Runtime:
         with self._lock:
@@ -61,6 +63,8 @@ class Runner:
         outcome = self._run(run_id, row.function_name, row.version, row.inputs)
         if not runs.finish(run_id, self.worker, outcome):
             return None
+        for listener in self.listeners:
+            listener(run_id, outcome.status)
         self._follow_up(run_id, row.function_name, row.schedule_id, row.trigger, outcome)
         return outcome.status
 

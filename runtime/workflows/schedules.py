@@ -8,7 +8,8 @@ record, even one a policy skips, and a schedule that cannot fire says why in ``p
 Policies: ``overlap`` (a previous run of this schedule is still waiting, queued or running):
 ``skip`` records a skipped run, ``queue`` holds the new run until the previous one ends,
 ``allow`` starts it anyway. ``missed`` (fires more than ``MISFIRE_GRACE`` late, after
-downtime): ``once`` runs one of them, ``all`` runs each, ``skip`` records them as skipped.
+downtime): ``once`` makes one run of them and any on-time fire, ``all`` runs each, ``skip``
+records them as one skipped run (on-time fires still run).
 """
 
 from __future__ import annotations
@@ -225,7 +226,8 @@ class Schedules:
             if row.missed == "all":
                 wanted = [(f, f"missed fire of {iso(f)}, run by policy missed=all") for f in late] + wanted
             elif row.missed == "once":
-                wanted = [(late[-1], f"{len(late)} missed fire(s) up to {iso(late[-1])}, run once by policy")] + wanted
+                wanted = [(fires[-1], f"{len(late)} missed fire(s) up to {iso(late[-1])} folded into this run "
+                                      "by policy missed=once")]
             else:
                 rows.append(new_run(row.function_name, inputs, "schedule", now, version=deployed.version,
                                     schedule_id=row.id, status="skipped",

@@ -1,0 +1,58 @@
+"""Waiting for a run to end without blocking the event loop: the local pool reports each
+end at once; runs on Celery workers are polled in the store."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any, Callable
+
+__all__ = ["Completion"]
+
+
+class Completion:
+    def __init__(self, load: Callable[[int], dict[str, Any]]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._waiters: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future[str]]] = {}
+
+    def finished(self, run_id: int, status: str) -> None:
+        """A runner's listener: wakes whoever waits for ``run_id``."""
+        with self._lock:
+            waiter = self._waiters.pop(run_id, None)
+        if waiter is not None:
+            loop, future = waiter
+            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(status))
+
+    def expect(self, run_id: int) -> asyncio.Future[str]:
+        """Register before the run is submitted, so its end cannot be missed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[str] = loop.create_future()
+        with self._lock:
+            self._waiters[run_id] = (loop, future)
+        return future
+
+    async def wait(self, run_id: int, future: asyncio.Future[str], timeout: float) -> dict[str, Any]:
+        """The run's record once it ended, or as it is after ``timeout`` seconds."""
+        from starlette.concurrency import run_in_threadpool
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        poll = 0.05
+        try:
+            while True:
+                left = deadline - loop.time()
+                if left <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(asyncio.shield(future), min(poll, left))
+                    break
+                except asyncio.TimeoutError:
+                    run = await run_in_threadpool(self._load, run_id)
+                    if run["status"] not in ("queued", "waiting", "running"):
+                        return run
+                    poll = min(poll * 2, 0.5)
+        finally:
+            with self._lock:
+                self._waiters.pop(run_id, None)
+        return await run_in_threadpool(self._load, run_id)
