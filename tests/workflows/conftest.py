@@ -52,6 +52,8 @@ class LiveServer:
     url: str
     workflows: Any
     executor: Any
+    #: The server runs with an admin token, as any non-loopback ``serve`` must.
+    admin: dict[str, str]
 
     def deploy(self, name: str, source: str) -> str:
         self.workflows.functions.deploy(source, f"{name}.dg", name)
@@ -72,7 +74,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     path = tmp_path_factory.mktemp("server") / "server.db"
     workflows = Workflows(f"sqlite:///{path}", secret_keys=[Fernet.generate_key().decode()])
     executor = LocalExecutor(workflows, workers=4)
-    state = ServerState(workflows, executor, max_body=64 * 1024, sync_timeout=20)
+    state = ServerState(workflows, executor, admin_token="admin-token-for-tests", max_body=64 * 1024, sync_timeout=20)
     sock = bind("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(create_app(state, grace=5), log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -81,7 +83,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
-    yield LiveServer(address(sock), workflows, executor)
+    yield LiveServer(address(sock), workflows, executor, {"Authorization": "Bearer admin-token-for-tests"})
     server.should_exit = True
     thread.join(timeout=20)
     workflows.close()
