@@ -65,7 +65,7 @@ def _int(request: Request, name: str) -> int:
 
 
 async def list_functions(request: Request, state: ServerState) -> Any:
-    return {"functions": await run_in_threadpool(state.workflows.functions.list)}
+    return {"functions": await run_in_threadpool(state.workflows.functions.all)}
 
 
 async def show_function(request: Request, state: ServerState) -> Any:
@@ -80,7 +80,7 @@ async def run_function(request: Request, state: ServerState) -> Any:
 
 
 async def list_schedules(request: Request, state: ServerState) -> Any:
-    return {"schedules": await run_in_threadpool(state.workflows.schedules.list)}
+    return {"schedules": await run_in_threadpool(state.workflows.schedules.all)}
 
 
 async def list_runs(request: Request, state: ServerState) -> Any:
@@ -95,7 +95,7 @@ async def list_runs(request: Request, state: ServerState) -> Any:
     if not limit.isdigit():
         raise InvalidRequest("limit: a whole number")
     after = q.get("after")
-    runs = await run_in_threadpool(lambda: state.workflows.runs.list(
+    runs = await run_in_threadpool(lambda: state.workflows.runs.find(
         function=q.get("function"), status=q.get("status"), since=since, limit=min(int(limit), 1000),
         after_id=int(after) if after and after.isdigit() else None))
     return {"runs": runs}

@@ -10,6 +10,11 @@ from typing import Any, Callable
 __all__ = ["Completion"]
 
 
+def _settle(future: asyncio.Future[str], status: str) -> None:
+    if not future.done():
+        future.set_result(status)
+
+
 class Completion:
     def __init__(self, load: Callable[[int], dict[str, Any]]) -> None:
         self._load = load
@@ -22,7 +27,7 @@ class Completion:
             waiter = self._waiters.pop(run_id, None)
         if waiter is not None:
             loop, future = waiter
-            loop.call_soon_threadsafe(lambda: future.done() or future.set_result(status))
+            loop.call_soon_threadsafe(_settle, future, status)
 
     def expect(self, run_id: int) -> asyncio.Future[str]:
         """Register before the run is submitted, so its end cannot be missed."""

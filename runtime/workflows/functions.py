@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cloudburst.workflows.errors import InvalidRequest, NotFound
 from cloudburst.workflows.models import FunctionRow, FunctionVersionRow
@@ -99,9 +99,9 @@ class Functions:
             fn = s.exec(select(FunctionRow).where(FunctionRow.name == name)).first()
             return fn.on_failure if fn is not None else None
 
-    def list(self) -> list[dict[str, Any]]:
+    def all(self) -> list[dict[str, Any]]:
         with self._store.tx() as s:
-            rows = s.exec(select(FunctionRow).order_by(FunctionRow.name)).all()
+            rows = s.exec(select(FunctionRow).order_by(col(FunctionRow.name))).all()
             return [self._summary(s, fn) for fn in rows]
 
     @staticmethod
@@ -124,7 +124,7 @@ class Functions:
         with self._store.tx() as s:
             fn = _function(s, name)
             rows = s.exec(select(FunctionVersionRow).where(FunctionVersionRow.function_id == fn.id)
-                          .order_by(FunctionVersionRow.version)).all()
+                          .order_by(col(FunctionVersionRow.version))).all()
             return [{"version": r.version, "current": r.version == fn.current_version, "source_name": r.source_name,
                      "parameters": json.loads(r.parameters), "created_at": iso(r.created_at)} for r in rows]
 

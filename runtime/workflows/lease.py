@@ -9,7 +9,7 @@ from sqlalchemy import insert, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from cloudburst.workflows.models import LeaseRow
-from cloudburst.workflows.store import WorkflowStore
+from cloudburst.workflows.store import WorkflowStore, rowcount
 
 __all__ = ["Leases"]
 
@@ -24,9 +24,9 @@ class Leases:
         until = now + timedelta(seconds=seconds)
         table = LeaseRow.__table__  # type: ignore[attr-defined]
         with self._store.tx() as s:
-            taken = s.execute(update(table).where(table.c.name == name, or_(
+            taken = rowcount(s.execute(update(table).where(table.c.name == name, or_(
                 table.c.holder == holder, table.c.holder.is_(None), table.c.until < now))
-                .values(holder=holder, until=until)).rowcount
+                .values(holder=holder, until=until)))
         if taken:
             return True
         try:

@@ -43,6 +43,7 @@ class Runner:
         self._runtime: Runtime | None = None
         self._lock = threading.Lock()
         self.active: dict[int, Execution] = {}
+        self._deployed: dict[tuple[str, int], Any] = {}  # versions are immutable: cached for good
         #: Called with (run id, final status) after each run this runner records.
         self.listeners: list[Callable[[int, str], None]] = []
 
@@ -88,7 +89,10 @@ class Runner:
         from cloudburst.workflows.inputs import to_deluge
 
         try:
-            deployed = self._workflows.functions.current(function, version)
+            deployed = self._deployed.get((function, version)) if version is not None else None
+            if deployed is None:
+                deployed = self._workflows.functions.current(function, version)
+                self._deployed[(function, deployed.version)] = deployed
             script = self.runtime().compile(deployed.source, deployed.source_name)
             inputs = to_deluge(deployed.parameters, json.loads(stored))
         except WorkflowError as exc:

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from cloudburst.workflows.errors import InvalidRequest, NotFound
 from cloudburst.workflows.inputs import mask_inputs
 from cloudburst.workflows.models import RunRow
-from cloudburst.workflows.store import WorkflowStore, iso, loads
+from cloudburst.workflows.store import WorkflowStore, iso, loads, rowcount
 
 __all__ = ["Runs", "Outcome", "new_run", "describe", "TRIGGERS", "STATUSES", "FINAL"]
 
@@ -103,9 +103,9 @@ class Runs:
         now = self._store.now()
         table = RunRow.__table__  # type: ignore[attr-defined]
         with self._store.tx() as s:
-            taken = s.execute(update(table).where(table.c.id == run_id, table.c.status == "queued")
+            taken = rowcount(s.execute(update(table).where(table.c.id == run_id, table.c.status == "queued")
                               .values(status="running", worker=worker, started_at=now, heartbeat_at=now,
-                                      attempts=table.c.attempts + 1)).rowcount
+                                      attempts=table.c.attempts + 1)))
             return s.get(RunRow, run_id) if taken else None
 
     def finish(self, run_id: int, worker: str, outcome: Outcome) -> bool:
@@ -135,8 +135,8 @@ class Runs:
         with self._store.tx() as s:
             s.execute(update(table).where(table.c.id.in_(ids), table.c.worker == worker, table.c.status == "running")
                       .values(heartbeat_at=self._store.now()))
-            return set(s.exec(select(RunRow.id).where(col(RunRow.id).in_(ids), RunRow.cancel_requested == True))  # noqa: E712
-                       .all()) - {None}  # type: ignore[arg-type]
+            asked = s.exec(select(RunRow.id).where(col(RunRow.id).in_(ids), RunRow.cancel_requested == True)).all()  # noqa: E712
+            return {i for i in asked if i is not None}
 
     def recover_lost(self, stale_after: float, policy: str = "requeue") -> list[int]:
         """Runs whose worker stopped beating (killed, machine lost): re-queued (returned, to be
@@ -198,7 +198,7 @@ class Runs:
                 raise NotFound(f"run {run_id} does not exist")
             return row.function_name, loads(row.inputs, {})
 
-    def list(self, *, function: str | None = None, status: str | None = None, since: datetime | None = None,
+    def find(self, *, function: str | None = None, status: str | None = None, since: datetime | None = None,
              after_id: int | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Newest first (oldest first when following with ``after_id``)."""
         if status is not None and status not in STATUSES:
@@ -247,4 +247,4 @@ class Runs:
         limit = self._store.now() - older_than
         table = RunRow.__table__  # type: ignore[attr-defined]
         with self._store.tx() as s:
-            return int(s.execute(delete(table).where(table.c.status.in_(FINAL), table.c.ended_at < limit)).rowcount)
+            return int(rowcount(s.execute(delete(table).where(table.c.status.in_(FINAL), table.c.ended_at < limit))))

@@ -26,7 +26,7 @@ from cloudburst.workflows.functions import Deployed, Functions
 from cloudburst.workflows.inputs import check_inputs, mask_inputs
 from cloudburst.workflows.models import RunRow, ScheduleRow
 from cloudburst.workflows.runs import new_run
-from cloudburst.workflows.store import WorkflowStore, iso, loads
+from cloudburst.workflows.store import WorkflowStore, iso, loads, rowcount
 from cloudburst.workflows.timing import KINDS, Timing, cron_for, zone
 
 __all__ = ["Schedules", "OVERLAP", "MISSED", "MISFIRE_GRACE"]
@@ -121,7 +121,7 @@ class Schedules:
             return "finished: no fire time is left"
         return None
 
-    def list(self) -> list[dict[str, Any]]:
+    def all(self) -> list[dict[str, Any]]:
         with self._store.tx() as s:
             rows = s.exec(select(ScheduleRow).order_by(col(ScheduleRow.id))).all()
         return [self._describe(r) for r in rows]
@@ -192,8 +192,8 @@ class Schedules:
                     fires.append(following)
                 following = timing.next_after(following)
             table = ScheduleRow.__table__  # type: ignore[attr-defined]
-            moved = s.execute(update(table).where(table.c.id == row.id, table.c.next_fire == row.next_fire)
-                              .values(next_fire=following, last_fire=fires[-1])).rowcount
+            moved = rowcount(s.execute(update(table).where(table.c.id == row.id, table.c.next_fire == row.next_fire)
+                              .values(next_fire=following, last_fire=fires[-1])))
             if not moved:
                 return []  # another scheduler fired it
             return self._runs_for(s, row, deployed, fires, now)

@@ -14,11 +14,16 @@ from sqlmodel import Session
 from cloudburst.connectors.store import default_database_url, open_engine
 from cloudburst.workflows.clock import Clock, SystemClock
 
-__all__ = ["WorkflowStore", "iso", "loads"]
+__all__ = ["WorkflowStore", "iso", "loads", "rowcount"]
 
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE or DELETE touched (typed as a plain ``Result`` by SQLAlchemy)."""
+    return int(result.rowcount)
 
 
 def loads(text: str | None, default: Any = None) -> Any:

@@ -47,7 +47,7 @@ class Webhooks:
                 "created_at": iso(row.created_at), "last_used_at": iso(row.last_used_at),
                 "revoked": row.revoked_at is not None}
 
-    def list(self, function: str | None = None) -> list[dict[str, Any]]:
+    def all(self, function: str | None = None) -> list[dict[str, Any]]:
         query = select(WebhookRow).order_by(col(WebhookRow.id))
         if function:
             query = query.where(WebhookRow.function_name == function)

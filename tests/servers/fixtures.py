@@ -152,3 +152,44 @@ def oauth_provider() -> Iterator[Provider]:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@dataclass
+class RedisServer:
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A throwaway redis-server (Debian's ``redis-server`` package) on a free loopback port,
+    without persistence."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server not found (apt-get install -y redis-server)"
+        print(f"\nSKIP redis tests: {message}")
+        pytest.skip(message)
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.skip("redis-server did not start")
+    try:
+        yield RedisServer(port)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -11,8 +11,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import sys
+
 import pytest
 from cryptography.fernet import Fernet
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "servers"))
+
+from fixtures import echo_server, redis_server  # noqa: E402,F401  (session fixtures re-exported)
 
 
 class SteppingClock:

@@ -59,7 +59,7 @@ def test_a_failing_check_refuses_the_deploy(wf: Any) -> None:
     with pytest.raises(DelugeSyntaxError) as caught:
         wf.functions.deploy('x = 1;\ninfo x +;\n', "broken.dg", "broken")
     assert caught.value.span is not None and caught.value.span.line == 2
-    assert wf.functions.list() == []
+    assert wf.functions.all() == []
 
 
 def test_versions_and_rollback(wf: Any) -> None:
@@ -86,7 +86,7 @@ def test_typed_arguments_are_checked_before_anything_is_queued(wf: Any) -> None:
         wf.request_run("discount", {"amount": 100})
     with pytest.raises(InvalidRequest, match="unknown argument 'percnt'"):
         wf.request_run("discount", {"amount": 100, "percent": 5, "percnt": 5})
-    assert wf.runs.list() == []
+    assert wf.runs.find() == []
     ok, failed = run_all(wf, wf.request_run("discount", {"amount": 80.5, "percent": "10"}),
                          wf.request_run("discount", {"amount": 10, "percent": 60}))
     assert ok["status"] == "succeeded" and ok["output_type"] == "map"
@@ -118,7 +118,7 @@ def test_cancel_retry_and_prune(wf: Any, clock: Any) -> None:
         wf.runs.cancel(retry)
     clock.advance(days=31)
     assert wf.runs.prune(__import__("datetime").timedelta(days=30)) == 2
-    assert wf.runs.list() == []
+    assert wf.runs.find() == []
 
 
 def test_a_run_claimed_twice_runs_once(wf: Any) -> None:
@@ -153,8 +153,34 @@ def test_on_failure_handler_receives_the_failed_run(wf: Any) -> None:
     wf.functions.deploy('int risky(int n)\n{\n  return 10 / n;\n}', "risky.dg", "risky", on_failure="alert")
     failed_id = wf.request_run("risky", {"n": 0})
     run_all(wf, failed_id)
-    handler = [r for r in wf.runs.list(function="alert")]
+    handler = [r for r in wf.runs.find(function="alert")]
     assert len(handler) == 1 and handler[0]["trigger"] == "failure" and handler[0]["retry_of"] == failed_id
     pool_runs = run_all(wf, handler[0]["id"])
     assert pool_runs[0]["status"] == "succeeded"
     assert pool_runs[0]["info"][0].startswith(f"run {failed_id} failed: ")
+
+
+def test_each_invokeurl_is_recorded_without_credentials(wf: Any, echo_server: Any) -> None:
+    base = echo_server.url_for("/")
+    wf.functions.deploy(f'''resp = invokeurl
+[
+  url: "{base}orders?api_key=k-123"
+  type: POST
+  parameters: {{"id": 7}}
+];
+info resp.get("method");
+missing = invokeurl
+[
+  url: "{base}status/404"
+  type: GET
+  detailed: true
+];
+info missing.get("responseCode");
+return "done";''', "sync.dg", "sync")
+    [run] = run_all(wf, wf.request_run("sync", {}))
+    assert run["status"] == "succeeded" and run["info"] == ["POST", "404"]
+    first, second = run["http_calls"]
+    assert first["method"] == "POST" and first["host"] == "127.0.0.1" and first["status"] == 200
+    assert second["method"] == "GET" and second["status"] == 404 and second["connection"] is None
+    assert first["latency_ms"] > 0
+    assert "k-123" not in str(run["http_calls"]) and "orders" not in str(run["http_calls"])

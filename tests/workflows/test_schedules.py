@@ -26,7 +26,7 @@ def report(wf: Any) -> Any:
 
 
 def statuses(wf: Any, schedule_id: int) -> list[str]:
-    return [r["status"] for r in reversed(wf.runs.list(limit=1000)) if r["schedule_id"] == schedule_id]
+    return [r["status"] for r in reversed(wf.runs.find(limit=1000)) if r["schedule_id"] == schedule_id]
 
 
 def test_cron_in_a_time_zone_fires_once_per_slot(report: Any, clock: Any) -> None:
@@ -84,7 +84,7 @@ def test_overlap_skip_and_queue(report: Any, clock: Any) -> None:
     scheduler.tick()  # the first runs are still queued: nobody executes them here
     assert statuses(report, skip["id"]) == ["queued", "skipped"]
     assert statuses(report, hold["id"]) == ["queued", "waiting"]
-    skipped = [r for r in report.runs.list(status="skipped")][0]
+    skipped = [r for r in report.runs.find(status="skipped")][0]
     assert "overlap=skip" in skipped["notes"][0]["note"]
 
 
@@ -102,13 +102,13 @@ def test_missed_fires_after_downtime(report: Any, clock: Any, policy: str, expec
 def test_a_schedule_that_cannot_fire_says_so(report: Any, clock: Any) -> None:
     made = report.schedules.create("report", cron="* * * * *", inputs={"region": "A"})
     report.functions.deploy('string report(int region)\n{\n  return "x";\n}', "report.dg", "report")
-    listed = report.schedules.list()[0]
+    listed = report.schedules.all()[0]
     assert "argument 'region'" in listed["problem"]
     report.functions.delete("report")
-    assert 'function "report" does not exist' in report.schedules.list()[0]["problem"]
+    assert 'function "report" does not exist' in report.schedules.all()[0]["problem"]
     clock.advance(minutes=1)
     Scheduler(report, lambda run_id: None).tick()
-    [run] = report.runs.list()
+    [run] = report.runs.find()
     assert run["status"] == "failed" and run["schedule_id"] == made["id"]
     assert "could not fire" in run["error"]["message"]
 

@@ -45,7 +45,7 @@ def test_arguments_as_form_field_and_query(live_server: Any) -> None:
 
 def test_bad_calls_are_refused_and_run_nothing(live_server: Any) -> None:
     key = live_server.deploy("guarded", GREET)
-    before = len(live_server.workflows.runs.list(function="guarded", limit=1000))
+    before = len(live_server.workflows.runs.find(function="guarded", limit=1000))
     wrong = execute(live_server, "guarded", "cb_not-the-key", json={"name": "x"})
     assert wrong.status_code == 401 and wrong.json()["code"] == "INVALID_API_KEY"
     missing = httpx2.post(f"{live_server.url}/functions/guarded/actions/execute", json={"name": "x"})
@@ -64,8 +64,8 @@ def test_bad_calls_are_refused_and_run_nothing(live_server: Any) -> None:
     typed = live_server.deploy("typed_fn", TOTAL)
     wrong_type = execute(live_server, "typed_fn", typed, json={"lines": "three", "tax": 1})
     assert wrong_type.status_code == 400 and "argument 'lines'" in wrong_type.json()["message"]
-    assert len(live_server.workflows.runs.list(function="guarded", limit=1000)) == before
-    assert live_server.workflows.runs.list(function="typed_fn") == []
+    assert len(live_server.workflows.runs.find(function="guarded", limit=1000)) == before
+    assert live_server.workflows.runs.find(function="typed_fn") == []
 
 
 def test_a_failing_function_reports_its_error_position(live_server: Any) -> None:
@@ -105,7 +105,7 @@ def test_revoked_and_rotated_keys(live_server: Any) -> None:
     assert execute(live_server, "rot", fresh, json={"name": "a"}).status_code == 200
     live_server.workflows.webhooks.revoke(hook["id"])
     assert execute(live_server, "rot", fresh, json={"name": "a"}).status_code == 401
-    listed = [h for h in live_server.workflows.webhooks.list("rot")]
+    listed = [h for h in live_server.workflows.webhooks.all("rot")]
     assert listed[0]["key"] == "••••" + fresh[-4:] and listed[0]["revoked"] is True
     assert fresh not in json.dumps(listed) and key not in json.dumps(listed)
 
