@@ -9,6 +9,7 @@ braces, unterminated text, ``else`` without ``if``).
 from __future__ import annotations
 
 import re
+import threading
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -127,6 +128,26 @@ def _with_attachments(item: n.TaskItem, extra: list[n.Expr]) -> n.TaskItem:
     return n.TaskItem(span, item.key, n.ListLit(span, values))
 
 
+#: Text laid out like a date or time ('32-Jan-2024', '2024-02-30', '25:61'): an invalid one is
+#: an error rather than TEXT.
+_DATE_SHAPE = re.compile(
+    r"^\s*(?:\d{1,4}[-/. ]\s*(?:[A-Za-z]{3,9}|\d{1,2})\s*[-/., ]\s*\d{2,}"
+    r"|(?:[A-Za-z]{3,9},?\s*)?[A-Za-z]{3,9}\s+\d{1,2}\s*,?\s*\d{2,}"
+    r"|\d{1,2}:\d{2})(?:[ T]+\d{1,2}:\d{2}.*)?\s*$")
+
+
+class _Pending(threading.local):
+    """Per-thread parse state: the single-``=`` comparisons built so far that no condition
+    has claimed yet (id of the Compare node -> where its ``=`` is). A parse that ends with
+    one left fails: ``=`` compares only in conditions and criteria."""
+
+    def __init__(self) -> None:
+        self.equals: dict[int, Span] = {}
+
+
+_PENDING = _Pending()
+
+
 class _OutOfRange(int):
     """The literal 9223372036854775808: legal only right after a unary minus."""
 
@@ -213,7 +234,22 @@ class _Build:
     def continue_stmt(self, meta: Any, _kw: Token) -> n.Continue:
         return n.Continue(_span(meta))
 
+    def _condition(self, cond: n.Expr) -> n.Expr:
+        """``cond`` is a condition or criteria: single-``=`` comparisons in it are allowed."""
+        if _PENDING.equals:
+            stack: list[Any] = [cond]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, n.Compare) and node.op == "=":
+                    _PENDING.equals.pop(id(node), None)
+                if isinstance(node, n.Node):
+                    stack.extend(getattr(node, f) for f in node.__dataclass_fields__)
+                elif isinstance(node, tuple):
+                    stack.extend(node)
+        return cond
+
     def if_stmt(self, meta: Any, _kw: Token, cond: n.Expr, body: tuple[n.Stmt, ...], *rest: Any) -> n.If:
+        self._condition(cond)
         branches = [(cond, body)]
         otherwise = None
         for item in rest:
@@ -226,7 +262,7 @@ class _Build:
         return n.If(_span(meta), tuple(branches), otherwise)
 
     def elif_clause(self, meta: Any, _e: Token, _i: Token, cond: n.Expr, body: tuple[n.Stmt, ...]) -> tuple[Any, ...]:
-        return ("elif", cond, body)
+        return ("elif", self._condition(cond), body)
 
     def else_clause(self, meta: Any, _e: Token, body: tuple[n.Stmt, ...]) -> tuple[Any, ...]:
         return ("else", body)
@@ -262,6 +298,10 @@ class _Build:
     # -- tasks -----------------------------------------------------------------------------
     def task_items(self, meta: Any, *items: n.TaskItem) -> tuple[n.TaskItem, ...]:
         return items
+
+    def task_values(self, meta: Any, *values: Any) -> n.Expr:
+        exprs = tuple(v for v in values if isinstance(v, n.Node))
+        return exprs[0] if len(exprs) == 1 else n.ListLit(_span(meta), exprs)
 
     def task_item(self, meta: Any, key: Token, prefix: Token | None, value: n.Expr, _as: Token | None,
                   fmt: Token | None) -> n.TaskItem:
@@ -312,7 +352,16 @@ class _Build:
         return self._fold(meta, items, lambda s, op, a, b: n.Logical(s, "&&", a, b))
 
     def comparison(self, meta: Any, *items: Any) -> n.Expr:
-        return self._fold(meta, items, n.Compare)
+        # `=` compares inside a condition or criteria (the resolver reads it as `==`); the
+        # parse fails if one is left outside them (see _condition).
+        left: n.Expr = items[0]
+        for i in range(1, len(items), 2):
+            op, right = items[i], items[i + 1]
+            span = Span(left.span.line, left.span.column, right.span.end_line, right.span.end_column)
+            left = n.Compare(span, str(op), left, right)
+            if op == "=":
+                _PENDING.equals[id(left)] = _tok_span(op)
+        return left
 
     def relation(self, meta: Any, *items: Any) -> n.Expr:
         return self._fold(meta, items, n.Compare)
@@ -322,6 +371,26 @@ class _Build:
 
     def not_in_op(self, meta: Any, item: n.Expr, _not: Token, _in: Token, container: n.Expr) -> n.Membership:
         return n.Membership(_span(meta), True, item, container)
+
+    # Criteria words (`Expiry is null`, `Name contains "x"`, `Code starts with "A"`) read as the
+    # built-ins Zoho documents for them, so they also work in ordinary conditions.
+    def is_null(self, meta: Any, item: n.Expr, _is: Token, _null: Token) -> n.Expr:
+        return n.Call(_span(meta), "isNull", (item,))
+
+    def is_not_null(self, meta: Any, item: n.Expr, _is: Token, _not: Token, _null: Token) -> n.Expr:
+        return n.Unary(_span(meta), "!", n.Call(_span(meta), "isNull", (item,)))
+
+    def contains_op(self, meta: Any, item: n.Expr, _op: Token, part: n.Expr) -> n.Expr:
+        return n.MethodCall(_span(meta), item, "contains", (part,))
+
+    def not_contains_op(self, meta: Any, item: n.Expr, _not: Token, _op: Token, part: n.Expr) -> n.Expr:
+        return n.Unary(_span(meta), "!", n.MethodCall(_span(meta), item, "contains", (part,)))
+
+    def starts_with_op(self, meta: Any, item: n.Expr, _op: Token, part: n.Expr) -> n.Expr:
+        return n.MethodCall(_span(meta), item, "startsWith", (part,))
+
+    def ends_with_op(self, meta: Any, item: n.Expr, _op: Token, part: n.Expr) -> n.Expr:
+        return n.MethodCall(_span(meta), item, "endsWith", (part,))
 
     def sum(self, meta: Any, *items: Any) -> n.Expr:
         return self._fold(meta, items, n.Binary)
@@ -353,7 +422,7 @@ class _Build:
         return n.Member(_span(meta), target, str(name))
 
     def index(self, meta: Any, target: n.Expr, index: n.Expr) -> n.Index:
-        return n.Index(_span(meta), target, index)
+        return n.Index(_span(meta), target, self._condition(index))
 
     def args(self, meta: Any, *items: n.Expr) -> tuple[n.Expr, ...]:
         return items
@@ -391,10 +460,14 @@ class _Build:
     def date_lit(self, meta: Any, tok: Token) -> n.Literal:
         from cloudburst.datetimes import parse_literal
 
+        body = str(tok)[1:-1]
         try:
-            return n.Literal(_span(meta), parse_literal(str(tok)[1:-1]))
+            return n.Literal(_span(meta), parse_literal(body))
         except ValueError as exc:
-            raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok)) from None
+            if _DATE_SHAPE.match(body):  # written as a date, but not a real one ('32-Jan-2024')
+                raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok)) from None
+            # Zoho reads single-quoted text that is not a date or time as TEXT ('ok', 'a,b').
+            return n.Literal(_span(meta), body)
 
     def true_lit(self, meta: Any, tok: Token) -> n.Literal:
         return n.Literal(_span(meta), True)
@@ -409,6 +482,8 @@ class _Build:
         return n.Name(_span(meta), str(tok))
 
     def call(self, meta: Any, name: Token, args: Any) -> n.Call:
+        if args and str(name).lower() == "if":
+            self._condition(args[0])
         return n.Call(_span(meta), str(name), tuple(args or ()))
 
     def typed_ctor(self, meta: Any, tok: Token, args: Any) -> n.TypedCtor:
@@ -465,7 +540,12 @@ def _parser() -> Lark:
 def parse(source: str, name: str = "<script>") -> n.Program:
     """Parse a whole script. Raises :class:`DelugeSyntaxError` with a friendly message."""
     try:
+        _PENDING.equals = {}
         program = _parser().parse(source)
+        if _PENDING.equals:
+            first = min(_PENDING.equals.values(), key=lambda sp: (sp.line, sp.column))
+            raise _SyntaxProblem("unexpected '=': a single '=' compares only inside a condition or criteria "
+                                 "(use '==' here; an assignment cannot be part of an expression)", first)
     except _SyntaxProblem as exc:
         raise DelugeSyntaxError(exc.message, exc.span, name) from None
     except UnexpectedInput as exc:

@@ -289,7 +289,8 @@ class _Resolver:
                 acc = type(link)(link.span, link.op, acc, self.expr(link.right))  # type: ignore[arg-type, unused-ignore]
             return acc
         if isinstance(e, n.Compare):
-            return n.Compare(e.span, e.op, self.expr(e.left), self.expr(e.right))
+            # A single `=` in a condition or criteria compares like `==`.
+            return n.Compare(e.span, "==" if e.op == "=" else e.op, self.expr(e.left), self.expr(e.right))
         if isinstance(e, n.Unary):
             return n.Unary(e.span, e.op, self.expr(e.operand))
         if isinstance(e, n.Membership):
