@@ -205,6 +205,7 @@ class Runtime:
     def register_integration(self, name: str, fn: Callable[..., Any]) -> None:
         """Serve an integration task such as ``zoho.crm.getRecordById`` with ``fn``."""
         self._integrations[name.lower()] = fn
+        self._cache.clear()
 
     def register_task(self, name: str, handler: TaskHandler) -> None:
         """Serve a bracketed task (``name [ key: value ... ]``); ``handler(execution, items)``."""
@@ -320,7 +321,7 @@ class Runtime:
         from cloudburst import __version__, script_cache
 
         key = script_cache.cache_key(__version__, source, name, strict, self.settings.integer_division,
-                                     sorted(self._functions), sorted(inputs))
+                                     sorted(self._functions), sorted(self._integrations), sorted(inputs))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -360,7 +361,7 @@ class Runtime:
             program, parameters = _with_entry_call(program)
             try:
                 resolved = resolve(program, host_functions=self._functions, strict=strict,
-                                   inputs=[*inputs, *(p.name for p in parameters)])
+                                   inputs=[*inputs, *(p.name for p in parameters)], integrations=self._integrations)
             except CloudburstError as exc:
                 exc.source_name = name
                 raise

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from cloudburst import nodes as n
 from cloudburst.errors import Diagnostic, ResolveError, Span
+from cloudburst.namespaces import APP_PREFIXES, FUNCTION_CATEGORIES, is_zoho_task
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.typed_lists import ELEMENT_TYPES, element_kind
 from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
@@ -24,9 +25,6 @@ __all__ = ["Diagnostic", "Resolved", "FunctionInfo", "resolve", "CONSTRUCTORS"]
 
 #: Built-in constructors handled by the compiler itself.
 CONSTRUCTORS = {"map", "list"}
-
-#: Prefixes under which a script may call its app's functions.
-_CALL_PREFIXES = ("thisapp", "standalone")
 
 #: Bare names the runtime supplies when the script does not assign them.
 _BARE_SYSTEM = {"today": "today", "now": "now"}
@@ -104,11 +102,14 @@ def _chain(expr: n.Expr) -> list[str] | None:
 
 
 class _Resolver:
-    def __init__(self, program: n.Program, host_functions: Iterable[str], strict: bool, inputs: Iterable[str]) -> None:
+    def __init__(self, program: n.Program, host_functions: Iterable[str], strict: bool, inputs: Iterable[str],
+                 integrations: Iterable[str] = ()) -> None:
         self.program = program
         self.inputs = set(inputs)
         self.strict = strict
         self.host_functions = {h.lower() for h in host_functions}
+        self.integrations = {i.lower() for i in integrations}
+        self._forms: set[str] | None = None  # form names the script uses (see known_form)
         self.diagnostics: list[Diagnostic] = []
         self.functions: dict[str, FunctionInfo] = {}
         self.lookup: dict[str, n.FunctionDef] = {}
@@ -133,7 +134,7 @@ class _Resolver:
             if fn.return_type not in TYPE_NAMES:
                 self.error(f"unknown return type '{fn.return_type}'", fn.span)
             for p in fn.params:
-                if p.type not in TYPE_NAMES or p.type == "void":
+                if p.type == "void":
                     self.error(f"unknown parameter type '{p.type}'", p.span)
             full, short = fn.name.lower(), fn.name.split(".")[-1].lower()
             other = self.lookup.get(full)
@@ -155,7 +156,7 @@ class _Resolver:
 
     def find_function(self, parts: list[str]) -> n.FunctionDef | None:
         lowered = [p.lower() for p in parts]
-        if lowered and lowered[0] in _CALL_PREFIXES:
+        if lowered and lowered[0] in APP_PREFIXES:
             lowered = lowered[1:]
         for candidate in (".".join(lowered), lowered[-1] if lowered else ""):
             fn = self.lookup.get(candidate)
@@ -400,53 +401,102 @@ class _Resolver:
             return n.BuiltinCall(e.span, key, args)
         if key in self.host_functions:
             return n.BuiltinCall(e.span, key, args)
-        self.error(f"unknown function '{e.name}'", e.span)
-        return n.BuiltinCall(e.span, key, args)
+        if args and REGISTRY.arity(e.name, True) is not None:
+            # `getPrefix(t, " ")` is the method `t.getPrefix(" ")` in function form.
+            self.check_method(e.name, len(args) - 1, e.span)
+            return n.BuiltinMethod(e.span, args[0], key, args[1:])
+        self.warn(f"function '{e.name}' is not defined in this script (it may be defined in another file of the app)",
+                  e.span)
+        return n.UserCall(e.span, e.name, args)
 
     def method_call(self, e: n.MethodCall) -> n.Expr:
         parts = _chain(e.target)
-        root = parts[0] if parts else None
-        if parts is not None and (root is None or root not in self.scope):
-            full = parts + [e.name]
-            lowered = root.lower() if root else ""
-            dotted = ".".join(full)
-            if lowered == "zoho":
-                args = self.exprs(e.args)
-                if REGISTRY.function(dotted) is not None:
-                    self.check_builtin_args(dotted, len(args), False, e.span)
-                    return n.BuiltinCall(e.span, dotted.lower(), args)
-                system = ".".join(parts).lower()
-                if system in REGISTRY.system:
-                    target: n.Expr = n.SystemVar(e.target.span, system)
-                    self.check_method(e.name, len(args), e.span)
-                    return n.BuiltinMethod(e.span, target, e.name.lower(), args)
-                if len(full) >= 3:
-                    return n.IntegrationCall(e.span, dotted, args)
-                self.error(f"unknown task or variable '{dotted}'", e.span)
-                return n.IntegrationCall(e.span, dotted, args)
-            fn = self.find_function(full)
-            if fn is not None:
-                args = self.exprs(e.args)
-                self.check_user_args(fn, args, e.span)
-                return n.UserCall(e.span, fn.name, args)
-            if lowered in _CALL_PREFIXES or (lowered not in self.scope and lowered != "input" and len(parts) == 1
-                                             and lowered in {"automation", "button", "schedule", "validation",
-                                                             "workflow", "ns", "util", "utils"}):
-                args = self.exprs(e.args)
-                self.warn(f"function '{dotted}' is not defined in this script", e.span)
-                return n.UserCall(e.span, dotted, args)
-            if (len(parts) == 1 and not e.args and REGISTRY.arity(e.name, True) is None
-                    and root not in self.scope and lowered != "input"):
-                # `row = Form.Subform();` makes an empty subform row (a record map).
-                return n.MapLit(e.span, ())
+        if parts is not None and parts[0] not in self.scope and parts[0].lower() != "input":
+            call = self.namespace_call(e, parts)
+            if call is not None:
+                return call
         target = self.expr(e.target)
         args = self.exprs(e.args)
-        self.check_method(e.name, len(args), e.span)
+        self.check_method(e.name, len(args), e.span, parts[0] if parts is not None and len(parts) == 1 else None)
         return n.BuiltinMethod(e.span, target, e.name.lower(), args)
 
-    def check_method(self, name: str, count: int, span: Span) -> None:
-        if not self.check_builtin_args(name, count, True, span):
-            self.error(f"unknown method '{name}'", span)
+    def namespace_call(self, e: n.MethodCall, parts: list[str]) -> n.Expr | None:
+        """``a.b(...)`` / ``a.b.c(...)`` whose root is not a variable: a Zoho task, a registered
+        integration or host function, a function of this or another app, or a Creator subform
+        row. None when it is none of these (then it is a method on an undefined variable)."""
+        full = parts + [e.name]
+        lowered = [p.lower() for p in full]
+        dotted, key = ".".join(full), ".".join(lowered)
+        if lowered[0] == "zoho":
+            args = self.exprs(e.args)
+            if REGISTRY.function(dotted) is not None:
+                self.check_builtin_args(dotted, len(args), False, e.span)
+                return n.BuiltinCall(e.span, key, args)
+            system = ".".join(lowered[:-1])
+            if system in REGISTRY.system:
+                self.check_method(e.name, len(args), e.span)
+                return n.BuiltinMethod(e.span, n.SystemVar(e.target.span, system), lowered[-1], args)
+            if not (is_zoho_task(lowered) or key in self.integrations):
+                self.error(f"unknown Zoho task '{dotted}'", e.span)
+            return n.IntegrationCall(e.span, dotted, args)
+        if key in self.integrations:
+            return n.IntegrationCall(e.span, dotted, self.exprs(e.args))
+        if key in self.host_functions:
+            return n.BuiltinCall(e.span, key, self.exprs(e.args))
+        fn = self.find_function(full)
+        if fn is not None:
+            args = self.exprs(e.args)
+            self.check_user_args(fn, args, e.span)
+            return n.UserCall(e.span, fn.name, args)
+        known_method = REGISTRY.arity(e.name, True) is not None
+        if (lowered[0] in APP_PREFIXES or lowered[0] in FUNCTION_CATEGORIES or self.is_namespace(lowered[0])
+                or (len(full) >= 3 and not known_method)):
+            # `otherapp.Sales.total(x)`: a function saved elsewhere in this or another app.
+            self.warn(f"function '{dotted}' is not defined in this script (it may be defined elsewhere in the app)",
+                      e.span)
+            return n.UserCall(e.span, dotted, self.exprs(e.args))
+        if len(parts) == 1 and not e.args and not known_method and self.known_form(parts[0]):
+            # `row = Orders.Items();` makes an empty row of the form's subform (a record map).
+            return n.MapLit(e.span, ())
+        return None
+
+    def is_namespace(self, root: str) -> bool:
+        """Whether this script defines functions under ``root`` (``Billing.total``)."""
+        return any(fn.name.lower().startswith(root + ".") for fn in self.program.functions)
+
+    def known_form(self, name: str) -> bool:
+        """Whether ``name`` is a Creator form this script works with: fetched (``Form[...]``),
+        inserted into, used as a parameter type, or the script is a form's own script (it
+        reads ``input``). Only a form's subform can make a row; a call on any other
+        undefined name is an error, as Zoho refuses to save it."""
+        if self._forms is None:
+            forms: set[str] = set()
+            stack: list[Any] = [self.program]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, n.Index) and isinstance(node.target, n.Name):
+                    forms.add(node.target.name)
+                elif isinstance(node, n.InsertRecord):
+                    forms.add(node.form)
+                elif isinstance(node, n.Param):
+                    forms.add(node.type)
+                elif isinstance(node, n.Name) and node.name.lower() == "input":
+                    forms.add("input")
+                if isinstance(node, n.Node):
+                    stack.extend(getattr(node, f) for f in node.__dataclass_fields__)
+                elif isinstance(node, tuple):
+                    stack.extend(node)
+            self._forms = {f.lower() for f in forms}
+        return name.lower() in self._forms or "input" in self._forms
+
+    def check_method(self, name: str, count: int, span: Span, receiver: str | None = None) -> None:
+        if self.check_builtin_args(name, count, True, span):
+            return
+        if receiver is not None and receiver not in self.scope and receiver.lower() != "input":
+            self.error(f"variable '{receiver}' is not defined ('{receiver}.{name}()' is neither a method call "
+                       "nor a known task or function)", span)
+            return
+        self.error(f"unknown method '{name}'", span)
 
     def member(self, e: n.Member) -> n.Expr:
         parts = _chain(e)
@@ -472,8 +522,9 @@ class _Resolver:
 
 
 def resolve(program: n.Program, *, host_functions: Iterable[str] = (), strict: bool = False,
-            inputs: Iterable[str] = ()) -> Resolved:
+            inputs: Iterable[str] = (), integrations: Iterable[str] = ()) -> Resolved:
     """Check and bind ``program``. Raises :class:`ResolveError` (with ``.diagnostics``) on the
     first error; warnings come back in :attr:`Resolved.warnings`. ``inputs`` names variables
-    the caller is known to supply (no warning for them)."""
-    return _Resolver(program, host_functions, strict, inputs).run()
+    the caller is known to supply (no warning for them); ``integrations`` the dotted tasks
+    the host serves (``Runtime.register_integration``)."""
+    return _Resolver(program, host_functions, strict, inputs, integrations).run()

@@ -31,7 +31,8 @@ def coerce_declared(value: Any, declared: str, what: str) -> Any:
     decimal becomes a DECIMAL), else raise a runtime error naming ``what``."""
     if value is None:
         return None
-    accepted = DECLARED_TYPES.get(declared, ())
+    # Any other declared word names a Creator form (`void notify(Orders rec)`): a record.
+    accepted = DECLARED_TYPES.get(declared, ("KEY-VALUE",))
     actual = type_name(value)
     if actual in accepted:
         if actual == "NUMBER" and accepted[0] == "DECIMAL":

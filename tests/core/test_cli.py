@@ -122,12 +122,12 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
 def test_check_many_files_one_diagnostic_per_bad_file(tmp_path: Path) -> None:
     good = write(tmp_path, 'info x + 1;', "good.dg")
     bad1 = write(tmp_path, 'info (1 + ;\ninfo 2 +;', "bad1.dg")
-    bad2 = write(tmp_path, 'x = nosuchfunction(1);', "bad2.dg")
+    bad2 = write(tmp_path, 'x = nosuchthing.frobnicate(1);', "bad2.dg")
     proc = cli("check", good, bad1, bad2)
     assert proc.returncode == 3
     errors = [line for line in proc.stderr.splitlines() if ": error: " in line]
     assert len(errors) == 2
-    assert errors[0].startswith(f"{bad1}:1:") and errors[1].startswith(f"{bad2}:1:5: error: unknown function")
+    assert errors[0].startswith(f"{bad1}:1:") and errors[1].startswith(f"{bad2}:1:5: error: variable 'nosuchthing' is not defined")
     assert proc.stdout.strip() == "checked 3 files: 1 ok, 2 with errors"
     strict = cli("check", "--strict", good)
     assert strict.returncode == 3 and "undefined variable 'x'" in strict.stderr
