@@ -299,9 +299,8 @@ class _Build:
     def task_items(self, meta: Any, *items: n.TaskItem) -> tuple[n.TaskItem, ...]:
         return items
 
-    def task_values(self, meta: Any, *values: Any) -> n.Expr:
-        exprs = tuple(v for v in values if isinstance(v, n.Node))
-        return exprs[0] if len(exprs) == 1 else n.ListLit(_span(meta), exprs)
+    def task_values(self, meta: Any, *values: n.Expr) -> n.Expr:
+        return values[0] if len(values) == 1 else n.ListLit(_span(meta), values)
 
     def task_item(self, meta: Any, key: Token, prefix: Token | None, value: n.Expr, _as: Token | None,
                   fmt: Token | None) -> n.TaskItem:

@@ -101,9 +101,9 @@ def test_function_with_braces_in_text_and_comments(repl: Any) -> None:
 
 
 def test_bad_function_is_not_kept(repl: Any) -> None:
-    assert not repl.run("int f() { return nosuchfunction(1); }")
+    assert not repl.run("int f() { return nosuchthing.frobnicate(1); }")
     _, err = repl.take()
-    assert "nosuchfunction" in err
+    assert "nosuchthing" in err
     assert repl.session.functions == {}
     assert repl.run("x = 1;")  # the session goes on, with nothing stuck in it
 
