@@ -31,7 +31,7 @@ from cloudburst.errors import (
 if TYPE_CHECKING:
     from cloudburst.engine import Runtime
 
-__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "BIG_VALUE", "activate", "guard_memory", "to_deluge_error", "span_from_traceback"]
+__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "BIG_VALUE", "activate", "current", "guard_memory", "to_deluge_error", "span_from_traceback"]
 
 #: Letters that stand for ``$`` and ``.`` in generated Python names: non-ASCII, so no
 #: Deluge identifier (ASCII only) can contain them and mangled names never collide.
@@ -216,6 +216,12 @@ def activate(execution: Execution | None) -> Execution | None:
     previous: Execution | None = getattr(_ACTIVE, "execution", None)
     _ACTIVE.execution = execution
     return previous
+
+
+def current() -> Execution | None:
+    """The execution running on this thread (None outside a run): host services that block,
+    such as Zoho tasks, read its time left and cancel flag."""
+    return getattr(_ACTIVE, "execution", None)
 
 
 def guard_memory() -> None:

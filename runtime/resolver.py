@@ -33,8 +33,8 @@ MAX_NESTING = 60
 #: Parenthesised or otherwise nested expressions (flat chains do not count).
 MAX_EXPRESSION_DEPTH = 200
 
-#: Task keys whose values are bare words (`type: GET`); elsewhere a name is a variable.
-_CONSTANT_KEYS = {"type", "response-format", "response-decoding", "format"}
+#: Task keys whose values are bare words (`type: GET`, invokeapi's `service: zohocrm`); elsewhere a name is a variable.
+_CONSTANT_KEYS = {"type", "response-format", "response-decoding", "format", "service"}
 
 
 @dataclass(frozen=True)

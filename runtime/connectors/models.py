@@ -111,6 +111,8 @@ class Connection(SQLModel, table=True):
     name: str = Field(max_length=50)
     link_name: str = Field(max_length=50, unique=True, index=True)
     scopes: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    #: Non-secret values learnt at authorization (a JSON object, e.g. Zoho's api_domain).
+    properties: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}", server_default="{}"))
     status: str = Field(default="not_connected", max_length=20)
     disabled: bool = Field(default=False)
     created_at: datetime | None = _when()

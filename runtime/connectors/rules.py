@@ -227,11 +227,12 @@ def http_url(value: object, field: str) -> str:
 
 
 def bearer_name(value: object) -> str:
-    """Bearer (token prefix) name: ASCII letters and digits only, default ``Bearer``."""
+    """Bearer (token prefix) name: an HTTP auth-scheme token (RFC 9110 §11.1: letters, digits
+    and ``!#$%&'*+-.^_`|~``, so Zoho's ``Zoho-oauthtoken`` fits), default ``Bearer``."""
     text = _text(value, "bearer_name").strip()
     _length(text, "bearer_name", 50)
-    if not (text.isascii() and text.isalnum()):
-        raise RuleViolation("bearer_name", "may contain only letters and digits")
+    if not text or not all(c.isascii() and (c.isalnum() or c in "!#$%&'*+-.^_`|~") for c in text):
+        raise RuleViolation("bearer_name", "may contain only letters, digits and - . _ (no spaces)")
     return text
 
 

@@ -688,6 +688,7 @@ class ConnectorService:
             stored = json.loads(self._decrypt(secret.params_enc) or "{}")
             info.update(
                 scopes=json.loads(conn.scopes),
+                properties=json.loads(conn.properties or "{}"),
                 values={key: rules.MASK for key in stored},
                 access_token=_mask(secret.access_token_enc), refresh_token=_mask(secret.refresh_token_enc),
                 token_expires_at=_iso(secret.expires_at),
@@ -696,6 +697,23 @@ class ConnectorService:
                 last_failure_at=_iso(conn.last_failure_at), last_failure_reason=conn.last_failure_reason,
             )
             return info
+
+    def connection_properties(self, link_name: str) -> dict[str, str]:
+        """Non-secret values learnt when the connection was authorized (e.g. Zoho's api_domain)."""
+        with self._tx() as s:
+            return dict(json.loads(self._connection(s, link_name).properties or "{}"))
+
+    def set_connection_properties(self, link_name: str, **values: str | None) -> None:
+        """Set (or, with None, remove) connection properties; values must not be secrets."""
+        with self._tx() as s:
+            conn = self._connection(s, link_name)
+            props = json.loads(conn.properties or "{}")
+            for key, value in values.items():
+                if value is None:
+                    props.pop(key, None)
+                else:
+                    props[key] = str(value)
+            conn.properties = json.dumps(props, sort_keys=True)
 
     def rename_connection(self, link_name: str, name: str) -> None:
         """Change the display name; the link name never changes."""
@@ -784,6 +802,7 @@ class ConnectorService:
                 secret.params_enc = secret.access_token_enc = secret.refresh_token_enc = None
                 secret.expires_at = None
             conn.status = "not_connected"
+            conn.properties = "{}"
             conn.refresh_lease_until = None
             conn.lease_holder = None
 

@@ -30,6 +30,7 @@ __all__ = [
     "refresh",
     "revoke",
     "wait_for_redirect",
+    "wait_for_redirect_query",
 ]
 
 #: Token-endpoint statuses worth retrying: the connection itself is fine.
@@ -211,6 +212,12 @@ def wait_for_redirect(host: str, port: int, state: str, timeout: float) -> str:
     """Listen on ``host:port`` (loopback) for the provider's redirect and return the code.
 
     Raises :class:`OAuthError` on timeout, a provider error, or a state mismatch (CSRF)."""
+    return wait_for_redirect_query(host, port, state, timeout)["code"]
+
+
+def wait_for_redirect_query(host: str, port: int, state: str, timeout: float) -> dict[str, str]:
+    """Like :func:`wait_for_redirect`, but the redirect's whole query (some providers add
+    more than the code, e.g. Zoho's ``accounts-server`` and ``location``)."""
     server = http.server.HTTPServer((host, port), _RedirectHandler)
     server.result = {}  # type: ignore[attr-defined]
     server.timeout = 0.2
@@ -231,4 +238,4 @@ def wait_for_redirect(host: str, port: int, state: str, timeout: float) -> str:
     if "error" in result:
         code = result["error"] if result["error"].replace("_", "").isalnum() else "rejected"
         raise OAuthError(code, f"the provider refused the authorization: {code}")
-    return result["code"]
+    return result

@@ -1,0 +1,97 @@
+"""One run's Zoho provider: every ``zoho.crm``/``zoho.books``/``zoho.creator`` task and
+``invokeapi``, served by one transport (live, recording or replaying), with the count of
+Zoho API calls the run made (Zoho bills and limits them per call that got an answer).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from cloudburst.zoho.books import BOOKS_TASKS, books_task
+from cloudburst.zoho.creator import CREATOR_TASKS, creator_task
+from cloudburst.zoho.crm import CRM_TASKS, crm_task
+from cloudburst.zoho.invokeapi import invokeapi_task
+from cloudburst.zoho.wire import Transport, ZohoAnswer, ZohoRequest
+
+__all__ = ["ZohoProvider", "task_names", "install_record_store"]
+
+#: Script spelling prefix → CRM REST version (the unversioned tasks are v2-based).
+CRM_VERSIONS = {"zoho.crm": "v2", "zoho.crm.v2": "v2", "zoho.crm.v8": "v8"}
+
+
+def task_names() -> list[str]:
+    """Every integration task name a provider serves."""
+    names = [f"{prefix}.{t}" for prefix in CRM_VERSIONS for t in CRM_TASKS]
+    names += [f"zoho.books.{t}" for t in BOOKS_TASKS] + [f"zoho.creator.{t}" for t in CREATOR_TASKS]
+    return names
+
+
+class ZohoProvider:
+    """Serves the Zoho tasks of runs on one runtime through ``transport``."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+        self._calls = 0
+        self._lock = threading.Lock()
+
+    @property
+    def calls(self) -> int:
+        """Zoho API calls answered so far (retries after a refresh or a rate limit count too)."""
+        return self._calls
+
+    def send(self, request: ZohoRequest) -> ZohoAnswer:
+        answer = self._transport.send(request)
+        with self._lock:
+            self._calls += 1
+        return answer
+
+    def tasks(self) -> dict[str, Callable[..., Any]]:
+        out: dict[str, Callable[..., Any]] = {}
+        for prefix, version in CRM_VERSIONS.items():
+            for name in CRM_TASKS:
+                out[f"{prefix}.{name}"] = crm_task(f"{prefix}.{name}", name, version, self.send)
+        for name in BOOKS_TASKS:
+            out[f"zoho.books.{name}"] = books_task(f"zoho.books.{name}", name, self.send)
+        for name in CREATOR_TASKS:
+            out[f"zoho.creator.{name}"] = creator_task(f"zoho.creator.{name}", name, self.send)
+        return out
+
+    def install(self, runtime: Any) -> None:
+        """Register every task and ``invokeapi`` on ``runtime``."""
+        for name, fn in self.tasks().items():
+            runtime.register_integration(name, fn)
+        runtime.register_task("invokeapi", invokeapi_task(self.send))
+
+    @classmethod
+    def live(cls, runtime: Any, *, connection_for: Mapping[str, str] | None = None,
+             record: str | Path | None = None, table: Any = None, **options: Any) -> ZohoProvider:
+        """Calls to the real Zoho through ``runtime``'s connections (optionally recorded)."""
+        from cloudburst.zoho.connections import ConnectionFinder
+        from cloudburst.zoho.live import LiveTransport
+
+        transport: Transport = LiveTransport(runtime, ConnectionFinder(runtime.connections, connection_for),
+                                             table=table, **options)
+        if record is not None:
+            from cloudburst.zoho.recording import Recorder
+
+            transport = Recorder(transport, record)
+        return cls(transport)
+
+    @classmethod
+    def replay(cls, directory: str | Path) -> ZohoProvider:
+        """Answers from a recording made with ``record=``; no network, no connection."""
+        from cloudburst.zoho.recording import Replayer
+
+        return cls(Replayer(directory))
+
+
+def install_record_store(store: Any, runtime: Any) -> None:
+    """Serve a :class:`~cloudburst.records.RecordStore` under the versioned CRM names too."""
+    for name, fn in store.tasks().items():
+        runtime.register_integration(name, fn)
+        if name.startswith("zoho.crm."):
+            task = name[len("zoho.crm."):]
+            for prefix in ("zoho.crm.v2", "zoho.crm.v8"):
+                runtime.register_integration(f"{prefix}.{task}", fn)

@@ -1,0 +1,100 @@
+"""One Zoho REST exchange as data: what a task asks (:class:`ZohoRequest`) and what came
+back (:class:`ZohoAnswer`), and the :class:`Transport` seam the live, recording and
+replaying providers implement.
+
+A request names its path from the API domain (``/crm/v8/Leads``), never a host, and holds
+no credential: the live transport adds both, so recordings and messages cannot leak them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cloudburst.http.convert import parse_body
+from cloudburst.values import DelugeFile, DelugeList, DelugeMap, from_python, to_json_text
+
+__all__ = ["ZohoRequest", "ZohoAnswer", "Transport", "json_text", "zoho_value"]
+
+Pairs = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ZohoRequest:
+    """``service`` picks the connection (crm, books, creator, or the invokeapi service);
+    ``operation`` and ``module`` say which scope the call needs."""
+
+    service: str
+    method: str
+    path: str
+    query: Pairs = ()
+    body: str | None = None  # JSON text
+    form: Pairs | None = None
+    files: tuple[DelugeFile, ...] = ()
+    headers: Pairs = ()
+    operation: str = "READ"
+    module: str | None = None
+    task: str = ""
+    connection: str | None = None
+
+    def key(self) -> dict[str, Any]:
+        """The request as recordings store and match it (no credentials, no host)."""
+        return {
+            "service": self.service, "method": self.method, "path": self.path,
+            "query": [list(p) for p in self.query], "body": self.body,
+            "form": None if self.form is None else [list(p) for p in self.form],
+            "files": [{"name": f.name, "type": f.content_type, "sha256": hashlib.sha256(f.content).hexdigest(),
+                       "size": len(f.content)} for f in self.files],
+        }
+
+    def describe(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class ZohoAnswer:
+    status: int
+    text: str
+    headers: Pairs = field(default=())
+
+    def value(self) -> Any:
+        """The body as Deluge values: a JSON object or array as a map or list, else text
+        (an empty body, e.g. HTTP 204, is null)."""
+        if not self.text.strip():
+            return None
+        return parse_body(self.text)
+
+    def header(self, name: str) -> str | None:
+        low = name.lower()
+        return next((v for k, v in self.headers if k.lower() == low), None)
+
+
+class Transport(Protocol):
+    def send(self, request: ZohoRequest) -> ZohoAnswer: ...
+
+
+def _plain(value: Any) -> Any:
+    """Dates and times as Zoho's APIs take them (ISO 8601), everything else as given."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return value
+
+
+def json_text(value: Any) -> str:
+    """A request body as JSON; 64-bit numbers and decimals keep every digit."""
+    return to_json_text(from_python(_plain(value)))
+
+
+def zoho_value(value: Any) -> Any:
+    """A plain value copied into Deluge form (so tasks return maps and lists)."""
+    if isinstance(value, (DelugeMap, DelugeList)):
+        return value
+    return from_python(value)
