@@ -23,10 +23,11 @@ def body(request: ZohoRequest, answer: ZohoAnswer) -> Any:
     """The answer's JSON value; an answer that is not JSON (an HTML error page, a proxy's
     text) is an error naming the status, since no Deluge value stands for it."""
     value = answer.value()
-    if value is None or isinstance(value, (DelugeMap, DelugeList)):
+    if isinstance(value, (DelugeMap, DelugeList)) or (value is None and answer.status < 400):
         return value
+    shown = f": {str(value)[:200]}" if value else " (empty body)"
     raise DelugeRuntimeError(f"{request.task}: Zoho answered HTTP {answer.status} without JSON "
-                             f"({request.describe()}): {str(value)[:200]}")
+                             f"({request.describe()}){shown}")
 
 
 def _error(value: Any) -> bool:

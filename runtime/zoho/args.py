@@ -17,7 +17,7 @@ from cloudburst.values import DelugeFile
 
 __all__ = ["Param", "bind", "record_id"]
 
-_KIND_NAMES = {"text": "TEXT", "id": "a record id (NUMBER or digits)", "number": "a positive NUMBER",
+_KIND_NAMES = {"text": "TEXT", "any_text": "TEXT", "id": "a record id (NUMBER or digits)", "number": "a positive NUMBER",
                "map": "KEY-VALUE", "list": "LIST", "file": "FILE", "text_or_map": "TEXT or KEY-VALUE"}
 
 
@@ -63,6 +63,8 @@ def _check(task: str, position: int, param: Param, value: Any) -> Any:
     ok: Any = None
     if kind == "text":
         ok = value if isinstance(value, str) and value.strip() else None
+    elif kind == "any_text":
+        ok = value if isinstance(value, str) else None
     elif kind == "id":
         ok = record_id(value)
     elif kind == "number":
@@ -94,7 +96,7 @@ def bind(task: str, params: list[Param], args: tuple[Any, ...]) -> tuple[dict[st
         raise DelugeRuntimeError(f"{task} takes at most {len(params) + 1} arguments, got {len(args)}")
     elif args and len(args) > sum(p.required for p in params):
         last_param = params[len(args) - 1]
-        if isinstance(args[-1], str) and last_param.kind not in ("text", "id", "text_or_map") and not last_param.required:
+        if isinstance(args[-1], str) and last_param.kind not in ("text", "any_text", "id", "text_or_map") and not last_param.required:
             connection = args[-1]
             args = args[:-1]
     required = sum(p.required for p in params)

@@ -26,7 +26,7 @@ MAX_LIMIT = 1000  # Creator v2.1: at most 1,000 records per request
 
 _OWNER, _APP = Param("owner", "text"), Param("app", "text")
 SIGNATURES: dict[str, list[Param]] = {
-    "getRecords": [_OWNER, _APP, Param("report", "text"), Param("criteria", "text", required=False),
+    "getRecords": [_OWNER, _APP, Param("report", "text"), Param("criteria", "any_text", required=False),
                    Param("page", "number", required=False, default=1),
                    Param("page_size", "number", required=False, default=200)],
     "getRecordById": [_OWNER, _APP, Param("report", "text"), Param("id", "id")],

@@ -1,6 +1,8 @@
 """One run's Zoho provider: every ``zoho.crm``/``zoho.books``/``zoho.creator`` task and
 ``invokeapi``, served by one transport (live, recording or replaying), with the count of
-Zoho API calls the run made (Zoho bills and limits them per call that got an answer).
+Zoho API calls the run made. Zoho counts a task execution that received an answer
+(success or failure) once against the external-call limit, a retry inside it not again
+(https://www.zoho.com/deluge/help/crm/get-records-V8.html); so does :attr:`ZohoProvider.calls`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class ZohoProvider:
 
     @property
     def calls(self) -> int:
-        """Zoho API calls answered so far (retries after a refresh or a rate limit count too)."""
+        """Task executions that got an answer so far (Zoho's external-call count)."""
         return self._calls
 
     def send(self, request: ZohoRequest) -> ZohoAnswer:

@@ -236,7 +236,12 @@ class _Handler(BaseHTTPRequestHandler):
             if related is None:
                 raise _Answer(400, crm_error("INVALID_DATA", "the relation name given seems to be invalid"))
             return self._page(related, q)
-        payload = json.loads(body or b"{}") if method in ("POST", "PUT") and not rest[1:2] == ["x"] else {}
+        payload: dict[str, Any] = {}
+        if body and self.headers.get("Content-Type", "").startswith("application/json"):
+            try:
+                payload = json.loads(body)
+            except ValueError:
+                raise _Answer(400, crm_error("INVALID_DATA", "invalid data", {"expected_data_type": "jsonobject"}))
         if method == "POST" and len(rest) == 1:
             return self._insert(module, rows, payload)
         if method == "POST" and rest[1:] == ["upsert"]:
@@ -301,7 +306,7 @@ class _Handler(BaseHTTPRequestHandler):
     @staticmethod
     def _details(row: dict[str, Any]) -> dict[str, Any]:
         # Per-record write result: …/v8/insert-records.html (details: id, Created_Time, Modified_Time, Created_By, Modified_By)
-        return {"Modified_Time": row["Modified_Time"], "Modified_By": USER, "Created_Time": row["Created_Time"],
+        return {"Modified_Time": row["Modified_Time"], "Modified_By": USER, "Created_Time": row.get("Created_Time", NOW),
                 "id": row["id"], "Created_By": USER}
 
     def _insert(self, module: str, rows: list[dict[str, Any]], payload: dict[str, Any]) -> None:
@@ -370,7 +375,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _Answer(400, crm_error("INVALID_DATA", "invalid data", {"expected": "multipart file"}))
         body = self.state.log[-1].body
         message = BytesParser().parsebytes(f"Content-Type: {ctype}\r\n\r\n".encode() + body)
-        files = [p for p in message.iter_parts() if p.get_param("name", header="content-disposition") == "file"
+        files = [p for p in (message.get_payload() or []) if p.get_param("name", header="content-disposition") == "file"
                  and p.get_filename()]
         if not files:
             raise _Answer(400, crm_error("REQUIRED_PARAM_MISSING", "One of the expected parameter is missing",
