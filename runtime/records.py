@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
-__all__ = ["RecordStore", "parse_criteria", "Criteria"]
+__all__ = ["RecordStore", "parse_criteria", "Criteria", "plain_value"]
 
 SERVICES = ("crm", "creator", "books")
 _ID_KEYS = {"crm": "id", "creator": "ID"}
@@ -44,15 +44,15 @@ def _text(value: Any, what: str) -> str:
 def _data(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValueError(f"{what} must be a KEY-VALUE map, got {type(value).__name__}")
-    return {str(k): _plain(v) for k, v in value.items()}
+    return {str(k): plain_value(v) for k, v in value.items()}
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Script values stored as Zoho keeps them: dates and times become ISO text."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_value(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, _dt.datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, (_dt.date, _dt.time)):
@@ -117,7 +117,7 @@ class RecordStore:
                     raise ValueError(f"fixture {service}.{module} must be a list of record objects")
                 stored = self._module(service, module)
                 for row in rows:
-                    stored.append(self._with_id(service, module, _plain(row)))
+                    stored.append(self._with_id(service, module, plain_value(row)))
         related = data.get("related", {})
         if not isinstance(related, Mapping):
             raise ValueError("fixture section 'related' must be {parent module: {parent id: {relation: [records]}}}")
@@ -129,7 +129,7 @@ class RecordStore:
                     names = (parent_module, _record_id(parent_id, "related parent id"), relation)
                     key = (names[0].lower(), names[1], names[2].lower())
                     self._names.setdefault(key, names)
-                    self._related[key] = [_plain(r) for r in rows]
+                    self._related[key] = [plain_value(r) for r in rows]
 
     def _id_key(self, service: str, module: str) -> str:
         return _ID_KEYS.get(service) or f"{_singular(module)}_id"

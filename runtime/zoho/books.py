@@ -46,7 +46,7 @@ def books_task(label: str, name: str, send: Send) -> Callable[..., Any]:
         v, connection = bind(label, params, args)
         module = v["module"].strip().lower()
         path = f"/books/v3/{quote(module, safe='')}"
-        org = (("organization_id", v["org_id"]),)
+        org: tuple[tuple[str, str], ...] = (("organization_id", v["org_id"]),)
         method, query, body, op = "GET", org, None, "READ"
         if name == "getRecords":
             query = org + _search(v["search"])

@@ -56,8 +56,8 @@ SIGNATURES: dict[str, list[Param]] = {
 CRM_TASKS = tuple(SIGNATURES)
 
 
-def _seg(text: str) -> str:
-    return quote(text.strip(), safe="")
+def _seg(text: Any) -> str:
+    return quote(str(text).strip(), safe="")
 
 
 def _pairs(query: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:

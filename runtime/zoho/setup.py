@@ -57,11 +57,12 @@ def create_zoho_connector(service: Any, name: str, *, client_id: str, client_sec
     except Exception:
         service.delete_connector(link)
         raise
-    return service.get_connector(link)
+    info: dict[str, Any] = service.get_connector(link)
+    return info
 
 
 def is_zoho_connector(connector: Mapping[str, Any]) -> bool:
-    return (connector.get("oauth") or {}).get("bearer_name") == BEARER_NAME
+    return bool((connector.get("oauth") or {}).get("bearer_name") == BEARER_NAME)
 
 
 def _post(client: Any, url: str, data: dict[str, str]) -> dict[str, Any]:

@@ -8,12 +8,12 @@ no credential: the live transport adds both, so recordings and messages cannot l
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from cloudburst.http.convert import parse_body
+from cloudburst.records import plain_value
 from cloudburst.values import DelugeFile, DelugeList, DelugeMap, from_python, to_json_text
 
 __all__ = ["ZohoRequest", "ZohoAnswer", "Transport", "json_text", "zoho_value"]
@@ -75,22 +75,9 @@ class Transport(Protocol):
     def send(self, request: ZohoRequest) -> ZohoAnswer: ...
 
 
-def _plain(value: Any) -> Any:
-    """Dates and times as Zoho's APIs take them (ISO 8601), everything else as given."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, _dt.datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    return value
-
-
 def json_text(value: Any) -> str:
     """A request body as JSON; 64-bit numbers and decimals keep every digit."""
-    return to_json_text(from_python(_plain(value)))
+    return to_json_text(from_python(plain_value(value)))
 
 
 def zoho_value(value: Any) -> Any:
