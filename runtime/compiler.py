@@ -23,6 +23,7 @@ from cloudburst import nodes as n
 from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span
 from cloudburst.execution import DOLLAR, DOT
+from cloudburst.forms.lowering import lower_access, lower_delete
 from cloudburst.helpers import Executable, Spec
 from cloudburst.resolver import Resolved
 from cloudburst.stdlib import REGISTRY
@@ -70,6 +71,7 @@ def _const(value: Any) -> ast.Constant:
 
 
 _KNOWN_BOOL = (n.Compare, n.Logical, n.Membership)
+_FORM_ACCESS = (n.FormFetch, n.FieldAccess, n.BuiltinMethod)
 
 #: Operator chains longer than this compile in a loop without inline fast paths.
 _CHAIN = 6
@@ -206,7 +208,7 @@ class _Compiler:
                                 handlers=[ast.ExceptHandler(type=self.h(("builtin", "BaseException")), name="__e", body=handler)],
                                 orelse=[], finalbody=[]), span)]
         if isinstance(s, n.Delete):
-            return [_at(ast.Expr(value=self.helper_call(("rt", "host_delete"), [_load("__ctx"), self.expr(s.target)], span)), span)]
+            return [_at(ast.Expr(value=lower_delete(self, s)), span)]
         if isinstance(s, n.Command):
             args = ast.Tuple(elts=[self.expr(a) for a in s.args], ctx=ast.Load())
             return [_at(ast.Expr(value=self.helper_call(("task", "client_action"), [_load("__ctx"), _const(s.name), args], span)), span)]
@@ -221,9 +223,7 @@ class _Compiler:
         if isinstance(target, n.Index):
             call = self.helper_call(("op", "set_index"), [self.expr(target.target), self.expr(target.index), value], span)
             return _at(ast.Expr(value=call), span)
-        if isinstance(target, n.FormFetch):
-            return _at(ast.Expr(value=self.helper_call(("rt", "host_form"), [_load("__ctx"), _const(target.form)], span)), span)
-        raise AssertionError(f"cannot assign to {type(target).__name__}")
+        raise DelugeSyntaxError("cannot assign to a form fetch; assign to a field of it (rec.Field = value)", span)
 
     def return_(self, s: n.Return) -> ast.stmt:
         value: ast.expr = _const(None) if s.value is None else self.expr(s.value)
@@ -245,6 +245,8 @@ class _Compiler:
 
     def expr(self, e: n.Expr) -> ast.expr:
         span = e.span
+        if isinstance(e, _FORM_ACCESS) and (access := lower_access(self, e)) is not None:
+            return access
         if isinstance(e, n.Literal):
             return self.constant(e.value, span)
         if isinstance(e, n.Name):
@@ -312,11 +314,9 @@ class _Compiler:
             return self.helper_call(("op", "get_field"), [self.expr(e.target), _const(e.name)], span)
         if isinstance(e, n.Index):
             return self.helper_call(("op", "get_index"), [self.expr(e.target), self.expr(e.index)], span)
-        if isinstance(e, n.FormFetch):
-            return self.helper_call(("rt", "host_form"), [_load("__ctx"), _const(e.form)], span)
         if isinstance(e, n.InsertRecord):
             record = ast.Dict(keys=[_const(k) for k, _ in e.items], values=[self.expr(v) for _, v in e.items])
-            return self.helper_call(("rt", "host_insert"), [_load("__ctx"), _const(e.form), record], span)
+            return self.helper_call(("forms", "insert"), [_load("__ctx"), _const(e.form), record], span)
         if isinstance(e, n.ClientAction):
             args = ast.Tuple(elts=self.exprs(e.args), ctx=ast.Load())
             return self.helper_call(("task", "client_action"), [_load("__ctx"), _const(e.name), args], span)

@@ -95,7 +95,11 @@ class Script:
         previous = activate(ex)
         try:
             value = self._entry(ex, args)
+            if ex.resources:
+                ex.finish(True)
         except BaseException as exc:  # every failure leaves as a Deluge error with a span
+            if ex.resources:
+                ex.finish(False)
             error = _as_error(exc)
             error.source_name = self.name
             raise _without_frames(error) from error.__cause__
@@ -147,6 +151,7 @@ class Runtime:
     to ``allowed_hosts``), ``connections`` names the connection link names scripts may use
     (``None``: all in the store), ``mailer`` enables ``sendmail``. ``store`` is a SQLAlchemy
     URL of the connection store, ``"default"`` for the user's own store, or None for none.
+    ``forms`` is where Creator forms live (see :meth:`form_store`).
     """
 
     def __init__(
@@ -165,6 +170,7 @@ class Runtime:
         http_transport: Any = None,
         cache_size: int = 128,
         cache_dir: str | Path | None = None,
+        forms: Any = None,
     ) -> None:
         if integer_division not in ("truncate", "decimal"):
             raise ConfigurationError("integer_division must be 'truncate' or 'decimal'")
@@ -194,6 +200,7 @@ class Runtime:
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self._lock = threading.Lock()
         self._services: dict[str, Any] = {}
+        self._forms = forms
 
     # -- host registrations ------------------------------------------------------------------
     def register_function(self, name: str, fn: Callable[..., Any]) -> None:
@@ -283,6 +290,10 @@ class Runtime:
             return ConnectorService(url, secret_keys=self.secret_keys)
 
         return self.service("connections", build)
+
+    def form_store(self) -> Any:
+        """The Creator form store scripts read and write (a ``FormStore``), or None."""
+        return self._forms or None
 
     def _sendmail(self, ctx: Execution, items: dict[str, Any]) -> Any:
         from cloudburst.mail import send_task

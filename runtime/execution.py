@@ -118,6 +118,20 @@ class Execution:
         self.deadline = None if self.limits.timeout is None else self.started + self.limits.timeout
         #: Resident memory when the budget was first checked (read lazily: short runs never pay).
         self.memory_base: int | None = None
+        #: Per-run host resources (the form session), each closed by :meth:`finish`.
+        self.resources: dict[str, Any] = {}
+
+    def finish(self, ok: bool) -> None:
+        """End the run's resources: commit what it wrote when ``ok``, else roll it back."""
+        resources, self.resources = self.resources, {}
+        failure: BaseException | None = None
+        for resource in resources.values():
+            try:
+                resource.close(ok and failure is None)
+            except BaseException as exc:  # the others must still be rolled back
+                failure = failure or exc
+        if failure is not None:
+            raise failure
 
     # -- clock -------------------------------------------------------------------------
     def now(self) -> _dt.datetime:

@@ -56,6 +56,10 @@ def load(spec: Spec) -> Any:
         return _BUILTINS[name]
     if kind == "task":
         return getattr(tasks, name)
+    if kind == "forms":
+        from cloudburst.forms import access
+
+        return getattr(access, name)
     from cloudburst.stdlib import REGISTRY
 
     if kind == "method":
@@ -135,15 +139,3 @@ def check_param(value: Any, declared: str, function: str, param: str) -> Any:
 
 def check_return(value: Any, declared: str, function: str) -> Any:
     return coerce_declared(value, declared, f"return value of {function}")
-
-
-def host_form(ctx: Any, form: str) -> Any:
-    return tasks.creator_unavailable(ctx, f"{form}[...]")
-
-
-def host_insert(ctx: Any, form: str, record: dict[str, Any]) -> Any:
-    return tasks.creator_unavailable(ctx, f"insert into {form}")
-
-
-def host_delete(ctx: Any, target: Any) -> Any:
-    return tasks.creator_unavailable(ctx, "delete from")

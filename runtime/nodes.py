@@ -189,10 +189,22 @@ class FieldAccess(Node):
 
 @dataclass(frozen=True, slots=True)
 class FormFetch(Node):
-    """``Form[criteria]``: Creator record access, served by a host data provider."""
+    """``Form[criteria] sort by F desc range from a to b``: Creator record access, served
+    by the run's form store. ``sort`` is a field link name; ``start``/``end`` are 1-based."""
 
     form: str
     criteria: Expr
+    sort: str | None = None
+    descending: bool = False
+    start: Expr | None = None
+    end: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FormField(Node):
+    """A field link name inside a fetch's criteria (``Status`` in ``Orders[Status == "Open"]``)."""
+
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +234,7 @@ class ClientAction(Node):
 Expr = Union[
     Literal, Name, Call, MethodCall, Member, Index, Unary, Binary, Compare, Logical, Membership,
     ListLit, MapLit, TypedCtor, Task, BuiltinCall, BuiltinMethod, UserCall, IntegrationCall,
-    SystemVar, Conditional, FieldAccess, FormFetch, InsertRecord, KeyValueArg, ClientAction,
+    SystemVar, Conditional, FieldAccess, FormFetch, FormField, InsertRecord, KeyValueArg, ClientAction,
 ]
 
 # -- statements ------------------------------------------------------------------------------

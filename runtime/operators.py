@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 from cloudburst.errors import DelugeRuntimeError, LimitError
 from cloudburst.execution import BIG_VALUE, guard_memory
+from cloudburst.forms.values import RecordList
 from cloudburst.values import (
     DECIMAL_CONTEXT,
     INT_MAX,
@@ -335,11 +336,16 @@ def get_field(target: Any, name: str) -> Any:
             return target.line
     if isinstance(target, DelugeFile) and name.lower() == "name":
         return target.name
+    if isinstance(target, RecordList):  # a Creator fetch: its first record
+        return target.first_field(name)
     raise DelugeRuntimeError(f"{type_name(target)} has no field '{name}'")
 
 
 def set_field(target: Any, name: str, value: Any) -> None:
     if isinstance(target, DelugeMap):
         target[name] = value
+        return
+    if isinstance(target, RecordList):
+        target.set_first(name, value)
         return
     raise DelugeRuntimeError(f"cannot set field '{name}' on a {type_name(target)}")

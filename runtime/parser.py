@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -430,17 +431,20 @@ class _Build:
         return n.KeyValueArg(_span(meta), key, value)
 
     def sorted_fetch(self, meta: Any, target: n.Expr, _sort: Token, field: Token, order: Token | None) -> n.Expr:
-        return self._fetch_modifier(target, "sort by")
+        fetch = self._fetch_modifier(target, "sort by")
+        return replace(fetch, span=_span(meta), sort=str(field), descending=order is not None and str(order).lower() == "desc")
 
     def ranged_fetch(self, meta: Any, target: n.Expr, _range: Token, start: n.Expr, _to: Token, end: n.Expr) -> n.Expr:
-        return self._fetch_modifier(target, "range from")
+        return replace(self._fetch_modifier(target, "range from"), span=_span(meta), start=start, end=end)
 
     @staticmethod
-    def _fetch_modifier(target: n.Expr, clause: str) -> n.Expr:
+    def _fetch_modifier(target: n.Expr, clause: str) -> n.FormFetch:
         """``Form[criteria] sort by F`` / ``range from a to b`` only refine a Creator fetch."""
+        if isinstance(target, n.FormFetch):
+            return target
         if not (isinstance(target, n.Index) and isinstance(target.target, n.Name)):
             raise _SyntaxProblem(f"'{clause}' can only follow a form fetch such as Form[criteria]", target.span)
-        return target
+        return n.FormFetch(target.span, target.target.name, target.index)
 
     def int_lit(self, meta: Any, tok: Token) -> n.Literal:
         value = int(tok)

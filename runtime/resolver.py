@@ -120,6 +120,7 @@ class _Resolver:
         self.depth = 0
         self.free: set[str] = set()
         self.in_criteria = 0
+        self.in_fetch = 0  # inside a fetch's criteria: unbound names are form fields
 
     # -- diagnostics ---------------------------------------------------------------------
     def error(self, message: str, span: Span) -> None:
@@ -304,6 +305,8 @@ class _Resolver:
             return self.typed_ctor(e)
         if isinstance(e, n.Task):
             return n.Task(e.span, e.name, tuple(n.TaskItem(i.span, i.key, self.task_value(i)) for i in e.items))
+        if isinstance(e, n.FormFetch):
+            return self.fetch(e)
         if isinstance(e, n.InsertRecord):
             return n.InsertRecord(e.span, e.form, tuple((k, self.expr(v)) for k, v in e.items))
         if isinstance(e, n.ClientAction):
@@ -330,6 +333,8 @@ class _Resolver:
     def name(self, e: n.Name) -> n.Expr:
         if e.name in self.scope:
             return e
+        if self.in_fetch and e.name.lower() != "input":  # `input.F` is the form being submitted
+            return n.FormField(e.span, e.name)
         if self.in_criteria:
             return n.Literal(e.span, e.name)
         key = e.name.lower()
@@ -416,7 +421,16 @@ class _Resolver:
             if call is not None:
                 return call
         target = self.expr(e.target)
-        args = self.exprs(e.args)
+        # `Form[c].sum(Total)`, `rows.sum(Total)`: an unbound name argument is a field name.
+        fetch = isinstance(target, n.FormFetch)
+        named = not fetch and e.name.lower() in _FIELD_METHODS
+        self.in_fetch += fetch
+        self.in_criteria += named
+        try:
+            args = self.exprs(e.args)
+        finally:
+            self.in_fetch -= fetch
+            self.in_criteria -= named
         self.check_method(e.name, len(args), e.span, parts[0] if parts is not None and len(parts) == 1 else None)
         return n.BuiltinMethod(e.span, target, e.name.lower(), args)
 
@@ -476,6 +490,8 @@ class _Resolver:
                 node = stack.pop()
                 if isinstance(node, n.Index) and isinstance(node.target, n.Name):
                     forms.add(node.target.name)
+                elif isinstance(node, n.FormFetch):
+                    forms.add(node.form)
                 elif isinstance(node, n.InsertRecord):
                     forms.add(node.form)
                 elif isinstance(node, n.Param):
@@ -511,14 +527,23 @@ class _Resolver:
     def index(self, e: n.Index) -> n.Expr:
         target = e.target
         if isinstance(target, n.Name) and target.name not in self.scope:
-            # `Form[criteria]`: a Creator fetch; field names in the criteria are not variables.
-            self.in_criteria += 1
-            try:
-                crit = self.expr(e.index)
-            finally:
-                self.in_criteria -= 1
-            return n.FormFetch(e.span, target.name, crit)
+            return self.fetch(n.FormFetch(e.span, target.name, e.index))
         return n.Index(e.span, self.expr(target), self.expr(e.index))
+
+    def fetch(self, e: n.FormFetch) -> n.FormFetch:
+        """``Form[criteria]``: a Creator fetch; names in the criteria are form fields, not variables."""
+        self.in_fetch += 1
+        try:
+            crit = self.expr(e.criteria)
+        finally:
+            self.in_fetch -= 1
+        start = None if e.start is None else self.expr(e.start)
+        end = None if e.end is None else self.expr(e.end)
+        return n.FormFetch(e.span, e.form, crit, e.sort, e.descending, start, end)
+
+
+#: Record-collection methods whose argument names a field (``rows.sum(Total)``).
+_FIELD_METHODS = frozenset({"count", "sum", "avg", "average", "maximum", "minimum", "distinct"})
 
 
 def resolve(program: n.Program, *, host_functions: Iterable[str] = (), strict: bool = False,

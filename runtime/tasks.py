@@ -1,7 +1,7 @@
 """Where a script meets the host: bracketed tasks (``invokeurl``, ``sendmail``),
-integration tasks (``zoho.crm.*``), host-registered functions, Creator data access and
-client actions. Each reaches only what the host's :class:`~cloudburst.engine.Runtime`
-provides; with nothing configured, the script gets a clear runtime error naming the task.
+integration tasks (``zoho.crm.*``), host-registered functions and client actions
+(Creator data access is :mod:`cloudburst.forms.access`). Each reaches only what the
+host's :class:`~cloudburst.engine.Runtime` provides; with nothing configured, the script gets a clear runtime error naming the task.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution
 from cloudburst.values import from_python, to_python
 
-__all__ = ["run_task", "run_integration", "run_host_function", "creator_unavailable", "client_action"]
+__all__ = ["run_task", "run_integration", "run_host_function", "client_action"]
 
 
 def run_task(ctx: Execution, name: str, items: dict[str, Any]) -> Any:
@@ -58,10 +58,6 @@ def _call_host(ctx: Execution, name: str, impl: Any, args: tuple[Any, ...]) -> A
         return from_python(result, ctx.tz)
     except TypeError as exc:
         raise DelugeRuntimeError(f"{name} returned a value Deluge cannot hold: {exc}") from None
-
-
-def creator_unavailable(ctx: Execution, what: str) -> Any:
-    raise DelugeRuntimeError(f"Creator data access ({what}) needs a Creator data provider; none is configured")
 
 
 def client_action(ctx: Execution, name: str, args: tuple[Any, ...]) -> None:

@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable
 
 from cloudburst.errors import DelugeRuntimeError
+from cloudburst.forms.values import RecordList
 from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, TypedList, type_name
 
 __all__ = [
@@ -64,6 +65,8 @@ TYPES: dict[str, tuple[type, ...]] = {
     "TIME": (_dt.time,),
     "FILE": (DelugeFile,),
 }
+#: A Creator fetch's records: a LIST that also has the record-collection methods.
+TYPES["RECORDS"] = (RecordList,)
 TYPES["NUMERIC"] = TYPES["NUMBER"] + TYPES["DECIMAL"]
 TYPES["COLLECTION"] = TYPES["LIST"] + TYPES["MAP"]
 TYPES["ANYDATE"] = TYPES["DATE"] + TYPES["DATETIME"]
@@ -111,6 +114,18 @@ def _no_method(name: str) -> Callable[..., Any]:
         raise DelugeRuntimeError(f"{type_name(recv)} has no method '{name}'")
 
     return raise_
+
+
+def _inherited(table: dict[type, Callable[..., Any]], missing: Callable[..., Any]) -> Callable[..., Any]:
+    """A LIST or KEY-VALUE subtype with no entry of its own (a fetch's records) uses its
+    base type's (other subtypes, such as bool of int, never inherit)."""
+
+    def by_base(ctx: Any, recv: Any, *args: Any) -> Any:
+        base = DelugeList if isinstance(recv, DelugeList) else DelugeMap if isinstance(recv, DelugeMap) else None
+        impl = table.get(base) if base is not None else None
+        return (impl or missing)(ctx, recv, *args)
+
+    return by_base
 
 
 @dataclass
@@ -187,7 +202,7 @@ class Registry:
                     if t in table:
                         raise ValueError(f"method {name} registered twice for {tname}")
                     table[t] = b.impl
-        missing = _no_method(name)
+        missing = _inherited(table, _no_method(name))
         get = table.get
 
         def dispatch(ctx: Any, recv: Any, *args: Any) -> Any:
