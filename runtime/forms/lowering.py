@@ -129,10 +129,12 @@ def _criteria(c: _Compiler, e: n.Expr) -> ast.expr:
         if path is not None and not _names_field(e.container):
             test = _tuple([_const("in"), _const(path), c.expr(e.container)])
             return _tuple([_const("not"), test]) if e.negated else test
-    if isinstance(e, n.BuiltinMethod) and e.name in CRITERIA_CALLS:
-        path = _path(e.target)
-        if path is not None and len(e.args) == CRITERIA_CALLS[e.name] and not _names_field(e.args):
-            return _tuple([_const("call"), _const(e.name), _const(path), _tuple([c.expr(a) for a in e.args])])
+    if isinstance(e, (n.BuiltinMethod, n.BuiltinCall)) and e.name in CRITERIA_CALLS and (e.args or isinstance(e, n.BuiltinMethod)):
+        # `Name.contains("x")`, `isNull(Expiry)` (also `Expiry is null`, `Name contains "x"`)
+        subject, args = (e.target, e.args) if isinstance(e, n.BuiltinMethod) else (e.args[0], e.args[1:])
+        path = _path(subject)
+        if path is not None and len(args) == CRITERIA_CALLS[e.name] and not _names_field(args):
+            return _tuple([_const("call"), _const(e.name), _const(path), _tuple([c.expr(a) for a in args])])
     if isinstance(e, n.FormField):
         # A bare field as a condition: a Decision box (checkbox) field that is true.
         return _tuple([_const("cmp"), _const("=="), _const((e.name,)), _const(True)])
