@@ -129,7 +129,8 @@ def _criteria(c: _Compiler, e: n.Expr) -> ast.expr:
         if path is not None and not _names_field(e.container):
             test = _tuple([_const("in"), _const(path), c.expr(e.container)])
             return _tuple([_const("not"), test]) if e.negated else test
-    if isinstance(e, (n.BuiltinMethod, n.BuiltinCall)) and e.name in CRITERIA_CALLS and (e.args or isinstance(e, n.BuiltinMethod)):
+    if (isinstance(e, (n.BuiltinMethod, n.BuiltinCall)) and e.name in CRITERIA_CALLS
+            and (e.args or isinstance(e, n.BuiltinMethod))):
         # `Name.contains("x")`, `isNull(Expiry)` (also `Expiry is null`, `Name contains "x"`)
         subject, args = (e.target, e.args) if isinstance(e, n.BuiltinMethod) else (e.args[0], e.args[1:])
         path = _path(subject)
