@@ -35,8 +35,9 @@ __all__ = [
 
 #: Token-endpoint statuses worth retrying: the connection itself is fine.
 TRANSIENT_STATUSES = frozenset({408, 409, 423, 425, 429}) | frozenset(range(500, 600))
-#: Error codes meaning the stored grant or client is no longer usable.
-RECONNECT_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client"})
+#: Error codes meaning the stored grant or client is no longer usable. Zoho answers a
+#: revoked or unknown refresh token with ``invalid_code`` (often with HTTP 200).
+RECONNECT_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client", "invalid_code"})
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,9 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.token_calls.append(form)
         if path == "/oauth/v2/token/revoke":
+            # https://www.zoho.com/accounts/protocol/oauth/revoke-refresh-token.html
+            # (token in the query as documented; the form body as RFC 7009 clients send it)
+            state.refresh.pop(form.get("token") or query.get("token", [""])[0], None)
             return self._reply(200, {"status": "success"})
         if path != "/oauth/v2/token":
             return self._reply(404, {"error": "not_found"})
@@ -189,7 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
         if grant == "refresh_token":
             scopes = state.refresh.get(form.get("refresh_token", ""))
             if scopes is None:
-                return self._reply(400, {"error": "invalid_code"})
+                return self._reply(200, {"error": "invalid_code"})
             return self._reply(200, {"access_token": state.mint(scopes), "api_domain": state.api_domain,
                                      "token_type": "Bearer", "expires_in": 3600})
         return self._reply(200, {"error": "unsupported_grant_type"})

@@ -89,3 +89,36 @@ def test_no_secret_in_errors(runtime, zoho, store):
         runtime.run(f'x = zoho.crm.getRecordById("Leads", {LEAD});')
     for secret in store.credentials_for("my_crm").secret_values():
         assert secret not in str(err.value)
+
+
+def test_a_revoked_grant_marks_the_connection_not_connected(runtime, zoho, store, table):
+    create_zoho_connector(store, "Zoho revoked", link_name="zoho_rev", dc="eu", client_id=zoho.state.client_id,
+                          client_secret=zoho.state.client_secret, table=table)
+    store.create_connection("zoho_rev", "Revoked", link_name="crm_rev")
+    try:
+        authorize_with_grant_code(store, "crm_rev", zoho.state.issue_code(["ZohoCRM.modules.ALL"]))
+        del zoho.state.refresh[store.credentials_for("crm_rev").refresh_token]  # revoked in Zoho's accounts page
+        zoho.state.expire_all()
+        ZohoProvider.live(runtime, connection_for={"crm": "crm_rev"}, table=table).install(runtime)
+        with pytest.raises(DelugeRuntimeError, match="'crm_rev' is no longer authorized \\(invalid_code\\); reconnect"):
+            runtime.run(f'x = zoho.crm.getRecordById("Leads", {LEAD});')
+        assert store.get_connection("crm_rev")["status"] == "not connected"
+    finally:
+        store.delete_connection("crm_rev")
+        store.delete_connector("zoho_rev")
+
+
+def test_revoke_through_the_store_reaches_zohos_revoke_url(zoho, store, table):
+    create_zoho_connector(store, "Zoho revoke", link_name="zoho_rv", dc="eu", client_id=zoho.state.client_id,
+                          client_secret=zoho.state.client_secret, table=table)
+    store.create_connection("zoho_rv", "Revoke me", link_name="crm_rv")
+    try:
+        authorize_with_grant_code(store, "crm_rv", zoho.state.issue_code(["ZohoCRM.modules.ALL"]))
+        refresh = store.credentials_for("crm_rv").refresh_token
+        assert refresh in zoho.state.refresh
+        assert store.revoke("crm_rv") == []
+        assert refresh not in zoho.state.refresh
+        assert store.connection_properties("crm_rv") == {}
+    finally:
+        store.delete_connection("crm_rv")
+        store.delete_connector("zoho_rv")
