@@ -18,7 +18,8 @@ from cloudburst.values import DelugeFile
 __all__ = ["Param", "bind", "record_id"]
 
 _KIND_NAMES = {"text": "TEXT", "any_text": "TEXT", "id": "a record id (NUMBER or digits)", "number": "a positive NUMBER",
-               "map": "KEY-VALUE", "list": "LIST", "file": "FILE", "text_or_map": "TEXT or KEY-VALUE"}
+               "map": "KEY-VALUE", "list": "LIST", "file": "FILE", "text_or_map": "TEXT or KEY-VALUE",
+               "map_or_list": "KEY-VALUE or a LIST of KEY-VALUE"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ def _check(task: str, position: int, param: Param, value: Any) -> Any:
         ok = value if isinstance(value, list) else None
     elif kind == "file":
         ok = value if isinstance(value, DelugeFile) else None
+    elif kind == "map_or_list":
+        ok = value if isinstance(value, dict) or (isinstance(value, list) and value
+                                                  and all(isinstance(x, dict) for x in value)) else None
     elif kind == "text_or_map":
         ok = value if isinstance(value, (str, dict)) else None
     if ok is None:

@@ -18,7 +18,7 @@ from cloudburst.zoho.answers import whole
 from cloudburst.zoho.args import Param, bind
 from cloudburst.zoho.wire import ZohoAnswer, ZohoRequest, json_text
 
-__all__ = ["CREATOR_TASKS", "creator_task"]
+__all__ = ["CREATOR_TASKS", "CREATOR_V2_1_TASKS", "creator_task", "creator_v2_1_task"]
 
 Send = Callable[[ZohoRequest], ZohoAnswer]
 
@@ -30,12 +30,25 @@ SIGNATURES: dict[str, list[Param]] = {
                    Param("page", "number", required=False, default=1),
                    Param("page_size", "number", required=False, default=200)],
     "getRecordById": [_OWNER, _APP, Param("report", "text"), Param("id", "id")],
-    "createRecord": [_OWNER, _APP, Param("form", "text"), Param("data", "map"),
+    "createRecord": [_OWNER, _APP, Param("form", "text"), Param("data", "map_or_list"),
                      Param("options", "map", required=False)],
     "updateRecord": [_OWNER, _APP, Param("report", "text"), Param("id", "id"), Param("data", "map"),
                      Param("options", "map", required=False)],
 }
 CREATOR_TASKS = tuple(SIGNATURES)
+
+_CONFIG = Param("configuration", "map", required=False)
+#: ``zoho.creator.v2_1.*`` (https://www.zoho.com/deluge/help/get-records-v2.1.html,
+#: get-record-by-id-v2.1.html, create-record-v2.1.html, create-records-v2.1.html): one
+#: configuration map of the API's own parameters instead of positional options.
+V2_1_SIGNATURES: dict[str, list[Param]] = {
+    "getRecords": [_OWNER, _APP, Param("report", "text"), _CONFIG],
+    "getRecordById": [_OWNER, _APP, Param("report", "text"), Param("id", "id"), _CONFIG],
+    "createRecord": [_OWNER, _APP, Param("form", "text"), Param("data", "map"), _CONFIG],
+    "createRecords": [_OWNER, _APP, Param("form", "text"), Param("data", "list"), _CONFIG],
+}
+CREATOR_V2_1_TASKS = tuple(V2_1_SIGNATURES)
+MAX_CREATE = 200  # createRecords: "up to 200 records at once"
 
 
 def _seg(text: str) -> str:
@@ -66,6 +79,36 @@ def creator_task(label: str, name: str, send: Send) -> Callable[..., Any]:
         else:
             body = json_text({"data": v["data"], **(v["options"] or {})})
             method, path, op, module = "PATCH", f"{base}/report/{_seg(v['report'])}/{v['id']}", "UPDATE", v["report"]
+        request = ZohoRequest("creator", method, path, query, body, operation=op, module=module, task=label,
+                              connection=connection)
+        return whole(request, send(request))
+
+    return task
+
+
+def _query(config: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), ",".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in (config or {}).items())
+
+
+def creator_v2_1_task(label: str, name: str, send: Send) -> Callable[..., Any]:
+    params = V2_1_SIGNATURES[name]
+
+    def task(*args: Any) -> Any:
+        v, connection = bind(label, params, args)
+        base = f"/creator/v2.1/data/{_seg(v['owner'])}/{_seg(v['app'])}"
+        query: tuple[tuple[str, str], ...] = ()
+        body = None
+        if name == "getRecords":
+            method, path, op, module = "GET", f"{base}/report/{_seg(v['report'])}", "READ", v["report"]
+            query = _query(v["configuration"])
+        elif name == "getRecordById":
+            method, path, op, module = "GET", f"{base}/report/{_seg(v['report'])}/{v['id']}", "READ", v["report"]
+            query = _query(v["configuration"])
+        else:
+            if name == "createRecords" and len(v["data"]) > MAX_CREATE:
+                raise DelugeRuntimeError(f"{label}: at most {MAX_CREATE} records per call, got {len(v['data'])}")
+            body = json_text({"data": v["data"], **(v["configuration"] or {})})
+            method, path, op, module = "POST", f"{base}/form/{_seg(v['form'])}", "CREATE", v["form"]
         request = ZohoRequest("creator", method, path, query, body, operation=op, module=module, task=label,
                               connection=connection)
         return whole(request, send(request))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from cloudburst.zoho.books import BOOKS_TASKS, books_task
-from cloudburst.zoho.creator import CREATOR_TASKS, creator_task
+from cloudburst.zoho.creator import CREATOR_TASKS, CREATOR_V2_1_TASKS, creator_task, creator_v2_1_task
 from cloudburst.zoho.crm import CRM_TASKS, crm_task
 from cloudburst.zoho.invokeapi import invokeapi_task
 from cloudburst.zoho.wire import Transport, ZohoAnswer, ZohoRequest
@@ -27,6 +27,7 @@ def task_names() -> list[str]:
     """Every integration task name a provider serves."""
     names = [f"{prefix}.{t}" for prefix in CRM_VERSIONS for t in CRM_TASKS]
     names += [f"zoho.books.{t}" for t in BOOKS_TASKS] + [f"zoho.creator.{t}" for t in CREATOR_TASKS]
+    names += [f"zoho.creator.v2_1.{t}" for t in CREATOR_V2_1_TASKS]
     return names
 
 
@@ -58,6 +59,8 @@ class ZohoProvider:
             out[f"zoho.books.{name}"] = books_task(f"zoho.books.{name}", name, self.send)
         for name in CREATOR_TASKS:
             out[f"zoho.creator.{name}"] = creator_task(f"zoho.creator.{name}", name, self.send)
+        for name in CREATOR_V2_1_TASKS:
+            out[f"zoho.creator.v2_1.{name}"] = creator_v2_1_task(f"zoho.creator.v2_1.{name}", name, self.send)
         return out
 
     def install(self, runtime: Any) -> None:

@@ -433,11 +433,16 @@ class _Handler(BaseHTTPRequestHandler):
         rows = self.state.creator.setdefault(name.lower(), [])
         if kind == "form" and self.command == "POST":
             data = json.loads(body or b"{}").get("data")
-            if not isinstance(data, dict):
+            items = data if isinstance(data, list) else [data]
+            if not items or not all(isinstance(i, dict) for i in items):
                 raise _Answer(400, {"code": 3001, "message": "Invalid input data"})
-            row = {**data, "ID": self.state.new_id()}
-            rows.append(row)
-            return self._reply(200, {"code": 3000, "data": {"ID": row["ID"]}, "message": "Data Added Successfully"})
+            results = []
+            for item in items:
+                row = {**item, "ID": self.state.new_id()}
+                rows.append(row)
+                results.append({"code": 3000, "data": {"ID": row["ID"]}, "message": "Data Added Successfully"})
+            # one record: the result itself; several: {"result": [...]} (add-records.html)
+            return self._reply(200, results[0] if isinstance(data, dict) else {"result": results})
         if kind == "report" and self.command == "GET" and len(rest) == 4:
             test = parse_creator_criteria(q.get("criteria", ""))
             start, limit = int(q.get("from", 1)), int(q.get("limit", 200))

@@ -77,3 +77,20 @@ def test_creator_wrong_arguments(runtime):
         runtime.run('x = zoho.creator.getRecords("jane", "orders", 5);')
     with pytest.raises(DelugeRuntimeError, match="page_size may be at most 1000"):
         runtime.run('x = zoho.creator.getRecords("jane", "orders", "All", "", 1, 5000);')
+
+
+def test_creator_create_many_and_v2_1_tasks(run, runtime, zoho):
+    many = run('return zoho.creator.createRecord("jane", "orders", "Order", [{"Status": "A"}, {"Status": "B"}], Map());')
+    assert [r["code"] for r in many["result"]] == [3000, 3000]
+    got = run('return zoho.creator.v2_1.getRecords("jane", "orders", "Order", '
+              '{"criteria": "Status == \\"A\\"", "field_config": "all"}, "my_crm");')
+    assert got["code"] == 3000 and [r["Status"] for r in got["data"]] == ["A"]
+    assert zoho.state.log[-1].query["field_config"] == ["all"]
+    one = run('return zoho.creator.v2_1.getRecordById("jane", "orders", "All_Orders", "3891000000012345678", Map());')
+    assert one["data"]["Status"] == "Open"
+    made = run('return zoho.creator.v2_1.createRecords("jane", "orders", "Order", [{"Status": "C"}], '
+               '{"result": {"fields": ["Status"]}});')
+    assert made["result"][0]["code"] == 3000
+    assert json.loads(zoho.state.log[-1].body) == {"data": [{"Status": "C"}], "result": {"fields": ["Status"]}}
+    with pytest.raises(DelugeRuntimeError, match="KEY-VALUE or a LIST of KEY-VALUE"):
+        runtime.run('x = zoho.creator.createRecord("jane", "orders", "Order", [1, 2]);')
