@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import secrets as _secrets
 import socket
-import webbrowser
 from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cloudburst.connectors import rules
@@ -54,7 +54,7 @@ def _save(service: ConnectorService, creds: ConnectionCredentials, token: Any) -
 
 
 def authorize_oauth(
-    service: ConnectorService, link_name: str, *, out: TextIO, open_browser: bool = True,
+    service: ConnectorService, link_name: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None,
     timeout: float = 90.0, port: int = 0, client: Any = None,
 ) -> None:
     """Run the connector's grant and store the tokens; raises ConnectorError with a clear message."""
@@ -84,7 +84,7 @@ def authorize_oauth(
 
 def _authorization_code(
     oauth: Any, creds: ConnectionCredentials, details: dict[str, Any], out: TextIO,
-    open_browser: bool, timeout: float, port: int, client: Any,
+    open_browser: Callable[[str], object] | None, timeout: float, port: int, client: Any,
 ) -> Any:
     port = port or free_port()
     redirect_uri = f"http://127.0.0.1:{port}/callback"
@@ -94,8 +94,8 @@ def _authorization_code(
                                         list(creds.scopes), creds.scope_delimiter, state, challenge)
     out.write(f"Open this address to authorize {creds.link_name} (waiting {timeout:g} s for {redirect_uri}):\n{url}\n")
     out.flush()
-    if open_browser:
-        webbrowser.open(url)
+    if open_browser is not None:
+        open_browser(url)
     code = oauth.wait_for_redirect("127.0.0.1", port, state, timeout)
     return oauth.exchange_code(client, creds.token_url, code=code, redirect_uri=redirect_uri,
                                client_id=creds.client_id, client_secret=creds.client_secret,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -806,9 +806,10 @@ class ConnectorService:
             conn.refresh_lease_until = None
             conn.lease_holder = None
 
-    def authorize_oauth(self, link_name: str, *, out: TextIO, open_browser: bool = True,
+    def authorize_oauth(self, link_name: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None,
                         timeout: float = 90.0, port: int = 0, client: Any = None) -> None:
-        """Run the connector's OAuth 2.0 grant and store the tokens (see :mod:`oauth_flow`)."""
+        """Run the connector's OAuth 2.0 grant and store the tokens (see :mod:`oauth_flow`);
+        ``open_browser(url)`` is the front door's way to show the address (None: print only)."""
         from cloudburst.connectors.oauth_flow import authorize_oauth
 
         authorize_oauth(self, link_name, out=out, open_browser=open_browser, timeout=timeout, port=port, client=client)

@@ -11,19 +11,24 @@ from sqlalchemy.pool import StaticPool
 
 from cloudburst.errors import ConfigurationError
 
-__all__ = ["default_database_url", "open_engine", "safe_url", "MIGRATIONS_DIR"]
+__all__ = ["default_database_path", "default_database_url", "open_engine", "safe_url", "MIGRATIONS_DIR"]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x636C6F7564  # "cloud": serialises concurrent first opens on PostgreSQL
 
 
-def default_database_url() -> str:
-    """A SQLite file in the user data dir (created on first use)."""
+def default_database_path() -> Path:
+    """Where the default store lives: a SQLite file in the user data dir."""
     import platformdirs
 
-    directory = Path(platformdirs.user_data_dir("cloudburst"))
-    directory.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{directory / 'connections.db'}"
+    return Path(platformdirs.user_data_dir("cloudburst")) / "connections.db"
+
+
+def default_database_url() -> str:
+    """The default store's URL (its directory is created on first use)."""
+    path = default_database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
 
 
 def safe_url(url: str | URL) -> str:

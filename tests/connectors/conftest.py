@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet
 
-from cloudburst.connectors.cli import main
+from cloudburst.cli import main
 
 
 @pytest.fixture(autouse=True)

@@ -159,7 +159,7 @@ def test_prompts_hidden_for_secrets(cli: Cli) -> None:
     assert result.code == 0 and "hunter2" not in result.out + result.err
     assert cli.asked == [("Email: ", False), ("Password: ", True)]
     result = cli("connection", "authorize", "jira", "--param", "username=me")
-    assert result.code == 1 and "missing value for password; pass --param KEY=VALUE" in result.err
+    assert result.code == 1 and "missing value for password; pass --param-stdin KEY" in result.err
     result = cli("connection", "authorize", "jira", "--param", "password")
     assert result.code == 1 and "expected KEY=VALUE" in result.err
 
@@ -178,12 +178,21 @@ def test_auth_change_asks_for_confirmation(cli: Cli) -> None:
 
 
 def test_usage_errors_exit_2_without_traceback(cli: Cli) -> None:
-    for argv in (["connector"], ["connector", "bogus"], ["connection", "create", "only_one"],
+    for argv in (["connector", "bogus"], ["connection", "create", "only_one"],
                  ["connector", "scope", "delimiter", "x", "semicolon"], ["nonsense"],
                  ["connection", "authorize", "x", "--timeout", "soon"]):
         result = cli(*argv)
         assert result.code == 2, argv
         assert "cloudburst: error:" in result.err and "Traceback" not in result.err
+
+
+def test_a_bare_group_lists_its_commands(cli: Cli) -> None:
+    for group, expected in (["connector", "import"], ["connection", "authorize"], ["secrets", "generate-key"]):
+        result = cli(group)
+        assert result.code == 0 and result.err == ""
+        assert expected in result.out and f"usage: cloudburst {group}" in result.out
+    result = cli("connector", "scope")
+    assert result.code == 0 and "delimiter" in result.out
 
 
 def test_help_exits_0(cli: Cli) -> None:
@@ -223,10 +232,10 @@ def test_default_locations_are_user_dirs(isolated_user_dirs: Path, make_cli: Any
 
 def test_module_entry_point(tmp_path: Path, key: str) -> None:
     env = {**os.environ, "CLOUDBURST_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}", "CLOUDBURST_SECRET_KEY": key}
-    run = subprocess.run([sys.executable, "-m", "cloudburst.connectors.cli", "connector", "create", "Open Weather"],
+    run = subprocess.run([sys.executable, "-m", "cloudburst", "connector", "create", "Open Weather"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert (run.returncode, run.stdout) == (0, "open_weather\n")
-    run = subprocess.run([sys.executable, "-m", "cloudburst.connectors.cli", "connector", "ready", "open_weather"],
+    run = subprocess.run([sys.executable, "-m", "cloudburst", "connector", "ready", "open_weather"],
                          capture_output=True, text=True, env=env, timeout=60)
     assert run.returncode == 1 and run.stderr == "cloudburst: error: auth_type: must be set before the connector " \
                                                  "can be marked Ready\n"

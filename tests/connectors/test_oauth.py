@@ -17,7 +17,6 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from cloudburst.connectors import oauth_flow
 
 CLIENT_SECRET = "cs-very-secret-123"
 
@@ -97,7 +96,7 @@ def fake_browser(monkeypatch: pytest.MonkeyPatch, opened: list[str], *, send_sta
         threading.Thread(target=deliver, daemon=True).start()
         return True
 
-    monkeypatch.setattr(oauth_flow.webbrowser, "open", open_url)
+    monkeypatch.setattr("webbrowser.open", open_url)
 
 
 def test_authorization_code_with_pkce(cli: Any, httpserver: HTTPServer, svc_factory: Any,

@@ -16,7 +16,7 @@ WORKER = Path(__file__).with_name("concurrent_worker.py")
 
 
 def test_import_is_lazy() -> None:
-    code = ("import sys, cloudburst.connectors, cloudburst.connectors.cli, cloudburst.connectors.rules;"
+    code = ("import sys, cloudburst.connectors, cloudburst.cli.connector, cloudburst.cli.connection, cloudburst.connectors.rules;"
             "heavy = [m for m in sys.modules if m.split('.')[0] in ('sqlmodel', 'sqlalchemy', 'alembic')];"
             "print(heavy)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -241,7 +241,7 @@ def test_connection_test_command_logs_no_secret(cb: CliRunner, reflect_server: H
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     """``connection test`` sends the credentials with its own client: its log lines (the
     request URL holds the query key) must be masked too."""
-    from cloudburst.connectors.cli import main as store_main
+    from cloudburst.cli import main as store_main
 
     setup_connections(cb, reflect_server)
     cb.ok("connector", "edit", "reflect_keys", "--test-url", reflect_server.url_for("/json"))

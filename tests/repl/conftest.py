@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from cloudburst.engine import Runtime
-from cloudburst.repl import REPL_LIMITS
-from cloudburst.repl.session import Session
+from cloudburst.cli.repl import REPL_LIMITS
+from cloudburst.cli.repl.session import Session
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,7 @@ class Repl:
     err: io.StringIO
 
     def run(self, text: str) -> bool:
-        from cloudburst.repl.commands import execute
+        from cloudburst.cli.repl.commands import execute
 
         return execute(self.session, text)
 

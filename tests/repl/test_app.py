@@ -15,7 +15,7 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from cloudburst.repl.app import history_file, run_interactive
+from cloudburst.cli.repl.app import history_file, run_interactive
 
 ENTER = "\r"
 CTRL_C = "\x03"
@@ -137,13 +137,13 @@ def test_connector_prompt_reads_from_the_terminal(repl: Any, pipe: PipeInput, mo
         answers.append(kwargs["prompt"]("Password: ", True))
         return 0
 
-    monkeypatch.setattr("cloudburst.connectors.cli.main", fake_main)
+    monkeypatch.setattr("cloudburst.cli.dispatch.main", fake_main)
     drive(repl, pipe, ":connection authorize jira" + ENTER + "s3cret" + ENTER)
     assert answers == ["s3cret"]
 
 
 def test_history_file_never_stores_secrets_typed_on_meta_commands(tmp_path: Any) -> None:
-    from cloudburst.repl.app import _MaskingHistory, mask_secrets
+    from cloudburst.cli.repl.app import _MaskingHistory, mask_secrets
 
     assert mask_secrets(":connection authorize w --param appid=KEY123 --param user=bob") == (
         ":connection authorize w --param appid=•••• --param user=••••")

@@ -9,7 +9,7 @@ import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from cloudburst.repl.completion import DelugeCompleter, candidates
+from cloudburst.cli.repl.completion import DelugeCompleter, candidates
 from cloudburst.stdlib import REGISTRY
 
 

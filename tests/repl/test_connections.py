@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from cloudburst.repl.connections import LinkNames
+from cloudburst.cli.env import Env
+from cloudburst.cli.repl.connections import LinkNames
 
 
 def test_no_store_means_no_names_and_nothing_created(isolated_user_dirs: Path) -> None:
-    names = LinkNames({})
+    names = LinkNames(Env({}))
     assert names() == []
     assert not any(p.is_file() for p in isolated_user_dirs.rglob("*")), "completion must not create files"
 
@@ -25,7 +26,7 @@ def test_names_from_the_configured_store(tmp_path: Path) -> None:
         svc.mark_ready("jira")
         svc.create_connection("jira", "Jira prod", link_name="jira_prod")
         svc.create_connection("jira", "Jira test", link_name="jira_test")
-    names = LinkNames({"CLOUDBURST_DATABASE_URL": url, "CLOUDBURST_SECRET_KEY": key})
+    names = LinkNames(Env({"CLOUDBURST_DATABASE_URL": url, "CLOUDBURST_SECRET_KEY": key}))
     try:
         assert names() == ["jira_prod", "jira_test"]
     finally:
@@ -40,7 +41,7 @@ def test_default_store_is_used_when_it_exists(isolated_user_dirs: Path, monkeypa
         svc.add_param("weather", "App ID", "appid", "query")
         svc.mark_ready("weather")
         svc.create_connection("weather", "Weather")
-    names = LinkNames({})
+    names = LinkNames(Env({}))
     try:
         assert names() == ["weather"]
     finally:
@@ -53,5 +54,5 @@ def test_a_broken_store_gives_no_names(tmp_path: Path) -> None:
 
     with ConnectorService(url, secret_keys=[Fernet.generate_key().decode()]):
         pass
-    names = LinkNames({"CLOUDBURST_DATABASE_URL": url, "CLOUDBURST_SECRET_KEY": Fernet.generate_key().decode()})
+    names = LinkNames(Env({"CLOUDBURST_DATABASE_URL": url, "CLOUDBURST_SECRET_KEY": Fernet.generate_key().decode()}))
     assert names() == []  # wrong key: the store refuses to open

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cloudburst.repl.incomplete import is_complete
+from cloudburst.cli.repl.incomplete import is_complete
 
 
 @pytest.mark.parametrize("text", [

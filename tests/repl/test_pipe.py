@@ -6,7 +6,7 @@ import subprocess
 import sys
 from typing import Any
 
-from cloudburst.repl.pipe import run_piped
+from cloudburst.cli.repl.pipe import run_piped
 
 
 def test_runs_each_statement_when_finished(repl: Any) -> None:

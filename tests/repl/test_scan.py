@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cloudburst.repl.scan import BLOCK_COMMENT, CODE, DATE, LINE_COMMENT, TEXT, scan
+from cloudburst.cli.repl.scan import BLOCK_COMMENT, CODE, DATE, LINE_COMMENT, TEXT, scan
 
 
 @pytest.mark.parametrize(("source", "ends_in"), [

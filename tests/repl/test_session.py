@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from cloudburst.repl import session as session_module
+from cloudburst.cli.repl import session as session_module
 
 #: Ten million loop iterations: far longer than any test waits.
 LONG_LOOP = (
@@ -314,7 +314,7 @@ def test_connector_commands_are_forwarded(repl: Any, monkeypatch: pytest.MonkeyP
         kwargs["stdout"].write("listed\n")
         return 0
 
-    monkeypatch.setattr("cloudburst.connectors.cli.main", fake_main)
+    monkeypatch.setattr("cloudburst.cli.dispatch.main", fake_main)
     assert repl.run(':connector create "My API" --auth-type api_key')
     assert seen["argv"] == ["connector", "create", "My API", "--auth-type", "api_key"]
     assert seen["stdout"] is repl.out and seen["stderr"] is repl.err

@@ -20,10 +20,10 @@ from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
 
 from cloudburst.highlight import DelugeLexer
-from cloudburst.repl.commands import execute
-from cloudburst.repl.completion import DelugeCompleter
-from cloudburst.repl.incomplete import is_complete
-from cloudburst.repl.session import Session
+from cloudburst.cli.repl.commands import execute
+from cloudburst.cli.repl.completion import DelugeCompleter
+from cloudburst.cli.repl.incomplete import is_complete
+from cloudburst.cli.repl.session import Session
 
 __all__ = ["build_prompt", "run_interactive", "history_file", "PROMPT", "ErrorStream"]
 

@@ -8,11 +8,10 @@ no suggestions.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cloudburst.cli.env import Env
     from cloudburst.connectors.service import ConnectorService
 
 __all__ = ["LinkNames"]
@@ -24,8 +23,9 @@ _FRESH_SECONDS = 5.0
 class LinkNames:
     """Callable returning the link names in the store (an empty list without a store)."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
+    def __init__(self, env: Env, db: str | None = None) -> None:
+        self._env = env
+        self._db = db
         self._service: ConnectorService | None = None
         self._names: list[str] = []
         self._read_at: float | None = None
@@ -45,8 +45,8 @@ class LinkNames:
     def _open(self) -> ConnectorService | None:
         if self._service is not None:
             return self._service
-        url = self._environ.get("CLOUDBURST_DATABASE_URL") or _existing_default_store()
-        keys = _keys(self._environ)
+        url = self._db or self._env.existing_database_url()
+        keys = self._env.existing_keys()
         if url is None or keys is None:
             return None
         from cloudburst.connectors.service import ConnectorService
@@ -59,25 +59,3 @@ class LinkNames:
             self._service.close()
             self._service = None
 
-
-def _existing_default_store() -> str | None:
-    """The default SQLite store's URL if its file exists (``store.default_database_url``
-    would create the directory)."""
-    import platformdirs
-
-    path = Path(platformdirs.user_data_dir("cloudburst")) / "connections.db"
-    return f"sqlite:///{path}" if path.is_file() else None
-
-
-def _keys(environ: Mapping[str, str]) -> list[str] | None:
-    """The secret keys from the environment or the key file; None when neither exists
-    (opening the service would create a key file, which completion must not do)."""
-    raw = environ.get("CLOUDBURST_SECRET_KEY")
-    if raw:
-        return [k.strip() for k in raw.split(",") if k.strip()]
-    from cloudburst.connectors.secrets import default_key_file, load_keys
-
-    path = default_key_file()
-    if not path.is_file():
-        return None
-    return load_keys(None, path)

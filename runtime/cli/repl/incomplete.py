@@ -10,7 +10,7 @@ import re
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError
 from cloudburst.parser import parse_expression_or_program
-from cloudburst.repl.scan import BLOCK_COMMENT, scan
+from cloudburst.cli.repl.scan import BLOCK_COMMENT, scan
 
 __all__ = ["is_complete"]
 

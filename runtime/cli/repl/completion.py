@@ -17,9 +17,9 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion, Path
 from prompt_toolkit.document import Document
 
 from cloudburst.highlight import TASKS, grammar_keywords
-from cloudburst.repl.commands import COMMANDS
-from cloudburst.repl.scan import CODE, scan
-from cloudburst.repl.session import Session
+from cloudburst.cli.repl.commands import COMMANDS
+from cloudburst.cli.repl.scan import CODE, scan
+from cloudburst.cli.repl.session import Session
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.registry import TYPES, Builtin
 from cloudburst.values import type_name

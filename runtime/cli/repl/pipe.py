@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cloudburst.repl.commands import execute
-from cloudburst.repl.incomplete import is_complete
-from cloudburst.repl.session import Session
+from cloudburst.cli.repl.commands import execute
+from cloudburst.cli.repl.incomplete import is_complete
+from cloudburst.cli.repl.session import Session
 
 __all__ = ["run_piped"]
 

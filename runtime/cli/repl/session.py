@@ -18,7 +18,7 @@ from cloudburst.engine import Result, Runtime, Script
 from cloudburst.errors import CancelledError, CloudburstError, Span
 from cloudburst.execution import Execution
 from cloudburst.parser import parse_expression_or_program
-from cloudburst.repl.scan import scan
+from cloudburst.cli.repl.scan import scan
 from cloudburst.values import display
 
 __all__ = ["Session", "INPUT_NAME"]

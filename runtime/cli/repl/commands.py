@@ -1,5 +1,5 @@
 """Meta-commands (``:help``, ``:vars``, ``:reset``, ``:load``, ``:time``, ``:quit``, and
-``:connector`` / ``:connection`` forwarded to the connector CLI) and :func:`execute`, which
+``:connector`` / ``:connection`` forwarded to the ``cloudburst`` command) and :func:`execute`, which
 sends one finished input either here or to the session."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cloudburst.diagnostics import read_source
-from cloudburst.repl.session import Session
+from cloudburst.cli.repl.session import Session
 from cloudburst.values import display, type_name
 
 __all__ = ["COMMANDS", "execute", "Prompt"]
@@ -119,9 +119,15 @@ def _load(session: Session, path: str) -> bool:
 
 
 def _store_command(session: Session, argv: list[str], prompt: Prompt | None) -> bool:
-    from cloudburst.connectors.cli import main as store_main
+    """``:connector``/``:connection`` run the ``cloudburst`` command on the session's own store."""
+    from cloudburst.cli.dispatch import main
+    from cloudburst.errors import CloudburstError
 
-    status = store_main(argv, prog="cloudburst", stdout=session.out, stderr=session.err, prompt=prompt)
+    try:
+        service = session.runtime.connections()
+    except CloudburstError as exc:
+        return _problem(session, f"cloudburst: error: {exc.message}")
+    status = main(argv, stdout=session.out, stderr=session.err, prompt=prompt, service=service)
     session.out.flush()
     if status != 0:
         session.failures += 1

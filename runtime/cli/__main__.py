@@ -1,0 +1,7 @@
+"""``python -m cloudburst.cli`` (the same as ``python -m cloudburst``)."""
+
+import sys
+
+from cloudburst.cli import main
+
+sys.exit(main())

@@ -1,0 +1,246 @@
+"""The ``cloudburst`` command: one argparse tree built from :data:`~cloudburst.cli.groups.GROUPS`,
+one :class:`Context` handed to every handler, and one place that turns failures into exit codes.
+
+A group module's ``configure(parser)`` adds options and either sets a handler
+(``parser.set_defaults(handler=fn)``) or adds subcommands with :func:`subcommands` and
+:func:`command`. A handler takes the :class:`Context` and returns an exit status (None
+means 0); it raises :class:`Usage` for a usage error (exit 2), and a ``CloudburstError``
+for a refusal (exit 1). ``main`` never exits the process and never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from cloudburst.cli.env import Env
+from cloudburst.cli.groups import GROUPS
+
+if TYPE_CHECKING:
+    from cloudburst.connectors.service import ConnectorService
+
+__all__ = ["main", "Context", "Parser", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",
+           "add_db_option", "EXIT_OK", "EXIT_RUNTIME", "EXIT_USAGE", "EXIT_COMPILE", "EXIT_LIMIT", "EXIT_INTERRUPT"]
+
+EXIT_OK = 0
+EXIT_RUNTIME = 1
+EXIT_USAGE = 2
+EXIT_COMPILE = 3
+EXIT_LIMIT = 4
+EXIT_INTERRUPT = 130
+
+PROG = "cloudburst"
+
+Prompt = Callable[[str, bool], str]
+"""Asks the user for a value: ``prompt(text, secret)``; secret input must not echo."""
+
+
+class Usage(Exception):
+    """The command line is wrong; exit status 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Cancelled(Exception):
+    """The user answered no to a confirmation."""
+
+
+class _Exit(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+class _ParseError(Exception):
+    def __init__(self, message: str, parser: argparse.ArgumentParser) -> None:
+        self.message = message
+        self.parser = parser
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that writes to its class's streams and raises instead of exiting."""
+
+    _out: TextIO = sys.stdout
+    _err: TextIO = sys.stderr
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            (self._err if file is sys.stderr else self._out).write(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            self._err.write(message)
+        raise _Exit(status)
+
+    def error(self, message: str) -> NoReturn:
+        raise _ParseError(message, self)
+
+
+class Context:
+    """What a handler needs: parsed arguments, streams, the environment, prompting, and
+    the connection store (opened on first use)."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO, env: Env, prompt: Prompt | None,
+                 service: ConnectorService | None = None, stdin: TextIO | None = None) -> None:
+        self.args, self.out, self.err, self.env, self.prompt = args, out, err, env, prompt
+        self.stdin: TextIO = stdin if stdin is not None else sys.stdin
+        self._service = service
+        self._owned = service is None
+
+    @property
+    def db(self) -> str | None:
+        """The store URL the command line and environment name (None: the default store)."""
+        return self.env.database_url(getattr(self.args, "db", None))
+
+    @property
+    def service(self) -> ConnectorService:
+        if self._service is None:
+            from cloudburst.connectors.service import ConnectorService
+
+            self._service = ConnectorService(self.db, secret_keys=self.env.secret_keys())
+        return self._service
+
+    def close(self) -> None:
+        if self._owned and self._service is not None:
+            self._service.close()
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def warn(self, text: str) -> None:
+        self.err.write(f"{PROG}: warning: {text}\n")
+
+    def error(self, text: str) -> None:
+        self.err.write(f"{PROG}: error: {text}\n")
+        self.err.flush()
+
+    def json(self, data: Any) -> None:
+        self.print(json.dumps(data, indent=2, ensure_ascii=False))
+
+    def ask(self, text: str, secret: bool) -> str | None:
+        return None if self.prompt is None else self.prompt(text, secret)
+
+
+Handler = Callable[[Context], "int | None"]
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="connection store: a SQLAlchemy database URL "
+                             "(default: $CLOUDBURST_DATABASE_URL, else a SQLite file in the user data dir)")
+
+
+def subcommands(parser: argparse.ArgumentParser, dest: str = "command") -> argparse._SubParsersAction[Any]:
+    """Subcommands of ``parser``; the bare group prints its help (and the list of commands)."""
+
+    def show_help(ctx: Context) -> int:
+        parser.print_help(ctx.out)
+        return EXIT_OK
+
+    parser.set_defaults(handler=show_help)
+    return parser.add_subparsers(dest=dest, metavar="COMMAND", title="commands", parser_class=type(parser))
+
+
+def command(commands: argparse._SubParsersAction[Any], name: str, handler: Handler, help_text: str, *,
+            db: bool = True) -> Parser:
+    """A subcommand running ``handler``; with ``db`` it takes ``--db``."""
+    parser: Parser = commands.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    if db:
+        add_db_option(parser)
+    return parser
+
+
+def build_parser(out: TextIO, err: TextIO) -> Parser:
+    class Bound(Parser):
+        _out, _err = out, err
+
+    root = Bound(prog=PROG, description="Run, check and explore Deluge scripts; manage API connections.")
+    root.add_argument("--version", action="store_true", help="print the version and exit")
+    commands = root.add_subparsers(dest="group", metavar="COMMAND", title="commands", parser_class=Bound)
+    for name in GROUPS:
+        module = import_module(f"cloudburst.cli.{name}")
+        parser = commands.add_parser(name.replace("_", "-"), help=module.HELP, description=module.HELP)
+        module.configure(parser)
+    return root
+
+
+def _terminal_prompt(text: str, secret: bool) -> str:
+    import getpass
+
+    return getpass.getpass(text) if secret else input(text)
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    prompt: Prompt | None = None,
+    environ: Mapping[str, str] | None = None,
+    service: ConnectorService | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    """Run one ``cloudburst`` command line (``argv`` without the program name).
+
+    ``prompt`` defaults to input/getpass when standard input is a terminal; without one,
+    values must come from options. ``service`` replaces the connection store the
+    environment names (the REPL hands in its own).
+    """
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if prompt is None and sys.stdin is not None and sys.stdin.isatty():
+        prompt = _terminal_prompt
+    parser = build_parser(out, err)
+    try:
+        args = parser.parse_args(args_list)
+    except _Exit as done:
+        return done.status
+    except _ParseError as problem:
+        problem.parser.print_usage(err)
+        err.write(f"{PROG}: error: {problem.message}\n")
+        return EXIT_USAGE
+    if args.version:
+        from cloudburst import __version__
+
+        out.write(f"cloudburst {__version__}\n")
+        return EXIT_OK
+    if args.group is None:  # bare `cloudburst`: the REPL
+        args = parser.parse_args(["repl"])
+    ctx = Context(args, out, err, Env(environ), prompt, service, stdin)
+    try:
+        return args.handler(ctx) or EXIT_OK
+    except Usage as exc:
+        ctx.error(exc.message)
+        return EXIT_USAGE
+    except Cancelled:
+        err.write(f"{PROG}: cancelled\n")
+        return EXIT_RUNTIME
+    except KeyboardInterrupt:
+        err.write(f"{PROG}: interrupted\n")
+        return EXIT_INTERRUPT
+    except Exception as exc:
+        message = _refusal(exc)
+        if message is None:  # never a traceback; the type alone cannot leak a secret
+            message = f"internal error ({exc.__class__.__name__}); please report it"
+        ctx.error(message)
+        return EXIT_RUNTIME
+    finally:
+        ctx.close()
+
+
+def _refusal(exc: Exception) -> str | None:
+    """The user-facing message of an error the library raises on purpose."""
+    from cloudburst.connectors.credentials import ConnectionUnavailable
+    from cloudburst.errors import CloudburstError
+
+    if isinstance(exc, (CloudburstError, ConnectionUnavailable)):
+        return str(getattr(exc, "message", exc))
+    return None

@@ -1,0 +1,12 @@
+"""The command groups of ``cloudburst``, in the order ``--help`` lists them.
+
+To add a group, write ``cloudburst/cli/<name>.py`` with ``HELP`` (one line) and
+``configure(parser)`` (its options, subcommands and handlers; see :mod:`cloudburst.cli.dispatch`)
+and add its name here. A ``_`` in the module name is a ``-`` on the command line.
+"""
+
+from __future__ import annotations
+
+__all__ = ["GROUPS"]
+
+GROUPS: tuple[str, ...] = ("run", "check", "repl", "connector", "connection", "secrets")

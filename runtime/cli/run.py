@@ -1,0 +1,220 @@
+"""``cloudburst run``: run one script and print its ``info`` output.
+
+Only argparse is imported up front; the engine loads when a script really runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from cloudburst.cli.dispatch import (EXIT_COMPILE, EXIT_INTERRUPT, EXIT_LIMIT, EXIT_RUNTIME, EXIT_USAGE, Context,
+                                     Usage, add_db_option)
+from cloudburst.cli.sources import read_script
+
+__all__ = ["HELP", "configure", "non_negative"]
+
+HELP = "run a script and print its info output"
+
+
+def non_negative(kind: type[int] | type[float]) -> Any:
+    """An argparse type: a number of ``kind`` that is 0 or more (0 means no limit)."""
+
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {'whole ' if kind is int else ''}number, got {text!r}") from None
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {text}")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.set_defaults(handler=_run)
+    parser.add_argument("file", help="script file (.dg, .deluge, .ds) or - for standard input")
+    parser.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
+                        help="a variable or argument for the script (NAME:=JSON for a typed value); repeatable")
+    parser.add_argument("--input", metavar="FILE.json", help="a JSON object of inputs for the script")
+    parser.add_argument("--max-statements", type=non_negative(int), default=5000, metavar="N",
+                        help="statement limit (default 5000, 0 for none)")
+    parser.add_argument("--timeout", type=non_negative(float), default=60.0, metavar="SECONDS",
+                        help="wall-clock limit (default 60, 0 for none)")
+    parser.add_argument("--timezone", metavar="ZONE",
+                        help="time zone for zoho.currenttime etc. (default: this machine's)")
+    parser.add_argument("--integer-division", choices=("truncate", "decimal"), default="truncate",
+                        help="what NUMBER / NUMBER gives (default truncate, as Deluge)")
+    parser.add_argument("--no-network", action="store_true", help="disable invokeurl and getUrl/postUrl")
+    add_db_option(parser)
+    parser.add_argument("--warnings", action="store_true", help="print resolver warnings to standard error")
+    parser.add_argument("--no-cache", action="store_true", help="do not use or write the compiled-script cache")
+    parser.add_argument("--records", metavar="FIXTURE.json",
+                        help="serve zoho.crm/creator/books record tasks from this fixture (see docs/records.md)")
+    parser.add_argument("--records-out", metavar="STATE.json",
+                        help="after the run, write the records' final state here")
+    _add_mail_options(parser)
+
+
+def _inputs(ctx: Context, parameters: dict[str, str]) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from cloudburst.typecheck import from_text
+    from cloudburst.values import from_python
+
+    args = ctx.args
+    values: dict[str, Any] = {}
+    if args.input:
+        try:
+            with open(args.input, encoding="utf-8") as fh:
+                data = json.load(fh, parse_float=Decimal)
+        except OSError as exc:
+            raise Usage(f"cannot read --input file: {exc.strerror}") from None
+        except ValueError as exc:
+            raise Usage(f"--input is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise Usage("--input must hold a JSON object of NAME: value")
+        values.update({k: from_python(v) for k, v in data.items()})
+    for item in args.arg:
+        if ":=" in item and item.index(":=") < item.index("=") + 1:
+            name, raw = item.split(":=", 1)
+            try:
+                values[name] = from_python(json.loads(raw, parse_float=Decimal))
+            except ValueError as exc:
+                raise Usage(f"--arg {name}: not valid JSON: {exc}") from None
+            continue
+        if "=" not in item:
+            raise Usage(f"--arg needs NAME=VALUE, got {item!r}")
+        name, raw = item.split("=", 1)
+        try:
+            values[name] = from_text(raw, parameters.get(name))
+        except ValueError as exc:
+            raise Usage(f"--arg {name}: {exc}") from None
+    return values
+
+
+def _run(ctx: Context) -> int:
+    from cloudburst.diagnostics import format_diagnostic, format_error
+    from cloudburst.engine import InputError, Runtime
+    from cloudburst.errors import CancelledError, CloudburstError, ConfigurationError, LimitError
+    from cloudburst.execution import Limits
+
+    args = ctx.args
+    try:
+        source = read_script(args.file, ctx.stdin)
+    except OSError as exc:
+        raise Usage(f"cannot read {args.file}: {exc.strerror}") from None
+    name = "<stdin>" if args.file == "-" else args.file
+    limits = Limits(max_statements=args.max_statements or None, timeout=args.timeout or None)
+    mailer = _mailer(ctx)
+    try:
+        runtime = Runtime(
+            mailer=mailer,
+            store=ctx.env.store(getattr(args, "db", None)),
+            secret_keys=ctx.env.secret_keys(),
+            timezone=args.timezone,
+            integer_division=args.integer_division,
+            limits=limits,
+            network=not args.no_network,
+            cache_dir=None if args.no_cache else ctx.env.cache_dir(),
+        )
+    except ConfigurationError as exc:
+        raise Usage(exc.message) from None
+    try:
+        records = _records(args, runtime)
+    except Usage:
+        runtime.close()
+        raise
+    with runtime:
+        try:
+            script = runtime.compile(source, name)
+        except CloudburstError as exc:
+            ctx.err.write(format_error(exc, source) + "\n")
+            return EXIT_COMPILE
+        if args.warnings:
+            for w in script.warnings:
+                ctx.err.write(format_diagnostic(name, "warning", w.message, w.span, source) + "\n")
+        try:
+            inputs = _inputs(ctx, {p.name: p.type for p in script.parameters})
+            script.run(inputs, on_info=ctx.print)
+        except InputError as exc:
+            raise Usage(f"{exc.message} (pass them with --arg NAME=VALUE or --input FILE.json)") from None
+        except CancelledError as exc:
+            ctx.err.write(format_error(exc, source) + "\n")
+            return EXIT_INTERRUPT
+        except LimitError as exc:
+            ctx.err.write(format_error(exc, source) + "\n")
+            return EXIT_LIMIT
+        except CloudburstError as exc:
+            ctx.err.write(format_error(exc, source) + "\n")
+            return EXIT_RUNTIME
+        finally:
+            _write_records(ctx, records)
+    return 0
+
+
+def _records(args: argparse.Namespace, runtime: Any) -> Any:
+    """The record store --records asks for, installed on ``runtime`` (None without it)."""
+    if args.records_out and not args.records:
+        raise Usage("--records-out needs --records")
+    if not args.records:
+        return None
+    from cloudburst.records import RecordStore
+
+    try:
+        store = RecordStore.from_file(args.records)
+    except OSError as exc:
+        raise Usage(f"cannot read --records file: {exc.strerror}") from None
+    except ValueError as exc:
+        raise Usage(f"--records: {exc}") from None
+    store.install(runtime)
+    return store
+
+
+def _write_records(ctx: Context, records: Any) -> None:
+    if records is None or not ctx.args.records_out:
+        return
+    try:
+        with open(ctx.args.records_out, "w", encoding="utf-8") as fh:
+            json.dump(records.dump(), fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+    except OSError as exc:
+        ctx.error(f"cannot write --records-out file: {exc.strerror}")
+
+
+def _add_mail_options(run: argparse.ArgumentParser) -> None:
+    mail = run.add_argument_group("sendmail (disabled unless one of --smtp-host or --mail-outbox is given)")
+    mail.add_argument("--smtp-host", metavar="HOST", help="send mail through this SMTP server")
+    mail.add_argument("--smtp-port", type=int, metavar="N", help="SMTP port (default 25, 465 with --smtp-ssl)")
+    mail.add_argument("--smtp-starttls", action="store_true", help="upgrade the SMTP connection with STARTTLS")
+    mail.add_argument("--smtp-ssl", action="store_true", help="connect with implicit TLS (SMTPS)")
+    mail.add_argument("--smtp-user", metavar="USER",
+                      help="log in as USER; the password is read from $CLOUDBURST_SMTP_PASSWORD")
+    mail.add_argument("--mail-outbox", metavar="DIR", help="send nothing: write each message as an .eml file into DIR")
+
+
+def _mailer(ctx: Context) -> Any:
+    """The mailer the mail options ask for (None: sendmail stays disabled)."""
+    args = ctx.args
+    if args.mail_outbox and args.smtp_host:
+        raise Usage("--mail-outbox and --smtp-host exclude each other")
+    if args.mail_outbox:
+        from cloudburst.mail import OutboxMailer
+
+        return OutboxMailer(args.mail_outbox)
+    if not args.smtp_host:
+        if args.smtp_port or args.smtp_starttls or args.smtp_ssl or args.smtp_user:
+            raise Usage("the --smtp-* options need --smtp-host")
+        return None
+    if args.smtp_starttls and args.smtp_ssl:
+        raise Usage("--smtp-starttls and --smtp-ssl exclude each other")
+    password = ctx.env.smtp_password()
+    if args.smtp_user and not password:
+        raise Usage("--smtp-user needs the password in $CLOUDBURST_SMTP_PASSWORD")
+    from cloudburst.mail import SmtpMailer
+
+    return SmtpMailer(args.smtp_host, args.smtp_port or (465 if args.smtp_ssl else 25), starttls=args.smtp_starttls,
+                      ssl=args.smtp_ssl, username=args.smtp_user, password=password if args.smtp_user else None)
