@@ -13,9 +13,8 @@ Every API call sends ``Authorization: Zoho-oauthtoken <token>``.
 from __future__ import annotations
 
 import secrets as _secrets
-import webbrowser
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping, Sequence, TextIO
+from typing import Any, Callable, Mapping, Sequence, TextIO
 from urllib.parse import urlsplit
 
 from cloudburst.connectors.errors import ConnectorError
@@ -134,7 +133,7 @@ def authorize_with_grant_code(service: Any, link: str, code: str, *, client: Any
     return _store(service, link, payload, _origin(service.authorization_settings(link).token_url))
 
 
-def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: bool = True, timeout: float = 120.0,
+def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None, timeout: float = 120.0,
                          port: int = 0, client: Any = None, table: Mapping[str, DataCentre] | None = None,
                          ) -> dict[str, Any]:
     """Zoho's browser flow: open the consent page, wait on a loopback redirect, refuse an
@@ -151,8 +150,8 @@ def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: 
                                         creds.scope_delimiter, state, None)
     out.write(f"Open this address to authorize {link} (waiting {timeout:g} s for {redirect_uri}):\n{url}\n")
     out.flush()
-    if open_browser:
-        webbrowser.open(url)
+    if open_browser:  # the front door's way to show the address (it alone may open a browser)
+        open_browser(url)
     try:
         query = oauth.wait_for_redirect_query("127.0.0.1", port, state, timeout)
     except oauth.OAuthError as exc:
