@@ -193,10 +193,13 @@ def test_oauth_authorization_code_with_refresh(cb: CliRunner, echo_server: HTTPS
     assert done.code == 1 and "not connected" in done.err
 
 
+SLOW_TTL = 15  # seconds: long enough for authorize and a first run on a loaded CI machine
+
+
 @pytest.fixture(scope="module")
 def slow_oauth_server() -> Iterator[OAuthServer]:
-    """A provider whose access tokens live 6 s: long enough to outlast a CLI start-up."""
-    server = start_oauth_server(at_ttl=6)
+    """A provider whose access tokens outlast several CLI start-ups, then expire."""
+    server = start_oauth_server(at_ttl=SLOW_TTL)
     try:
         yield server
     finally:
@@ -208,12 +211,14 @@ def test_oauth_code_without_refresh_token_is_used_until_it_expires(
     server = slow_oauth_server
     connector = oauth_connector(cb, server, "Provider Online", "authorization_code", offline=False)
     cb.ok("connection", "create", connector, "Bob", "--link-name", "bob")
+    authorized_at = time.monotonic()
     authorize_code(cb, server, "bob")
     source = f'info invokeurl [ url: "{server.userinfo_url}" type: GET connection: "bob" ];\n'
     done = cb.run(source)
     assert (done.code, done.out) == (0, '{"sub":"alice"}\n'), done.err
     assert json.loads(cb.ok("connection", "show", "bob", "--json"))["refresh_token"] is None
-    time.sleep(6.2)  # the access token has expired and there is nothing to refresh it with
+    # wait until the access token has expired: there is nothing to refresh it with
+    time.sleep(max(0.0, authorized_at + SLOW_TTL + 0.5 - time.monotonic()))
     done = cb.run(source)
     assert done.code == 1 and "no longer authorized" in done.err
     shown = json.loads(cb.ok("connection", "show", "bob", "--json"))

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -105,8 +106,16 @@ class Provider:
 
 def ensure_node_modules() -> None:
     """Install oidc-provider (pinned in package-lock.json) unless already present."""
-    if (OAUTH_DIR / "node_modules" / "oidc-provider" / "package.json").exists():
+    marker = OAUTH_DIR / "node_modules" / "oidc-provider" / "package.json"
+    if marker.exists():
         return
+    with open(OAUTH_DIR / ".npm-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel test workers: one installs, the others wait
+        if not marker.exists():
+            _npm_ci()
+
+
+def _npm_ci() -> None:
     npm = shutil.which("npm")
     if npm is None:
         pytest.fail("npm is needed for the OAuth integration tests (oidc-provider)")
