@@ -64,14 +64,20 @@ RUNTIME = Runtime(timezone="UTC", network=False)
 
 @pytest.mark.parametrize("chunk", ALL, ids=[f"{c.path.relative_to(SPEC_DIR)}:{c.line}" for c in ALL])
 def test_chunk(chunk: Chunk) -> None:
+    run_chunk(chunk, RUNTIME)
+
+
+def run_chunk(chunk: Chunk, runtime: Runtime) -> None:
+    """Compile and run one chunk on ``runtime`` and check its expectations (the form spec
+    files under tests/forms reuse this with a runtime that has a form store)."""
     where = f"{chunk.path}:{chunk.line}"
     if chunk.error_kind in ("syntax error", "resolve error"):
         expected = DelugeSyntaxError if chunk.error_kind == "syntax error" else ResolveError
         with pytest.raises(expected) as info:
-            RUNTIME.compile(chunk.source, str(chunk.path))
+            runtime.compile(chunk.source, str(chunk.path))
         assert chunk.error_text and chunk.error_text.lower() in info.value.message.lower(), (where, info.value.message)
         return
-    script = RUNTIME.compile(chunk.source, str(chunk.path))
+    script = runtime.compile(chunk.source, str(chunk.path))
     lines: list[str] = []
     try:
         script.run(on_info=lines.append)

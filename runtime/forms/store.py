@@ -280,7 +280,8 @@ class FormSession:
         except SQLAlchemyError as exc:
             raise DelugeRuntimeError(f"{what}: form store error: {_db_error(exc)}") from None
 
-    def insert(self, form: str, values: Mapping[str, Any]) -> int:
+    def insert(self, form: str, values: Mapping[str, Any], *, record_id: int | None = None) -> int:
+        """A new record from field values (Deluge values); its ID (``record_id``: keep this one)."""
         ft = self.form(form)
         what = f"insert into {ft.form.name}"
         given: dict[str, Any] = {}
@@ -306,6 +307,10 @@ class FormSession:
         now = self.now()
         row.update(Added_Time=now, Modified_Time=now, Modified_User=self.user)
         row.setdefault("Added_User", self.user)
+        if record_id is not None:
+            if self._run(select(ft.table.c.ID).where(ft.table.c.ID == record_id)).first() is not None:
+                raise DelugeRuntimeError(f"{what}: a record with ID {record_id} already exists")
+            row["ID"] = record_id
         result = self._write(insert(ft.table).values(row), ft, what)
         new_id = int(result.inserted_primary_key[0])
         for key, sub in ft.subforms.items():
@@ -355,6 +360,12 @@ class FormSession:
         dict.__setitem__(record, "Modified_Time", now)
         dict.__setitem__(record, "Modified_User", self.user)
         return f.name, to_deluge(f, stored)
+
+    def restart_ids(self, ft: FormTables) -> None:
+        """After records were stored with given IDs: new IDs continue above the highest."""
+        if self.conn.dialect.name == "postgresql":
+            self._run(select(func.setval(func.pg_get_serial_sequence(ft.table.name, "ID"),
+                                         func.coalesce(func.max(ft.table.c.ID), 0) + 1, False)))
 
     def delete(self, q: Query) -> int:
         """``delete from Form[criteria]``: lookups to the deleted records are emptied and
