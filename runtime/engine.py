@@ -292,8 +292,24 @@ class Runtime:
         return self.service("connections", build)
 
     def form_store(self) -> Any:
-        """The Creator form store scripts read and write (a ``FormStore``), or None."""
-        return self._forms or None
+        """The Creator form store scripts read and write (a ``FormStore``), or None.
+
+        ``forms`` may be a ``FormStore``, a store URL (``"default"``: the user's store), or
+        False for none; left unset, forms live in the connection ``store`` when there is one.
+        """
+        forms = self._forms
+        if forms is False or (forms is None and self.store_url is None):
+            return None
+        if forms is not None and not isinstance(forms, str):
+            return forms
+        url = forms if forms is not None else self.store_url
+
+        def build() -> Any:
+            from cloudburst.forms.store import FormStore
+
+            return FormStore(None if url == "default" else url)
+
+        return self.service("forms", build)
 
     def _sendmail(self, ctx: Execution, items: dict[str, Any]) -> Any:
         from cloudburst.mail import send_task

@@ -9,4 +9,4 @@ from __future__ import annotations
 
 __all__ = ["GROUPS"]
 
-GROUPS: tuple[str, ...] = ("run", "check", "repl", "connector", "connection", "secrets")
+GROUPS: tuple[str, ...] = ("run", "check", "repl", "connector", "connection", "secrets", "forms")

@@ -1,0 +1,118 @@
+"""``cloudburst forms ...``: apply a form schema, show forms, import and export records
+(the forms live in the store ``--db`` names; see docs/forms.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any, TextIO
+
+from cloudburst.cli.dispatch import Context, Usage, command, subcommands
+
+__all__ = ["HELP", "configure"]
+
+HELP = "Creator forms: apply a schema, show, import and export records"
+
+
+def _store(ctx: Context) -> Any:
+    from cloudburst.forms.store import FormStore
+
+    return FormStore(ctx.db)
+
+
+def _run(action: Any) -> Any:
+    def handler(ctx: Context) -> None:
+        store = _store(ctx)
+        try:
+            action(store, ctx.args, ctx.out)
+        finally:
+            store.close()
+
+    return handler
+
+
+def _apply(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+    from cloudburst.forms.schema import load_schema
+
+    changes = store.apply(load_schema(args.file), dry_run=args.dry_run)
+    prefix = "would " if args.dry_run else ""
+    for change in changes:
+        out.write(f"{prefix}{change}\n")
+    if not changes:
+        out.write("the forms already match the schema\n")
+
+
+def _show(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+    session = store.session()
+    try:
+        if args.form is None:
+            if not session.catalog:
+                out.write("no forms (declare them in a schema file and run: cloudburst forms apply FILE)\n")
+            for ft in session.catalog.values():
+                count = session.aggregate((ft.form.name, ("value", True), None, False, None, None), "count", None)
+                out.write(f"{ft.form.name}  {count} record{'s' if count != 1 else ''}\n")
+            return
+        ft = session.form(args.form)
+        count = session.aggregate((ft.form.name, ("value", True), None, False, None, None), "count", None)
+        out.write(f"{ft.form.name}  {count} record{'s' if count != 1 else ''}\n")
+        for f in ft.form.fields:
+            out.write(f"  {f.name}  {_describe(f)}\n")
+            for sub in f.fields:
+                out.write(f"    {sub.name}  {_describe(sub)}\n")
+        out.write("  ID, Added_Time, Modified_Time, Added_User, Modified_User  (system)\n")
+    finally:
+        session.close(False)
+
+
+def _describe(f: Any) -> str:
+    parts = [f.kind.name]
+    if f.form:
+        parts.append(f"-> {f.form}" + (" (multiple)" if f.multiple else ""))
+    if f.choices:
+        parts.append("[" + ", ".join(f.choices) + "]")
+    if f.required:
+        parts.append("required")
+    if f.unique:
+        parts.append("unique")
+    if f.default is not None:
+        parts.append(f"default {f.kind.to_json(f.default)}")
+    return "  ".join(parts)
+
+
+def _import(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+    from cloudburst.forms.transfer import import_file
+
+    count = import_file(store, args.form, args.file)
+    out.write(f"imported {count} record{'s' if count != 1 else ''} into {args.form}\n")
+
+
+def _export(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+    from cloudburst.forms.transfer import export_csv, export_records
+
+    if args.format == "csv":
+        if len(args.forms) != 1:
+            raise Usage("--format csv exports one form: name it")
+        text = export_csv(store, args.forms[0])
+    else:
+        text = json.dumps(export_records(store, args.forms or None), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        out.write(text)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    cmds = subcommands(parser)
+    p = command(cmds, "apply", _run(_apply), "create or migrate the forms a schema file declares (YAML or JSON)")
+    p.add_argument("file", help="schema file (forms.yaml or forms.json)")
+    p.add_argument("--dry-run", action="store_true", help="print the changes without making them")
+    p = command(cmds, "show", _run(_show), "list the forms, or one form's fields and record count")
+    p.add_argument("form", nargs="?")
+    p = command(cmds, "import", _run(_import), "add records from a CSV or JSON file (all or nothing)")
+    p.add_argument("form")
+    p.add_argument("file", help="records file (.csv with a header row of link names, or .json)")
+    p = command(cmds, "export", _run(_export), "write records as JSON (every form, or those named) or one form as CSV")
+    p.add_argument("forms", nargs="*", metavar="FORM")
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
