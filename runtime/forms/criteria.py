@@ -145,7 +145,7 @@ def _compare(op: str, f: Field, col: _Col[Any], value: Any) -> ColumnElement[boo
         return getattr(func.lower(col), _OPS[op])(_text(f, value).lower())  # type: ignore[no-any-return]
     param = _param(f, value)
     test = getattr(col, _OPS[op])(param)
-    return or_(test, col.is_(None)) if op == "!=" else test  # type: ignore[no-any-return]
+    return or_(test, col.is_(None)) if op == "!=" else test
 
 
 def _text(f: Field, value: Any) -> str:

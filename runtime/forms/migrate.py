@@ -141,7 +141,7 @@ class _Plan:
     def _drop_column(self, ft: FormTables, f: Field) -> None:
         for index in list(ft.table.indexes):
             if f.name in index.columns:
-                self.op.drop_index(index.name, table_name=ft.table.name)
+                self.op.drop_index(str(index.name), table_name=ft.table.name)
         with self.op.batch_alter_table(ft.table.name) as batch:
             batch.drop_column(f.name)
 
@@ -205,7 +205,7 @@ class _Plan:
                 raise SchemaError(f"cannot make {where} unique: {dupes[0]!r} is held by more than one record")
         for index in list(old.table.indexes):
             if before.name in index.columns:
-                self.op.drop_index(index.name, table_name=old.table.name)
+                self.op.drop_index(str(index.name), table_name=old.table.name)
         column, indexes = field_column(old.table.name, after)
         if self.conn.dialect.name != "sqlite":  # SQLite keeps any value in any column
             sql = column.type.compile(self.conn.dialect)

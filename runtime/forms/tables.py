@@ -4,6 +4,7 @@ subform (``cbf_<form>__<subform>``, rows linked by ``parent_id``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -44,7 +45,7 @@ def table_name(form: str, subform: str | None = None) -> str:
     return base if subform is None else f"{base}__{subform.lower()}"
 
 
-def sql_type(f: Field) -> TypeEngine[object]:
+def sql_type(f: Field) -> TypeEngine[Any]:
     storage = f.kind.storage
     if storage == "text":
         return Text() if f.kind.name in ("multi_line", "rich_text") else String(255)
