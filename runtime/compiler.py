@@ -145,10 +145,16 @@ class _Compiler:
         self.deadline = deadline
         self.until_clock = _CLOCK_EVERY
         p = _TOP
-        self.shared: dict[str, ast.expr] = {
+        self.shared: dict[str, Any] = {
             "__c": _load("__c", p), "__cp": _load("__cp", p), "__c=": _store("__c", p), "__chk=": _store("__chk", p),
-            "1": _const(1, p), "crossed": _compare(_load("__c", p), ast.Gt(), _load("__chk", p), p),
+            "__chk": _load("__chk", p),
         }
+        self.shared["crossed"] = _compare(ast.NamedExpr(target=self.shared["__c="], value=ast.BinOp(
+            left=self.shared["__c"], op=_ADD, right=_const(1, p), **p), **p), ast.Gt(), self.shared["__chk"], p)
+        #: Helper names and small constants, shared: loading them cannot fail, so their
+        #: position never shows in an error.
+        self.shared_names: dict[str, ast.Name] = {}
+        self.shared_consts: dict[tuple[type, Any], ast.Constant] = {}
 
     # -- budget ----------------------------------------------------------------------------
     def tick(self, count: int) -> None:
@@ -170,16 +176,21 @@ class _Compiler:
                 name += f"_{len(self.helpers)}"
             self.helper_names[spec] = name
             self.helpers[name] = spec
-        return _load(name, p)
+            self.shared_names[name] = _load(name, _TOP)
+        return self.shared_names[name]
 
     def helper_call(self, spec: Spec, args: list[ast.expr], span: Span) -> ast.Call:
         p = _pos(span)
         return ast.Call(func=self.h(spec, p), args=args, keywords=[], **p)
 
     def constant(self, value: Any, span: Span) -> ast.expr:
-        p = _pos(span)
         if value is None or type(value) in (int, str, bool):
-            return _const(value, p)
+            key = (type(value), value)
+            node = self.shared_consts.get(key)
+            if node is None:
+                node = self.shared_consts[key] = _const(value, _TOP)
+            return node
+        p = _pos(span)
         key = (type(value), value)
         idx = self.const_index.get(key)
         if idx is None:
@@ -196,11 +207,12 @@ class _Compiler:
         p = _pos(span)
         shared = self.shared
         check = ast.Call(func=shared["__cp"], args=[shared["__c"]], keywords=[], **p)
-        amount = shared["1"] if count == 1 else _const(count, p)
-        return [
-            ast.AugAssign(target=shared["__c="], op=_ADD, value=amount, **p),
-            ast.If(test=shared["crossed"], body=[ast.Assign(targets=[shared["__chk="]], value=check, **p)], orelse=[], **p),
-        ]
+        if count == 1:  # `if (__c := __c + 1) > __chk:` is the same test everywhere
+            test = shared["crossed"]
+        else:
+            test = _compare(ast.NamedExpr(target=shared["__c="], value=ast.BinOp(
+                left=shared["__c"], op=_ADD, right=_const(count, p), **p), **p), ast.Gt(), shared["__chk"], p)
+        return [ast.If(test=test, body=[ast.Assign(targets=[shared["__chk="]], value=check, **p)], orelse=[], **p)]
 
     def counted_run(self, run: list[n.Stmt], owed: int, owner: Span) -> list[ast.stmt]:
         """A straight-line run of simple statements (``owed``: counts the enclosing loop
@@ -374,7 +386,7 @@ class _Compiler:
         if isinstance(e, n.TypedCtor):
             if e.kind != "list":
                 return self.helper_call(("value", "DelugeList"), [], span)
-            return self.helper_call(("rt", "typed_list"), [_load("__ctx"), _const(e.element_type), *self.exprs(e.args)],
+            return self.helper_call(("rt", "typed_list"), [_load("__ctx", p), _const(e.element_type, p), *self.exprs(e.args)],
                                     span)
         if isinstance(e, n.BuiltinCall):
             return self.builtin_call(e)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
-from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, Diagnostic, Span
+from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, DelugeSyntaxError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, activate, span_from_traceback, to_deluge_error
 from cloudburst.values import from_python, to_python
 
@@ -74,17 +74,20 @@ class Script:
         self._entry = executable.entry()
 
     def new_execution(self, *, limits: Limits | None = None, on_info: Callable[[str], None] | None = None,
-                      clock: Callable[[], Any] | None = None) -> Execution:
-        """An execution to pass to :meth:`run`; keep it to ``cancel()`` the run from another thread."""
-        return Execution(self.runtime, limits or self.runtime.limits, self.runtime.settings, on_info, clock)
+                      clock: Callable[[], Any] | None = None, started: float | None = None) -> Execution:
+        """An execution to pass to :meth:`run`; keep it to ``cancel()`` the run from another
+        thread. ``started`` (``time.monotonic()``) starts the run's clock earlier, e.g. before
+        compiling its script."""
+        return Execution(self.runtime, limits or self.runtime.limits, self.runtime.settings, on_info, clock, started)
 
     def run(self, inputs: Mapping[str, Any] | None = None, *, limits: Limits | None = None,
-            on_info: Callable[[str], None] | None = None, execution: Execution | None = None) -> Result:
+            on_info: Callable[[str], None] | None = None, execution: Execution | None = None,
+            started: float | None = None) -> Result:
         """Run with ``inputs`` (plain Python or Deluge values) bound to the script's free
         variables or entry-function parameters. Raises a :class:`CloudburstError` subclass."""
         ex = execution
         if ex is None:
-            ex = self.new_execution(limits=limits, on_info=on_info)
+            ex = self.new_execution(limits=limits, on_info=on_info, started=started)
             ex.cancellable = False  # nobody else holds it, so nobody can cancel it
         args = {k: from_python(v, ex.tz) for k, v in (inputs or {}).items()}
         missing = [p.name for p in self.parameters if p.name not in args]
@@ -341,10 +344,13 @@ class Runtime:
 
     # -- compiling and running -------------------------------------------------------------------
     def compile(self, source: str, name: str = "<script>", *, strict: bool = False,
-                inputs: Sequence[str] = ()) -> Script:
+                inputs: Sequence[str] = (), limits: Limits | None = None, started: float | None = None) -> Script:
         """Parse, check and compile ``source``. Raises :class:`DelugeSyntaxError` or
         :class:`ResolveError`; warnings are on ``Script.warnings``. ``inputs`` names the
-        variables every run will supply (they count as defined, as in a REPL session)."""
+        variables every run will supply (they count as defined, as in a REPL session).
+        Compiling is bounded by ``limits`` (default: the runtime's): source size, syntax
+        nodes, and ``timeout`` counted from ``started`` (default: now); past them it raises
+        a :class:`LimitError`."""
         from cloudburst import __version__, script_cache
 
         key = script_cache.cache_key(__version__, source, name, strict, self.settings.integer_division,
@@ -356,7 +362,7 @@ class Runtime:
                 return cached
         entry = script_cache.load(self.cache_dir, key) if self.cache_dir is not None else None
         if entry is None:
-            entry = self._compile_entry(source, name, strict, inputs)
+            entry = self._compile_entry(source, name, strict, inputs, limits or self.limits, started)
             if self.cache_dir is not None:
                 script_cache.store(self.cache_dir, key, entry)
         from cloudburst.helpers import Executable
@@ -371,36 +377,50 @@ class Runtime:
         return script
 
     def check(self, source: str, name: str = "<script>", *, strict: bool = False,
-              inputs: Sequence[str] = ()) -> list[Diagnostic]:
+              inputs: Sequence[str] = (), limits: Limits | None = None) -> list[Diagnostic]:
         """Parse and check ``source`` without generating code (what ``cloudburst check``
         does). Raises like :meth:`compile`; returns the warnings."""
-        resolved, _ = self._front_end(source, name, strict, inputs)
+        resolved, _ = self._front_end(source, name, strict, inputs, limits or self.limits, _deadline(limits or self.limits))
         return list(resolved.warnings)
 
-    def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str]) -> tuple[Any, tuple[Parameter, ...]]:
+    def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
+                   deadline: float | None) -> tuple[Any, tuple[Parameter, ...]]:
         """Parse and resolve: the part shared by :meth:`check` and :meth:`compile`."""
+        from cloudburst.errors import LimitError
         from cloudburst.gcpause import gc_paused
         from cloudburst.parser import parse
         from cloudburst.resolver import resolve
 
-        with gc_paused():
-            program = parse(source, name)
-            program, parameters = _with_entry_call(program)
-            try:
+        if limits.max_source_chars is not None and len(source) > limits.max_source_chars:
+            raise LimitError(f"the script has {len(source):,} characters, more than the {limits.max_source_chars:,} "
+                             "a script may have", None, name)
+        try:
+            with gc_paused():
+                program = parse(source, name, max_nodes=limits.max_syntax_nodes, deadline=deadline)
+                program, parameters = _with_entry_call(program)
                 resolved = resolve(program, host_functions=self._functions, strict=strict,
                                    inputs=[*inputs, *(p.name for p in parameters)], integrations=self._integrations)
-            except CloudburstError as exc:
-                exc.source_name = name
-                raise
+        except CloudburstError as exc:
+            raise _named(exc, name, limits)
+        except RecursionError:  # a last line of defence: every pass caps nesting first
+            raise DelugeSyntaxError("the script is nested too deeply", None, name) from None
         return resolved, parameters
 
-    def _compile_entry(self, source: str, name: str, strict: bool, inputs: Sequence[str]) -> dict[str, Any]:
+    def _compile_entry(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
+                       started: float | None) -> dict[str, Any]:
         from cloudburst.compiler import compile_program
         from cloudburst.gcpause import gc_paused
 
-        resolved, parameters = self._front_end(source, name, strict, inputs)
-        with gc_paused():
-            executable = compile_program(resolved, name, integer_division=self.settings.integer_division)
+        deadline = _deadline(limits, started)
+        resolved, parameters = self._front_end(source, name, strict, inputs, limits, deadline)
+        try:
+            with gc_paused():
+                executable = compile_program(resolved, name, integer_division=self.settings.integer_division,
+                                             deadline=deadline)
+        except CloudburstError as exc:
+            raise _named(exc, name, limits)
+        except RecursionError:
+            raise DelugeSyntaxError("the script is nested too deeply to compile", None, name) from None
         return {
             "code": executable.code,
             "helpers": executable.helpers,
@@ -412,7 +432,26 @@ class Runtime:
 
     def run(self, source: str, inputs: Mapping[str, Any] | None = None, *, name: str = "<script>",
             limits: Limits | None = None, on_info: Callable[[str], None] | None = None) -> Result:
-        return self.compile(source, name).run(inputs, limits=limits, on_info=on_info)
+        """Compile (or take from the cache) and run ``source``; ``limits.timeout`` covers both."""
+        started = time.monotonic()
+        script = self.compile(source, name, limits=limits, started=started)
+        return script.run(inputs, limits=limits, on_info=on_info, started=started)
+
+
+def _named(exc: CloudburstError, name: str, limits: Limits) -> CloudburstError:
+    """A compile error as reported: with the script's name, a timeout with the limit's size."""
+    from cloudburst.errors import TimeoutLimitError
+
+    exc.source_name = name
+    if isinstance(exc, TimeoutLimitError):
+        exc.message = f"the run took longer than its {limits.timeout:g} s limit (while compiling the script)"
+    return exc
+
+
+def _deadline(limits: Limits, started: float | None = None) -> float | None:
+    if limits.timeout is None:
+        return None
+    return (time.monotonic() if started is None else started) + limits.timeout
 
 
 def _with_entry_call(program: n.Program) -> tuple[n.Program, tuple[Parameter, ...]]:

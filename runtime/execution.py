@@ -56,6 +56,11 @@ class Limits:
     #: every checkpoint and after building a big text or list). Memory is per process, so
     #: concurrent runs see each other's growth: size it for the busiest moment.
     max_memory: int | None = 1024 * 1024 * 1024
+    #: Compiling is bounded too: the longest script (characters) and the most syntax nodes
+    #: a runtime compiles, so parsing and code generation stay within seconds and a few
+    #: hundred MB; ``timeout`` also covers compiling (a run's clock starts before it).
+    max_source_chars: int | None = 1_000_000
+    max_syntax_nodes: int | None = 400_000
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class Execution:
         settings: Settings | None = None,
         on_info: Callable[[str], None] | None = None,
         clock: Callable[[], _dt.datetime] | None = None,
+        started: float | None = None,
     ) -> None:
         self.runtime = runtime
         self.limits = limits or Limits()
@@ -114,7 +120,9 @@ class Execution:
         self.capture_variables = False
         self.variables: dict[str, Any] | None = None
         self._clock = clock
-        self.started = time.monotonic()
+        #: When the run's clock started (``time.monotonic()``; before compiling, for a run
+        #: that compiled its script first).
+        self.started = time.monotonic() if started is None else started
         self.deadline = None if self.limits.timeout is None else self.started + self.limits.timeout
         #: Resident memory when the budget was first checked (read lazily: short runs never pay).
         self.memory_base: int | None = None

@@ -1,4 +1,5 @@
-"""The Deluge syntax tree: plain, frozen data with a source span on every node.
+"""The Deluge syntax tree: plain, immutable data with a source span on every node
+(slotted records; the type checker treats them as frozen dataclasses).
 
 The parser builds these from Lark's tree; the resolver rewrites the name-dependent ones
 (``Call``, ``Member``, ``MethodCall``) into their resolved forms (``BuiltinCall``,
@@ -7,10 +8,17 @@ The parser builds these from Lark's tree; the resolver rewrites the name-depende
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from cloudburst.errors import Span
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same shape, cheaper to define and to build (see cloudburst.frozen)
+    from cloudburst.frozen import record
+
+    def dataclass(**_options: bool):
+        return record()
 
 __all__ = [name for name in dir() if not name.startswith("_")]  # refreshed at the bottom
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
@@ -20,7 +21,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from cloudburst import nodes as n
-from cloudburst.errors import DelugeSyntaxError, Span
+from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
 from cloudburst.values import INT_MAX
 
 __all__ = ["parse", "parse_expression_or_program"]
@@ -162,7 +163,7 @@ def _check_literals(program: n.Program, name: str) -> None:
             if type(node.value) is _OutOfRange:
                 raise DelugeSyntaxError(f"number {int(node.value)} is out of the 64-bit range", node.span, name)
         elif isinstance(node, n.Node):
-            stack.extend(getattr(node, f) for f in node.__dataclass_fields__)
+            stack.extend(getattr(node, f) for f in node.__match_args__)
         elif isinstance(node, tuple):
             stack.extend(node)
 
@@ -509,8 +510,39 @@ class _Build:
         return (key, value)
 
 
+class _Budget(threading.local):
+    """This thread's parse budget: syntax nodes left before the next look at the caps
+    (a count of reductions, which is about one per node), the node cap and the deadline."""
+
+    left = 1 << 62
+    used = 0
+    max_nodes: int | None = None
+    deadline: float | None = None
+
+    def start(self, max_nodes: int | None, deadline: float | None) -> None:
+        self.used, self.max_nodes, self.deadline = 0, max_nodes, deadline
+        self.left = _BUDGET_STEP if max_nodes is not None or deadline is not None else 1 << 62
+
+    def spend(self) -> None:
+        self.used += _BUDGET_STEP
+        if self.max_nodes is not None and self.used > self.max_nodes:
+            raise LimitError(f"the script has more than {self.max_nodes:,} syntax nodes, the most a script may have")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TimeoutLimitError("parsing the script took longer than the run's time limit")
+        self.left = _BUDGET_STEP
+
+
+_BUDGET_STEP = 4096
+_BUDGET = _Budget()
+
+
 def _callback(method: Any) -> Any:
+    budget = _BUDGET
+
     def callback(children: list[Any]) -> Any:
+        budget.left -= 1
+        if budget.left < 0:
+            budget.spend()
         return method(_Meta(children), *children)
 
     return callback
@@ -540,8 +572,11 @@ def _parser() -> Lark:
     )
 
 
-def parse(source: str, name: str = "<script>") -> n.Program:
-    """Parse a whole script. Raises :class:`DelugeSyntaxError` with a friendly message."""
+def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
+          deadline: float | None = None) -> n.Program:
+    """Parse a whole script. Raises :class:`DelugeSyntaxError` with a friendly message, and
+    :class:`LimitError` past ``max_nodes`` syntax nodes or the ``time.monotonic()`` ``deadline``."""
+    _BUDGET.start(max_nodes, deadline)
     try:
         _PENDING.equals = {}
         program = _parser().parse(source)
@@ -552,6 +587,7 @@ def parse(source: str, name: str = "<script>") -> n.Program:
     except _SyntaxProblem as exc:
         raise DelugeSyntaxError(exc.message, exc.span, name) from None
     except UnexpectedInput as exc:
+        _BUDGET.start(None, None)  # explaining re-reads the tokens before the error
         message, span = _explain(source, exc)
         raise DelugeSyntaxError(message, span, name) from None
     assert isinstance(program, n.Program)

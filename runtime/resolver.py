@@ -10,7 +10,6 @@ warnings, and errors in strict mode.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -55,38 +54,44 @@ class Resolved:
 
 
 def _assigned(stmts: Iterable[n.Stmt], out: set[str]) -> set[str]:
-    for s in stmts:
-        if isinstance(s, (n.Assign, n.CompoundAssign)) and isinstance(s.target, n.Name):
-            out.add(s.target.name)
-        elif isinstance(s, n.ForEach):
-            out.add(s.var)
-            _assigned(s.body, out)
-        elif isinstance(s, n.If):
-            for _, body in s.branches:
-                _assigned(body, out)
-            if s.otherwise:
-                _assigned(s.otherwise, out)
-        elif isinstance(s, n.Try):
-            out.add(s.var)
-            _assigned(s.body, out)
-            _assigned(s.handler, out)
+    # A work list, not recursion: nesting is only capped later, by the resolver itself.
+    pending = [iter(stmts)]
+    while pending:
+        for s in pending.pop():
+            if isinstance(s, (n.Assign, n.CompoundAssign)) and isinstance(s.target, n.Name):
+                out.add(s.target.name)
+            elif isinstance(s, n.ForEach):
+                out.add(s.var)
+                pending.append(iter(s.body))
+            elif isinstance(s, n.If):
+                pending.extend(iter(body) for _, body in s.branches)
+                if s.otherwise:
+                    pending.append(iter(s.otherwise))
+            elif isinstance(s, n.Try):
+                out.add(s.var)
+                pending.extend((iter(s.body), iter(s.handler)))
     return out
 
 
 def _always_returns(stmts: tuple[n.Stmt, ...]) -> bool:
     """Whether every path through ``stmts`` ends in ``return`` (Zoho refuses to save a typed
-    function that may fall off its end)."""
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, n.Return):
-        return True
-    if isinstance(last, n.If):
-        return last.otherwise is not None and _always_returns(last.otherwise) and all(
-            _always_returns(body) for _, body in last.branches)
-    if isinstance(last, n.Try):
-        return _always_returns(last.body) and _always_returns(last.handler)
-    return False
+    function that may fall off its end). A work list of blocks that must all end so."""
+    pending = [stmts]
+    while pending:
+        block = pending.pop()
+        if not block:
+            return False
+        last = block[-1]
+        if isinstance(last, n.If):
+            if last.otherwise is None:
+                return False
+            pending.append(last.otherwise)
+            pending.extend(body for _, body in last.branches)
+        elif isinstance(last, n.Try):
+            pending.extend((last.body, last.handler))
+        elif not isinstance(last, n.Return):
+            return False
+    return True
 
 
 def _chain(expr: n.Expr) -> list[str] | None:
@@ -178,7 +183,7 @@ class _Resolver:
             if fn.return_type != "void" and not _always_returns(fn.body):
                 self.warn(f"function '{fn.name}' can end without returning a value of type {fn.return_type} "
                           "(it then returns null)", fn.span)
-            new_fn = dataclasses.replace(fn, body=body)
+            new_fn = n.FunctionDef(fn.span, fn.return_type, fn.name, fn.params, body)
             new_functions.append(new_fn)
             infos[fn.name] = FunctionInfo(new_fn, frozenset(locals_))
         self.in_function = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from typing import Any
 
 from cloudburst.cli.dispatch import (EXIT_COMPILE, EXIT_INTERRUPT, EXIT_LIMIT, EXIT_RUNTIME, EXIT_USAGE, Context,
@@ -129,8 +130,12 @@ def _run(ctx: Context) -> int:
         runtime.close()
         raise
     with runtime:
+        started = time.monotonic()  # the run's time limit covers compiling too
         try:
-            script = runtime.compile(source, name)
+            script = runtime.compile(source, name, started=started)
+        except LimitError as exc:
+            ctx.err.write(format_error(exc, source) + "\n")
+            return EXIT_LIMIT
         except CloudburstError as exc:
             ctx.err.write(format_error(exc, source) + "\n")
             return EXIT_COMPILE
@@ -139,7 +144,7 @@ def _run(ctx: Context) -> int:
                 ctx.err.write(format_diagnostic(name, "warning", w.message, w.span, source) + "\n")
         try:
             inputs = _inputs(ctx, {p.name: p.type for p in script.parameters})
-            script.run(inputs, on_info=ctx.print)
+            script.run(inputs, on_info=ctx.print, started=started)
         except InputError as exc:
             raise Usage(f"{exc.message} (pass them with --arg NAME=VALUE or --input FILE.json)") from None
         except CancelledError as exc:

@@ -1,0 +1,77 @@
+"""Small immutable record classes that are cheap to define and to build.
+
+The syntax tree and source spans are built by the hundred thousand while compiling, and
+their modules are imported on every first run. ``dataclass(frozen=True, slots=True)``
+costs ~1 ms per class to define and routes every field through ``object.__setattr__``
+when building one. :func:`record` makes the same shape (slots, an ``__init__`` taking the
+fields in order, ``__match_args__``, ``__repr__``; ``__eq__``/``__hash__`` by value when
+``eq``) with a plain ``__init__``; ``dataclasses.replace`` works on them. Modules declare their records as frozen dataclasses for
+the type checker (``if TYPE_CHECKING``), which keeps them read-only statically.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+__all__ = ["record"]
+
+
+def record(*, eq: bool = False) -> Callable[[type], type]:
+    def build(cls: type) -> type:
+        fields: list[str] = []
+        for klass in reversed(cls.__mro__[:-1]):
+            for name in klass.__dict__.get("__annotations__", {}):
+                if name not in fields:
+                    fields.append(name)
+        inherited = {f for base in cls.__mro__[1:] for f in getattr(base, "__slots__", ())}
+        defaults = {f: v for klass in reversed(cls.__mro__[:-1]) for f, v in klass.__dict__.items()
+                    if f in fields and not isinstance(v, _SlotDescriptor)}
+        namespace = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__") and k not in defaults}
+        namespace["__slots__"] = tuple(f for f in fields if f not in inherited)
+        namespace["__match_args__"] = tuple(fields)
+        namespace["__dataclass_fields__"] = {f: _Field(f) for f in fields}
+        # The field names are this package's own identifiers, never input text.
+        params = ", ".join(f"{f}=__defaults[{f!r}]" if f in defaults else f for f in fields)
+        code = f"def __init__(self, {params}):\n" + "".join(f"    self.{f} = {f}\n" for f in fields)
+        scope: dict[str, Any] = {"__defaults": defaults}
+        exec(code, scope)  # noqa: S102
+        namespace["__init__"] = scope["__init__"]
+        namespace.setdefault("__repr__", _repr)
+        if eq:
+            namespace["__eq__"] = _eq
+            namespace["__hash__"] = _hash
+        return type(cls)(cls.__name__, cls.__bases__, namespace)
+
+    return build
+
+
+_SlotDescriptor = type(type("_Probe", (), {"__slots__": ("x",)}).__dict__["x"])  # type: ignore[index]
+
+
+class _Field:
+    """Just enough of ``dataclasses.Field`` for ``dataclasses.replace`` to work on a record."""
+
+    __slots__ = ("name",)
+    init = True
+    _field_type = None
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _values(self: Any) -> tuple[Any, ...]:
+    return tuple(getattr(self, f) for f in self.__match_args__)
+
+
+def _repr(self: Any) -> str:
+    return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self.__match_args__)})"
+
+
+def _eq(self: Any, other: Any) -> Any:
+    if type(other) is not type(self):
+        return NotImplemented
+    return _values(self) == _values(other)
+
+
+def _hash(self: Any) -> int:
+    return hash(_values(self))
