@@ -47,7 +47,7 @@ _STORE = ast.Store()
 _ADD = ast.Add()
 
 #: Position keywords of a generated node.
-_Pos = dict[str, int]
+_Pos = dict[str, Any]
 
 #: A straight-line run in a loop or function body longer than this is counted statement
 #: by statement (one copy) instead of twice-generated (a counted and a precise copy).
@@ -291,10 +291,10 @@ class _Compiler:
             it = self.helper_call(("op", key), [self.expr(s.iterable)], s.iterable.span)
             hot, self.hot = self.hot, True
             try:
-                body = self.block(s.body, span, extra=1)
+                loop_body = self.block(s.body, span, extra=1)
             finally:
                 self.hot = hot
-            return [ast.For(target=_store(_mangle(s.var), p), iter=it, body=body, orelse=[], **p)]
+            return [ast.For(target=_store(_mangle(s.var), p), iter=it, body=loop_body, orelse=[], **p)]
         if isinstance(s, n.Try):
             catch = self.helper_call(("rt", "catch"), [_load("__e", p)], span)
             handler = [_assign(_mangle(s.var), catch, p), *self.block(s.handler, span)]

@@ -45,7 +45,7 @@ def record(*, eq: bool = False) -> Callable[[type], type]:
     return build
 
 
-_SlotDescriptor = type(type("_Probe", (), {"__slots__": ("x",)}).__dict__["x"])  # type: ignore[index]
+_SlotDescriptor = type(type("_Probe", (), {"__slots__": ("x",)}).__dict__["x"])
 
 
 class _Field:
