@@ -160,7 +160,7 @@ class _Plan:
             raise SchemaError(f"new unique field {where} cannot be filled for the {rows} existing records; "
                               "add it without 'unique', fill it, then make it unique")
         column, indexes = field_column(old.table.name, f)
-        self.op.add_column(old.table.name, column.copy())
+        self.op.add_column(old.table.name, column)
         if f.default is not None and rows:
             self.conn.execute(update(sql_table(old.table.name, sql_column(f.name))).values({f.name: coerce(f, f.default)}))
         for index in indexes:

@@ -43,6 +43,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return str(request.getfixturevalue("pg_server").new_database())
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A store of the test's own (for tests that change the schema)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    return str(request.getfixturevalue("pg_server").new_database())
+
+
 @pytest.fixture(scope="module")
 def applied_store(db_url: str) -> Iterator[FormStore]:
     store = FormStore(db_url)
@@ -60,6 +68,12 @@ def reset(store: FormStore) -> None:
     seed = json.loads((HERE / "seed.json").read_text(), parse_float=Decimal)
     for name in ("Customers", "Products", "Orders", "Approvals"):
         import_rows(store, name, ((f"seed {name} {i}", row, False) for i, row in enumerate(seed[name])))
+
+
+@pytest.fixture
+def reseed() -> Any:
+    """The function that empties a store and loads seed.json."""
+    return reset
 
 
 @pytest.fixture

@@ -1,0 +1,186 @@
+"""The form store as hosts and users meet it: concurrent runs, transactions, schema
+migrations that keep data or refuse, import/export and the forms CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cloudburst.cli import main
+from cloudburst.engine import Runtime
+from cloudburst.errors import DelugeRuntimeError
+from cloudburst.execution import Limits
+from cloudburst.forms.schema import SchemaError, load_schema, parse_schema
+from cloudburst.forms.store import FormStore
+from cloudburst.forms.transfer import RecordImportError, export_records, import_file
+
+HERE = Path(__file__).resolve().parent
+
+
+def _runtime(store: FormStore) -> Runtime:
+    return Runtime(forms=store, network=False, limits=Limits(max_statements=None, timeout=120))
+
+
+def test_concurrent_decrements_lose_no_update(store: FormStore) -> None:
+    """Eight runs read, decrement and write the same stock at once: every decrement counts."""
+    script = _runtime(store).compile('p = Products[SKU == "PEN-01"];\np.Stock = p.Stock - 1;')
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(5):
+                script.run()
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert _runtime(store).run('info Products[SKU == "PEN-01"].Stock;').info == ["80"]
+
+
+def test_concurrent_unique_clash_is_a_clear_error(store: FormStore) -> None:
+    script = _runtime(store).compile('insert into Customers [ Name = "Same Name Ltd" ];')
+    outcomes: list[str] = []
+
+    def worker() -> None:
+        try:
+            script.run()
+            outcomes.append("ok")
+        except DelugeRuntimeError as exc:
+            outcomes.append(exc.message)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 1
+    assert all("already exists (it must be unique)" in o for o in outcomes if o != "ok"), outcomes
+    assert _runtime(store).run('info Customers[Name == "Same Name Ltd"].count();').info == ["1"]
+
+
+def test_failed_run_rolls_back_updates_and_deletes(store: FormStore) -> None:
+    rt = _runtime(store)
+    with pytest.raises(DelugeRuntimeError) as info:
+        rt.run('o = Orders[ID == 100];\no.Status = "Shipped";\ndelete from Products[ID != 0];\nx = 1 / 0;',
+               name="job.dg")
+    assert info.value.span is not None and info.value.span.line == 4
+    assert rt.run('info Orders[ID == 100].Status;\ninfo Products[ID != 0].count();').info == ["Open", "3"]
+
+
+def test_error_names_the_script_position(store: FormStore) -> None:
+    with pytest.raises(DelugeRuntimeError) as info:
+        _runtime(store).run('x = 1;\nid = insert into Orders [ Customer = 999 ];', name="flow.dg")
+    assert str(info.value).startswith("flow.dg:2:")
+    assert "Customer refers to record 999 of Customers" in info.value.message
+
+
+def test_runtime_opens_forms_from_a_store_url(applied_store: FormStore, db_url: str) -> None:
+    with Runtime(forms=db_url, network=False) as rt:
+        assert rt.run("info Customers[ID != 0].count() >= 0;").info == ["true"]
+    with Runtime(store=db_url, network=False) as rt:  # forms live in the connection store
+        assert rt.run("info Customers[ID != 0].count() >= 0;").info == ["true"]
+
+
+def test_schema_migration_keeps_data_or_refuses(fresh_url: str, reseed: Any) -> None:
+    store = FormStore(fresh_url)
+    try:
+        schema = load_schema(HERE / "forms.yaml").to_json()
+        store.apply(parse_schema(schema))
+        reseed(store)
+        grown = json.loads(json.dumps(schema))
+        grown["forms"]["Customers"]["fields"]["Phone"] = {"type": "phone"}
+        grown["forms"]["Customers"]["fields"]["Region"] = {"type": "single_line", "required": True, "default": "West"}
+        grown["forms"]["Products"]["fields"]["Stock"] = {"type": "decimal", "default": "0"}
+        changes = store.apply(parse_schema(grown))
+        assert "add field Customers.Phone" in changes and "change field Products.Stock" in changes
+        rt = _runtime(store)
+        assert rt.run('info Customers[ID == 1].Region;\ninfo Products[SKU == "NB-02"].Stock;').info == ["West", "8.0"]
+        assert store.apply(parse_schema(grown)) == []
+        narrowed = json.loads(json.dumps(grown))
+        narrowed["forms"]["Customers"]["fields"]["City"] = {"type": "dropdown", "choices": ["Pune"]}
+        with pytest.raises(SchemaError, match=r"Customers.City.*would not fit"):
+            store.apply(parse_schema(narrowed))
+        del narrowed["forms"]["Customers"]["fields"]["City"]
+        with pytest.raises(SchemaError, match=r"field Customers.City is not in the schema but 3 records hold"):
+            store.apply(parse_schema(narrowed))
+        del narrowed["forms"]["Approvals"]
+        del narrowed["forms"]["Orders"]
+        with pytest.raises(SchemaError, match="holds 4 records"):
+            store.apply(parse_schema(narrowed))
+        assert rt.run('info Customers[City == "pune"].count();').info == ["2"]  # nothing changed
+        del grown["forms"]["Customers"]["fields"]["Phone"]  # empty: it may go
+        assert "drop field Customers.Phone (it held no values)" in store.apply(parse_schema(grown))
+        assert rt.run('info Customers[ID == 1].Name;').info == ["Acme Traders"]
+    finally:
+        store.close()
+
+
+def test_bad_schema_files_are_refused_with_a_reason(tmp_path: Path) -> None:
+    bad = tmp_path / "forms.yaml"
+    bad.write_text("forms:\n  Orders:\n    fields:\n      Customer: {type: lookup, form: Clients}\n")
+    with pytest.raises(SchemaError, match="lookup needs 'form'"):
+        load_schema(bad)
+    bad.write_text("forms:\n  Orders:\n    fields:\n      Status: {type: dropdown}\n")
+    with pytest.raises(SchemaError, match="needs a non-empty list of 'choices'"):
+        load_schema(bad)
+    bad.write_text("forms:\n  Orders:\n    fields:\n      ID: number\n")
+    with pytest.raises(SchemaError, match="system field"):
+        load_schema(bad)
+    bad.write_text("forms:\n  Orders: [\n")
+    with pytest.raises(SchemaError, match=r"forms.yaml:\d+:\d+: invalid YAML"):
+        load_schema(bad)
+
+
+def test_import_is_all_or_nothing_and_export_round_trips(store: FormStore, tmp_path: Path) -> None:
+    good = tmp_path / "customers.csv"
+    good.write_text("Name,City,Credit_Limit\nFoxtrot,Goa,250.50\nGolf,Goa,\n")
+    assert import_file(store, "Customers", good) == 2
+    bad = tmp_path / "more.csv"
+    bad.write_text("Name,City\nHotel,Goa\nFoxtrot,Goa\n")
+    with pytest.raises(RecordImportError, match=r"more.csv:3: insert into Customers: Name \"Foxtrot\" already exists"):
+        import_file(store, "Customers", bad)
+    data = export_records(store, ["Customers"])["forms"]["Customers"]
+    names = [r["Name"] for r in data]
+    assert "Hotel" not in names and names[-2:] == ["Foxtrot", "Golf"]
+    assert data[-2]["Credit_Limit"] == "250.50" and data[-1]["Credit_Limit"] is None  # an empty cell is empty
+    assert data[-1]["Tier"] == "Standard"  # a column the file lacks takes its default
+
+
+def test_forms_cli(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {"CLOUDBURST_DATABASE_URL": url}
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        code = main(list(argv), stdout=out, stderr=err, environ=env)
+        return code, out.getvalue(), err.getvalue()
+
+    code, out, _ = run("forms", "apply", str(HERE / "forms.yaml"))
+    assert code == 0 and "create form Orders" in out
+    (tmp_path / "c.csv").write_text("ID,Name,City\n7,Acme,Pune\n")
+    (tmp_path / "o.csv").write_text("Customer,Status,Total\n7,Open,12.50\n8,Open,1\n")
+    assert run("forms", "import", "Customers", str(tmp_path / "c.csv"))[0] == 0
+    code, _, err = run("forms", "import", "Orders", str(tmp_path / "o.csv"))
+    assert code == 1 and "o.csv:3: insert into Orders: Customer refers to record 8 of Customers" in err
+    code, out, _ = run("forms", "show", "Orders")
+    assert code == 0 and "Orders  0 records" in out and "Customer  lookup  -> Customers  required" in out
+    script = tmp_path / "s.dg"
+    script.write_text('insert into Orders [ Customer = 7 Status = "Open" Total = 12.5 ];\n'
+                      'for each o in Orders[Customer.City == "PUNE"] { o.Status = "Approved"; }\n'
+                      'info Orders[Status == "Approved"].sum(Total);\n')
+    code, out, err = run("run", str(script))
+    assert (code, out) == (0, "12.5\n"), err
+    code, out, _ = run("forms", "export", "Orders", "--format", "csv")
+    assert code == 0 and out.splitlines()[1].startswith("1,7,Approved,,12.50,")
+    code, _, err = run("forms", "apply", str(tmp_path / "missing.yaml"))
+    assert code != 0 and "cannot read" in err and "Traceback" not in err
