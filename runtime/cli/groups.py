@@ -9,4 +9,14 @@ from __future__ import annotations
 
 __all__ = ["GROUPS"]
 
-GROUPS: tuple[str, ...] = ("run", "check", "repl", "connector", "connection", "secrets", "forms")
+# One group per line, so that engineers adding groups at the same time do not collide.
+GROUPS: tuple[str, ...] = (
+    "run",
+    "check",
+    "repl",
+    "connector",
+    "connection",
+    "secrets",
+    "forms",
+    "fmt",
+)

@@ -1,0 +1,2 @@
+"""Developer tools built on the language's front end: the formatter, the test runner and
+the language server."""
