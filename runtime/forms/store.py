@@ -269,7 +269,9 @@ class FormSession:
 
     def _write(self, stmt: Any, ft: FormTables, what: str) -> Any:
         try:
-            with self.conn.begin_nested():
+            if not self.lock_rows:  # SQLite: a failed statement leaves the transaction usable
+                return self.conn.execute(stmt)
+            with self.conn.begin_nested():  # PostgreSQL: it would abort the whole run's transaction
                 return self.conn.execute(stmt)
         except IntegrityError as exc:
             text = _db_error(exc)
