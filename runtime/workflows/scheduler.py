@@ -8,6 +8,7 @@ does one round and is what tests call.
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import TYPE_CHECKING, Callable
 
 from cloudburst.workflows.executor import worker_name
@@ -22,11 +23,12 @@ LEASE = "scheduler"
 
 class Scheduler:
     """``submit`` receives each queued run id a fire creates. ``lost_after`` seconds without a
-    heartbeat mark a running run lost; ``lost_policy`` is ``requeue`` or ``fail``."""
+    heartbeat mark a running run lost; ``lost_policy`` is ``requeue`` or ``fail``. With a
+    ``retention``, the leader deletes runs that ended longer ago than that, once an hour."""
 
     def __init__(self, workflows: Workflows, submit: Callable[[int], None], *, holder: str | None = None,
                  lease_seconds: float = 15.0, poll: float = 1.0, lost_after: float = 30.0,
-                 lost_policy: str = "requeue") -> None:
+                 lost_policy: str = "requeue", retention: timedelta | None = None) -> None:
         self._workflows = workflows
         self._submit = submit
         self.holder = holder or worker_name("scheduler")
@@ -37,6 +39,8 @@ class Scheduler:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_recovery: float | None = None
+        self._retention = retention
+        self._last_prune: float | None = None
 
     def tick(self) -> list[int]:
         """One round: renew or take the lease, fire what is due, recover lost runs."""
@@ -54,6 +58,9 @@ class Scheduler:
             for run_id in wf.runs.recover_lost(self._lost_after, self._lost_policy):
                 self._submit(run_id)
                 submitted.append(run_id)
+        if self._retention is not None and (self._last_prune is None or now - self._last_prune >= 3600):
+            self._last_prune = now
+            wf.runs.prune(self._retention)
         return submitted
 
     def _wait(self) -> float:

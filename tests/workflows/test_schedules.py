@@ -137,3 +137,13 @@ def test_only_the_lease_holder_fires(report: Any, clock: Any) -> None:
     assert len(two.tick()) == 2 and report.leases.holder("scheduler") == "two"  # 08:03 and 08:04
     assert one.tick() == []
     assert len(fired) == 4 and len(set(fired)) == 4
+
+
+def test_the_leader_prunes_old_runs_by_retention(report: Any, clock: Any) -> None:
+    from datetime import timedelta
+
+    old = report.runs.create("report", {"region": "A"}, "manual", status="skipped")
+    clock.advance(days=31)
+    recent = report.runs.create("report", {"region": "B"}, "manual", status="skipped")
+    Scheduler(report, lambda run_id: None, retention=timedelta(days=30)).tick()
+    assert [r["id"] for r in report.runs.find()] == [recent] and recent != old
