@@ -43,6 +43,8 @@ class Runner:
         self._runtime: Runtime | None = None
         self._lock = threading.Lock()
         self.active: dict[int, Execution] = {}
+        #: Runs claimed and not yet recorded (compiling counts: their heartbeat must go on).
+        self._held: set[int] = set()
         self._deployed: dict[tuple[str, int], Any] = {}  # versions are immutable: cached for good
         #: Called with (run id, final status) after each run this runner records.
         self.listeners: list[Callable[[int, str], None]] = []
@@ -58,12 +60,18 @@ class Runner:
     def execute(self, run_id: int) -> str | None:
         """Run ``run_id`` if it is still queued; returns its final status (None: not ours)."""
         runs = self._workflows.runs
-        row = runs.claim(run_id, self.worker)
-        if row is None:
-            return None
-        outcome = self._run(run_id, row.function_name, row.version, row.inputs)
-        if not runs.finish(run_id, self.worker, outcome):
-            return None
+        with self._lock:
+            self._held.add(run_id)
+        try:
+            row = runs.claim(run_id, self.worker)
+            if row is None:
+                return None
+            outcome = self._run(run_id, row.function_name, row.version, row.inputs)
+            if not runs.finish(run_id, self.worker, outcome):
+                return None
+        finally:
+            with self._lock:
+                self._held.discard(run_id)
         for listener in self.listeners:
             listener(run_id, outcome.status)
         self._follow_up(run_id, row.function_name, row.schedule_id, row.trigger, outcome)
@@ -77,8 +85,9 @@ class Runner:
                     execution.cancel()
 
     def running(self) -> list[int]:
+        """Runs this runner holds (claimed, not yet recorded)."""
         with self._lock:
-            return list(self.active)
+            return list(self._held)
 
     def _run(self, run_id: int, function: str, version: int | None, stored: str) -> Outcome:
         import json

@@ -21,6 +21,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "servers"))
 from fixtures import echo_server, redis_server  # noqa: E402,F401  (session fixtures re-exported)
 
 
+def _load_store_fixtures() -> object:
+    """The store tests' conftest, loaded under its own name so its PostgreSQL fixture is reused."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "connectors" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("cb_workflow_store_fixtures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+pg_server = _load_store_fixtures().pg_server  # type: ignore[attr-defined]
+
+
 class SteppingClock:
     """Time that moves only when a test says so; ``sleep`` returns at once."""
 
