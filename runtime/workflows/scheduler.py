@@ -48,10 +48,9 @@ class Scheduler:
         if not wf.leases.acquire(LEASE, self.holder, self._lease_seconds):
             return []
         submitted: list[int] = []
-        for schedule_id in wf.schedules.due():
-            for run_id in wf.schedules.fire(schedule_id):
-                self._submit(run_id)
-                submitted.append(run_id)
+        for run_id in wf.schedules.fire_due():
+            self._submit(run_id)
+            submitted.append(run_id)
         now = wf.clock.now().timestamp()
         if self._last_recovery is None or now - self._last_recovery >= self._lost_after / 3:
             self._last_recovery = now

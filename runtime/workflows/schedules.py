@@ -153,50 +153,55 @@ class Schedules:
         with self._store.tx() as s:
             s.delete(self._row(s, schedule_id))
 
-    def due(self) -> list[int]:
-        now = self._store.now()
-        with self._store.tx() as s:
-            return [i for i in s.exec(select(ScheduleRow.id).where(ScheduleRow.paused == False,  # noqa: E712
-                                                                  col(ScheduleRow.next_fire).is_not(None),
-                                                                  col(ScheduleRow.next_fire) <= now)
-                                      .order_by(col(ScheduleRow.next_fire))).all() if i is not None]
-
     def next_due(self) -> datetime | None:
         from sqlalchemy import func
 
         with self._store.tx() as s:
             return s.exec(select(func.min(ScheduleRow.next_fire)).where(ScheduleRow.paused == False)).one()  # noqa: E712
 
-    def fire(self, schedule_id: int) -> list[int]:
-        """Fire a due schedule; returns the ids of the runs to submit (queued ones)."""
+    def fire_due(self) -> list[int]:
+        """Fire every due schedule in one transaction; returns the queued run ids to submit.
+
+        Each schedule moves on only if its ``next_fire`` is still the one read (so two
+        schedulers never both fire it), and its runs are written in the same transaction."""
         from cloudburst.workflows.errors import WorkflowError
 
         now = self._store.now()
         with self._store.tx() as s:
-            name = s.exec(select(ScheduleRow.function_name).where(ScheduleRow.id == schedule_id)).first()
-        if name is None:
+            names = set(s.exec(select(ScheduleRow.function_name).where(
+                ScheduleRow.paused == False, col(ScheduleRow.next_fire).is_not(None),  # noqa: E712
+                col(ScheduleRow.next_fire) <= now)).all())
+        if not names:
             return []
-        try:
-            deployed: Deployed | str = self._functions.current(name)
-        except WorkflowError as exc:
-            deployed = exc.message
+        deployed: dict[str, Deployed | str] = {}
+        for name in names:
+            try:
+                deployed[name] = self._functions.current(name)
+            except WorkflowError as exc:
+                deployed[name] = exc.message
+        submit: list[int] = []
+        table = ScheduleRow.__table__  # type: ignore[attr-defined]
         with self._store.tx() as s:
-            row = s.get(ScheduleRow, schedule_id)
-            if row is None or row.paused or row.next_fire is None or row.next_fire > now:
-                return []
-            timing = _timing(row)
-            fires = [row.next_fire]
-            following = timing.next_after(row.next_fire)
-            while following is not None and following <= now:
-                if len(fires) < _MAX_CATCH_UP:
-                    fires.append(following)
-                following = timing.next_after(following)
-            table = ScheduleRow.__table__  # type: ignore[attr-defined]
-            moved = rowcount(s.execute(update(table).where(table.c.id == row.id, table.c.next_fire == row.next_fire)
-                              .values(next_fire=following, last_fire=fires[-1])))
-            if not moved:
-                return []  # another scheduler fired it
-            return self._runs_for(s, row, deployed, fires, now)
+            due = s.exec(select(ScheduleRow).where(ScheduleRow.paused == False,  # noqa: E712
+                                                   col(ScheduleRow.next_fire).is_not(None),
+                                                   col(ScheduleRow.next_fire) <= now)
+                         .order_by(col(ScheduleRow.next_fire))).all()
+            for row in due:
+                assert row.next_fire is not None
+                timing = _timing(row)
+                fires = [row.next_fire]
+                following = timing.next_after(row.next_fire)
+                while following is not None and following <= now:
+                    if len(fires) < _MAX_CATCH_UP:
+                        fires.append(following)
+                    following = timing.next_after(following)
+                moved = rowcount(s.execute(update(table).where(table.c.id == row.id,
+                                                               table.c.next_fire == row.next_fire)
+                                           .values(next_fire=following, last_fire=fires[-1])))
+                if moved:  # else another scheduler fired it
+                    found = deployed.get(row.function_name, f'function "{row.function_name}" does not exist')
+                    submit.extend(self._runs_for(s, row, found, fires, now))
+        return submit
 
     @staticmethod
     def _runs_for(s: Any, row: ScheduleRow, deployed: Deployed | str, fires: list[datetime],
@@ -232,9 +237,8 @@ class Schedules:
                 rows.append(new_run(row.function_name, inputs, "schedule", now, version=deployed.version,
                                     schedule_id=row.id, status="skipped",
                                     note=f"{len(late)} missed fire(s) up to {iso(late[-1])} skipped by policy"))
-        active = s.exec(select(RunRow.id).where(RunRow.schedule_id == row.id,
-                                                col(RunRow.status).in_(("waiting", "queued", "running")))).first()
-        busy = active is not None
+        busy = row.overlap != "allow" and s.exec(select(RunRow.id).where(
+            RunRow.schedule_id == row.id, col(RunRow.status).in_(("waiting", "queued", "running")))).first() is not None
         for fire, note in wanted:
             text = f"fire of {iso(fire)}" + (f"; {note}" if note else "")
             status = "queued"
