@@ -74,6 +74,15 @@ class Env:
     def smtp_password(self) -> str | None:
         return self._environ.get("CLOUDBURST_SMTP_PASSWORD") or None
 
+    def broker_url(self) -> str | None:
+        """The Celery broker of ``worker`` and ``serve --executor celery`` (``$CLOUDBURST_BROKER_URL``)."""
+        return self._environ.get("CLOUDBURST_BROKER_URL") or None
+
+    def admin_token(self) -> str | None:
+        """The token the server's JSON API asks for (``$CLOUDBURST_ADMIN_TOKEN``; never a flag,
+        so it stays out of ``ps`` and the shell history)."""
+        return self._environ.get("CLOUDBURST_ADMIN_TOKEN") or None
+
     def variable(self, name: str) -> str | None:
         """Any environment variable the user named on the command line (``--param-env``)."""
         return self._environ.get(name)

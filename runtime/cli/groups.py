@@ -19,4 +19,10 @@ GROUPS: tuple[str, ...] = (
     "secrets",
     "forms",
     "fmt",
+    "function",
+    "schedule",
+    "webhook",
+    "runs",
+    "serve",
+    "worker",
 )

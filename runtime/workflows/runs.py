@@ -18,13 +18,11 @@ from sqlmodel import col, select
 from cloudburst.workflows.errors import InvalidRequest, NotFound
 from cloudburst.workflows.inputs import mask_inputs
 from cloudburst.workflows.models import RunRow
+from cloudburst.workflows.states import FINAL, STATUSES
 from cloudburst.workflows.store import WorkflowStore, iso, loads, rowcount
 
-__all__ = ["Runs", "Outcome", "new_run", "describe", "TRIGGERS", "STATUSES", "FINAL"]
+__all__ = ["Runs", "Outcome", "new_run", "describe"]
 
-TRIGGERS = ("manual", "schedule", "webhook", "retry", "failure")
-FINAL = ("succeeded", "failed", "cancelled", "timed_out", "skipped")
-STATUSES = ("waiting", "queued", "running", *FINAL)
 
 
 @dataclass

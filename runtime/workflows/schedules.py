@@ -26,13 +26,12 @@ from cloudburst.workflows.functions import Deployed, Functions
 from cloudburst.workflows.inputs import check_inputs, mask_inputs
 from cloudburst.workflows.models import RunRow, ScheduleRow
 from cloudburst.workflows.runs import new_run
+from cloudburst.workflows.states import KINDS, MISSED, OVERLAP
 from cloudburst.workflows.store import WorkflowStore, iso, loads, rowcount
-from cloudburst.workflows.timing import KINDS, Timing, cron_for, zone
+from cloudburst.workflows.timing import Timing, cron_for, zone
 
-__all__ = ["Schedules", "OVERLAP", "MISSED", "MISFIRE_GRACE"]
+__all__ = ["Schedules", "MISFIRE_GRACE"]
 
-OVERLAP = ("skip", "queue", "allow")
-MISSED = ("once", "all", "skip")
 #: A fire later than this is a missed fire (downtime), handled by the ``missed`` policy.
 MISFIRE_GRACE = timedelta(seconds=60)
 #: At most this many missed fires are counted (a year-long outage of a per-minute schedule

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cloudburst.workflows.errors import InvalidRequest
+from cloudburst.workflows.states import KINDS
 
-__all__ = ["Timing", "KINDS", "WEEKDAYS", "zone", "cron_for"]
+__all__ = ["Timing", "WEEKDAYS", "zone", "cron_for"]
 
 _EPSILON = timedelta(microseconds=1)
-KINDS = ("once", "daily", "weekly", "monthly", "yearly", "cron")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

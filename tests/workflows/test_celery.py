@@ -38,7 +38,7 @@ class Workers:
         self.procs: list[subprocess.Popen[bytes]] = []
 
     def start(self, concurrency: int = 2, lost_after: float = 3.0) -> subprocess.Popen[bytes]:
-        proc = subprocess.Popen([sys.executable, "/tmp/flow_worker.py", "worker", "--concurrency", str(concurrency),
+        proc = subprocess.Popen([sys.executable, "-m", "cloudburst", "worker", "--concurrency", str(concurrency),
                                  "--lost-after", str(lost_after)], env=self.env, start_new_session=True,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.procs.append(proc)

@@ -1,0 +1,68 @@
+"""``cloudburst webhook ...``: Zoho-style REST-API URLs for functions (``zapikey`` keys shown
+once, stored hashed, listed masked, rotated, revoked)."""
+
+from __future__ import annotations
+
+import argparse
+
+from cloudburst.cli.dispatch import Context, command, subcommands
+from cloudburst.cli.flows import open_workflows
+from cloudburst.cli.tables import table
+
+__all__ = ["HELP", "configure"]
+
+HELP = "webhook URLs for functions (Zoho's REST API function shape, with a zapikey)"
+
+DEFAULT_BASE = "http://127.0.0.1:8470"
+
+
+def _print_url(ctx: Context, function: str, key: str) -> None:
+    from cloudburst.workflows.webhooks import webhook_path
+
+    ctx.print(ctx.args.base_url.rstrip("/") + webhook_path(function, key))
+    ctx.err.write("the key is shown only this once; POST {\"arguments\": {...}} as JSON or a form field\n")
+
+
+def _create(ctx: Context) -> None:
+    with open_workflows(ctx) as wf:
+        _, key = wf.webhooks.create(ctx.args.function)
+    _print_url(ctx, ctx.args.function, key)
+
+
+def _rotate(ctx: Context) -> None:
+    with open_workflows(ctx) as wf:
+        hook, key = wf.webhooks.rotate(ctx.args.id)
+    _print_url(ctx, hook["function"], key)
+
+
+def _revoke(ctx: Context) -> None:
+    with open_workflows(ctx) as wf:
+        wf.webhooks.revoke(ctx.args.id)
+    ctx.print(f"revoked webhook {ctx.args.id}")
+
+
+def _list(ctx: Context) -> None:
+    with open_workflows(ctx) as wf:
+        rows = wf.webhooks.all(ctx.args.function)
+    if ctx.args.json:
+        ctx.json(rows)
+    else:
+        table(ctx, rows, ["id", "function", "key", "revoked", "created_at", "last_used_at"])
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    commands = subcommands(parser)
+    for name, handler, text in (("create", _create, "a new webhook URL for a function (printed once)"),
+                                ("rotate", _rotate, "replace a webhook's key (printed once)")):
+        sub = command(commands, name, handler, text)
+        if name == "create":
+            sub.add_argument("function")
+        else:
+            sub.add_argument("id", type=int)
+        sub.add_argument("--base-url", default=DEFAULT_BASE, metavar="URL",
+                         help=f"where cloudburst serve is reached (default {DEFAULT_BASE})")
+    revoke = command(commands, "revoke", _revoke, "stop a webhook's key from working")
+    revoke.add_argument("id", type=int)
+    listing = command(commands, "list", _list, "list webhooks (keys masked)")
+    listing.add_argument("--function")
+    listing.add_argument("--json", action="store_true", help="print JSON")
