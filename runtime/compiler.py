@@ -111,6 +111,50 @@ def _args(names: list[str]) -> ast.arguments:
                          kw_defaults=[], kwarg=None, defaults=[])
 
 
+def _calls_function(stmt: n.Stmt) -> bool:
+    """Whether ``stmt`` calls a function of the script: its statements count while the
+    call runs, so a run holding it cannot be paid for up front."""
+    stack: list[Any] = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, n.UserCall):
+            return True
+        if isinstance(node, n.Node):
+            stack.extend(getattr(node, f) for f in node.__match_args__)
+        elif isinstance(node, tuple):
+            stack.extend(node)
+    return False
+
+
+def _called_under_try(resolved: Resolved) -> set[str]:
+    """The script's functions that may run inside a ``try`` body (called from one, directly
+    or through other functions): an error in them can be caught and the caller go on."""
+    calls: dict[str, set[str]] = {}
+    roots: set[str] = set()
+    bodies: list[tuple[str | None, tuple[n.Stmt, ...]]] = [(None, resolved.program.body)]
+    bodies += [(name, info.definition.body) for name, info in resolved.functions.items()]
+    for owner, body in bodies:
+        stack: list[tuple[Any, bool]] = [(st, False) for st in body]
+        while stack:
+            node, guarded = stack.pop()
+            if isinstance(node, n.UserCall):
+                (roots if guarded else calls.setdefault(owner or "", set())).add(node.name)
+            if isinstance(node, n.Try):
+                stack.extend((st, True) for st in node.body)
+                stack.extend((st, guarded) for st in node.handler)
+            elif isinstance(node, n.Node):
+                stack.extend((getattr(node, f), guarded) for f in node.__match_args__)
+            elif isinstance(node, tuple):
+                stack.extend((x, guarded) for x in node)
+    reached, pending = set(roots), list(roots)
+    while pending:
+        for callee in calls.get(pending.pop(), ()):
+            if callee not in reached:
+                reached.add(callee)
+                pending.append(callee)
+    return reached
+
+
 def _positioned(tree: ast.expr, span: Span) -> ast.expr:
     """Give the nodes of a subtree built elsewhere (form lowering) that have no position
     the span they were built for (a work list: subtrees may be deep)."""
@@ -126,11 +170,12 @@ def _positioned(tree: ast.expr, span: Span) -> ast.expr:
 
 
 _KNOWN_BOOL = (n.Compare, n.Logical, n.Membership)
+_JUMPS = (n.Return, n.Break, n.Continue)
 _FORM_ACCESS = (n.FormFetch, n.FieldAccess, n.BuiltinMethod)
 
 
 class _Compiler:
-    def __init__(self, resolved: Resolved, integer_division: str, deadline: float | None) -> None:
+    def __init__(self, resolved: Resolved, integer_division: str, deadline: float | None, paths: str = "auto") -> None:
         self.resolved = resolved
         self.helpers: dict[str, Spec] = {}
         self.helper_names: dict[Spec, str] = {}
@@ -140,8 +185,13 @@ class _Compiler:
         self.fn_names = {name: _fn_name(name) for name in resolved.functions}
         self.in_function: str | None = None
         self.locals: frozenset[str] | None = None  # the current function's locals (None: main script)
-        self.hot = False  # inside a loop or function body: code that may run many times
+        #: Inside a loop or function body: code that may run many times, worth fast paths.
+        #: ``paths`` "fast" treats all code so, "generic" none (the differential test).
+        self.paths = paths
+        self.hot = paths == "fast"
         self.temps = 0
+        self.try_depth = 0
+        self.catchable = _called_under_try(resolved)
         self.deadline = deadline
         self.until_clock = _CLOCK_EVERY
         p = _TOP
@@ -217,8 +267,11 @@ class _Compiler:
     def counted_run(self, run: list[n.Stmt], owed: int, owner: Span) -> list[ast.stmt]:
         """A straight-line run of simple statements (``owed``: counts the enclosing loop
         header adds). Counted statement by statement, except a short run in a loop or
-        function body: one addition pays for it, and the precise copy runs only when the
-        count would pass the next checkpoint."""
+        function body that calls no script function: one addition pays for it, and the
+        precise copy runs only when the count would pass the next checkpoint. Paying up
+        front must not count a statement that never runs, so a run stays precise where an
+        error inside it can be caught and the script go on (in a ``try`` body, in a function
+        called from one), or where a ``return``/``break``/``continue`` leaves dead code."""
         if not run:
             return self.bump(owed, owner)
         self.tick(len(run))
@@ -227,7 +280,8 @@ class _Compiler:
             precise.extend(self.bump(1 + (owed if i == 0 else 0), st.span))
             precise.extend(self.stmt(st))
         total = len(run) + owed
-        if not self.hot or total == 1 or len(run) > _TWIN_MAX:
+        if (not self.hot or total == 1 or len(run) > _TWIN_MAX or self.try_depth or self.in_function in self.catchable
+                or any(map(_calls_function, run)) or any(isinstance(st, _JUMPS) for st in run[:-1])):
             return precise
         p = _pos(run[0].span)
         fast: list[ast.stmt] = [ast.AugAssign(target=_store("__c", p), op=ast.Add(), value=_const(total, p), **p)]
@@ -289,7 +343,7 @@ class _Compiler:
         if isinstance(s, n.ForEach):
             key = "iterate_index" if s.index else "iterate"
             it = self.helper_call(("op", key), [self.expr(s.iterable)], s.iterable.span)
-            hot, self.hot = self.hot, True
+            hot, self.hot = self.hot, self.paths != "generic"
             try:
                 loop_body = self.block(s.body, span, extra=1)
             finally:
@@ -298,7 +352,12 @@ class _Compiler:
         if isinstance(s, n.Try):
             catch = self.helper_call(("rt", "catch"), [_load("__e", p)], span)
             handler = [_assign(_mangle(s.var), catch, p), *self.block(s.handler, span)]
-            return [ast.Try(body=self.block(s.body, span),
+            self.try_depth += 1
+            try:
+                try_body = self.block(s.body, span)
+            finally:
+                self.try_depth -= 1
+            return [ast.Try(body=try_body,
                             handlers=[ast.ExceptHandler(type=self.h(("builtin", "BaseException"), p), name="__e",
                                                         body=handler, **p)],
                             orelse=[], finalbody=[], **p)]
@@ -555,14 +614,24 @@ class _Compiler:
         eager = not (self.simple(e.left) and self.simple(e.right))
         return self.guarded(tests, checked, self.helper_call(spec, [a(), b()], span), span, eager)
 
+    def remainder(self, x: n.Expr) -> bool:
+        """``name % 7``: a NUMBER remainder by a positive literal, computed inline."""
+        return (isinstance(x, n.Binary) and x.op == "%" and isinstance(x.left, n.Name) and self.simple(x.left)
+                and isinstance(x.right, n.Literal) and type(x.right.value) is int and x.right.value > 0)
+
     def integer_arithmetic(self, e: n.Binary) -> ast.expr | None:
-        """``x + 3 * 2 - y`` over names and NUMBER literals: when every name holds a NUMBER,
-        Python computes it exactly and the result alone is range-checked (an intermediate
-        value past 64 bits that comes back in range is what Java's wrapping gives too);
-        otherwise the helpers apply Deluge's rules operation by operation."""
+        """``x + 3 * 2 - y % 7`` over names, NUMBER literals and remainders of a name by a
+        positive literal: when every name holds a NUMBER, Python computes it exactly and the
+        result alone is range-checked (an intermediate value past 64 bits that comes back in
+        range is what Java's wrapping gives too; a remainder's operand is a name, so always in
+        range); otherwise the helpers apply Deluge's rules operation by operation."""
         leaves: list[n.Expr] = []
 
         def walk(x: n.Expr) -> bool:
+            if self.remainder(x):
+                assert isinstance(x, n.Binary)
+                leaves.append(x.left)
+                return True
             if isinstance(x, n.Binary):
                 return x.op in ("+", "-", "*") and walk(x.left) and walk(x.right)
             leaves.append(x)
@@ -576,6 +645,15 @@ class _Compiler:
         p = _pos(e.span)
 
         def python(x: n.Expr) -> ast.expr:
+            if self.remainder(x):
+                assert isinstance(x, n.Binary)
+                # Java's remainder takes the dividend's sign: -(-v % m) for a negative v.
+                q = _pos(x.span)
+                v, m = self.expr(x.left), self.expr(x.right)
+                negated = ast.UnaryOp(op=ast.USub(), operand=ast.BinOp(
+                    left=ast.UnaryOp(op=ast.USub(), operand=v, **q), op=ast.Mod(), right=m, **q), **q)
+                return ast.IfExp(test=_compare(v, ast.GtE(), _const(0, q), q),
+                                 body=ast.BinOp(left=v, op=ast.Mod(), right=m, **q), orelse=negated, **q)
             if isinstance(x, n.Binary):
                 return ast.BinOp(left=python(x.left), op=_PYOP[x.op](), right=python(x.right), **_pos(x.span))
             return self.expr(x)
@@ -585,11 +663,13 @@ class _Compiler:
                 return self.helper_call(("op", _BINARY[x.op]), [deluge(x.left), deluge(x.right)], x.span)
             return self.expr(x)
 
+        slow = deluge(e)
+        tests = [self.is_class(n.Name(e.span, name), _load(_mangle(name), p), "int") for name in names]
+        if self.remainder(e):
+            return self.guarded(tests, python(e), slow, e.span)
         result = self.temp()
         value = ast.NamedExpr(target=_store(result, p), value=python(e), **p)
-        slow = deluge(e)
         checked = ast.IfExp(test=_in_range(value, p), body=_load(result, p), orelse=slow, **p)
-        tests = [self.is_class(n.Name(e.span, name), _load(_mangle(name), p), "int") for name in names]
         return self.guarded(tests, checked, slow, e.span)
 
     def compare(self, e: n.Compare) -> ast.expr:
@@ -677,7 +757,8 @@ class _Compiler:
         info = self.resolved.functions[name]
         fn = info.definition
         p = _pos(fn.span)
-        self.in_function, self.locals, self.hot = name, info.locals, True
+        hot = self.hot
+        self.in_function, self.locals, self.hot = name, info.locals, self.paths != "generic"
         try:
             checks: list[ast.stmt] = [
                 _assign(_mangle(prm.name), self.helper_call(
@@ -687,7 +768,7 @@ class _Compiler:
             ]
             body = [*checks, *self.block(fn.body, fn.span), ast.Return(value=_const(None, p), **p)]
         finally:
-            self.in_function, self.locals, self.hot = None, None, False
+            self.in_function, self.locals, self.hot = None, None, hot
         too_deep = self.helper_call(("rt", "too_deep"), [_load("__maxd", p)], fn.span)
         enter = [
             ast.Nonlocal(names=["__c", "__chk", "__d"], **p),
@@ -764,7 +845,9 @@ class _Compiler:
 
 
 def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate",
-                    deadline: float | None = None) -> Executable:
+                    deadline: float | None = None, paths: str = "auto") -> Executable:
     """Generate and compile ``resolved``; raises :class:`TimeoutLimitError` when the
-    ``time.monotonic()`` ``deadline`` passes while compiling."""
-    return _Compiler(resolved, integer_division, deadline).program(name)
+    ``time.monotonic()`` ``deadline`` passes while compiling. ``paths``: "auto" (inline
+    fast paths in loop and function bodies), "fast" (everywhere) or "generic" (nowhere:
+    helpers only, statement-by-statement counting); all three must behave the same."""
+    return _Compiler(resolved, integer_division, deadline, paths).program(name)

@@ -41,6 +41,10 @@ DOT = "\u01c0"
 #: How many statements may run between two checks of the clock and the cancel flag.
 CHECK_EVERY = 1000
 
+#: Every how many checkpoints the process's memory is read (reading it costs a system
+#: call; built-ins that build a big value check it themselves, see ``guard_memory``).
+MEMORY_EVERY = 16
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -52,9 +56,10 @@ class Limits:
     max_output_bytes: int = 500 * 1024
     max_collection_size: int = 1_000_000
     max_text_length: int = 10 * 1024 * 1024
-    #: Bytes the process's resident memory may grow by while the run is going (checked at
-    #: every checkpoint and after building a big text or list). Memory is per process, so
-    #: concurrent runs see each other's growth: size it for the busiest moment.
+    #: Bytes the process's resident memory may grow by while the run is going (checked every
+    #: 16th checkpoint, about every 16,000 statements, and after building a big text or
+    #: list). Memory is per process, so concurrent runs see each other's growth: size it
+    #: for the busiest moment.
     max_memory: int | None = 1024 * 1024 * 1024
     #: Compiling is bounded too: the longest script (characters) and the most syntax nodes
     #: a runtime compiles, so parsing and code generation stay within seconds and a few
@@ -126,6 +131,7 @@ class Execution:
         self.deadline = None if self.limits.timeout is None else self.started + self.limits.timeout
         #: Resident memory when the budget was first checked (read lazily: short runs never pay).
         self.memory_base: int | None = None
+        self._checkpoints = 0
         #: Per-run host resources (the form session), each closed by :meth:`finish`.
         self.resources: dict[str, Any] = {}
 
@@ -169,7 +175,8 @@ class Execution:
         if limit is not None and count > limit:
             raise StatementLimitError(f"more than {limit} statements were executed")
         self.check()
-        if count:
+        self._checkpoints += 1
+        if count and self._checkpoints % MEMORY_EVERY == 1:
             self.check_memory()
         nxt = count + CHECK_EVERY
         return nxt if limit is None else min(nxt, limit)
