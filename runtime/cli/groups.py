@@ -25,4 +25,5 @@ GROUPS: tuple[str, ...] = (
     "runs",
     "serve",
     "worker",
+    "test",
 )
