@@ -37,10 +37,14 @@ _EXCHANGE_ERRORS = {
 def create_zoho_connector(service: Any, name: str, *, client_id: str, client_secret: str, dc: str = "us",
                           apps: Sequence[str] = ("crm",), link_name: str | None = None,
                           extra_scopes: Sequence[str] = (), table: Mapping[str, DataCentre] | None = None,
-                          ) -> dict[str, Any]:
+                          accounts_url: str | None = None) -> dict[str, Any]:
     """Create a Ready OAuth 2.0 connector for Zoho in data centre ``dc`` with the scopes
-    the ``apps``' tasks need (ValueError for an unknown DC or app)."""
+    the ``apps``' tasks need (ValueError for an unknown DC or app). ``accounts_url``
+    replaces the DC's accounts server (a proxy, or a test double); the API domain then
+    comes from the token answer."""
     centre = lookup(dc, table)
+    if accounts_url:
+        centre = DataCentre(centre.code, accounts_url.rstrip("/"), centre.api_domain)
     scopes = scopes_for(apps)
     scopes += [(f"Extra {n}", s) for n, s in enumerate(extra_scopes, start=1) if s not in {v for _, v in scopes}]
     created = service.create_connector(name, link_name=link_name, auth_type="oauth2",

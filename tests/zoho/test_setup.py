@@ -127,3 +127,13 @@ def test_default_connection_is_the_one_zoho_connection(zoho, store, table, tmp_p
             if any(c["link_name"] == link for c in store.list_connections()):
                 store.delete_connection(link)
                 store.delete_connector(connector)
+
+
+def test_accounts_url_replaces_the_dc_accounts_server(store, zoho):
+    info = create_zoho_connector(store, "Zoho proxied", link_name="zoho_px", dc="in", client_id="1000.A",
+                                 client_secret="s", accounts_url=zoho.accounts + "/")
+    try:
+        assert info["oauth"]["token_url"] == f"{zoho.accounts}/oauth/v2/token"
+        assert info["oauth"]["revoke_url"] == f"{zoho.accounts}/oauth/v2/token/revoke"
+    finally:
+        store.delete_connector("zoho_px")
