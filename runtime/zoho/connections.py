@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 from cloudburst.errors import DelugeRuntimeError
 
-__all__ = ["ConnectionFinder", "BEARER_NAME", "SERVICE_PREFIXES", "service_of"]
+__all__ = ["ConnectionFinder", "BEARER_NAME", "SERVICE_PREFIXES", "service_of", "is_zoho_connector"]
 
 BEARER_NAME = "Zoho-oauthtoken"
 #: The scope prefix of each service's OAuth scopes.
@@ -20,6 +20,11 @@ SERVICE_PREFIXES = {"crm": "ZohoCRM.", "books": "ZohoBooks.", "creator": "ZohoCr
 #: invokeapi service names → the task family they share connections with.
 _INVOKEAPI_SERVICES = {"zohocrm": "crm", "crm": "crm", "zohobooks": "books", "books": "books",
                        "zohocreator": "creator", "creator": "creator"}
+
+
+def is_zoho_connector(connector: Mapping[str, Any]) -> bool:
+    """Whether a connector (as ``get_connector`` shows it) sends Zoho's bearer name."""
+    return bool((connector.get("oauth") or {}).get("bearer_name") == BEARER_NAME)
 
 
 def service_of(name: str) -> str:
@@ -64,8 +69,7 @@ class ConnectionFinder:
                 continue
             if summary.get("auth_type") != "oauth2":
                 continue
-            connector = store.get_connector(summary["connector"])
-            if (connector.get("oauth") or {}).get("bearer_name") != BEARER_NAME:
+            if not is_zoho_connector(store.get_connector(summary["connector"])):
                 continue
             scopes = store.get_connection(summary["link_name"]).get("scopes") or []
             if prefix is None or any(str(s).startswith(prefix) for s in scopes):

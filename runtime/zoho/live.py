@@ -140,22 +140,23 @@ class LiveTransport:
     def _send(self, http: Any, ctx: Execution | None, request: ZohoRequest, url: httpx2.URL, creds: Any,
               deadline: float | None) -> ZohoAnswer:
         delay = self._retry.first_delay
-        for attempt in range(1, self._retry.attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
             answer = self._once(http, ctx, request, url, creds, deadline)
             if answer.status != 429:
                 return answer
-            wait = _retry_after(answer) or delay
-            wait = min(wait, self._retry.max_delay)
+            wait = min(_retry_after(answer) or delay, self._retry.max_delay)
             delay = min(delay * 2, self._retry.max_delay)
-            if attempt == self._retry.attempts or (deadline is not None and time.monotonic() + wait >= deadline):
-                why = "the run's time budget ends first" if attempt < self._retry.attempts else f"{attempt} attempts"
+            out_of_time = deadline is not None and time.monotonic() + wait >= deadline
+            if attempt >= self._retry.attempts or out_of_time:
+                why = "the run's time budget ends first" if out_of_time else "no attempts left"
                 raise DelugeRuntimeError(
                     f"{request.task}: Zoho's rate limit ({_code(answer) or 'HTTP 429'}) still applied after "
                     f"{attempt} attempt{'s' if attempt > 1 else ''} ({why}); try again later")
             if ctx is not None:
                 ctx.check()
             self._sleep(wait)
-        raise AssertionError("unreachable")
 
     def _once(self, http: Any, ctx: Execution | None, request: ZohoRequest, url: httpx2.URL, creds: Any,
               deadline: float | None) -> ZohoAnswer:

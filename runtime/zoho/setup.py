@@ -22,7 +22,7 @@ from cloudburst.zoho.connections import BEARER_NAME
 from cloudburst.zoho.datacentres import DataCentre, from_accounts_url, lookup
 from cloudburst.zoho.scopes import scopes_for
 
-__all__ = ["create_zoho_connector", "authorize_with_grant_code", "authorize_in_browser", "is_zoho_connector"]
+__all__ = ["create_zoho_connector", "authorize_with_grant_code", "authorize_in_browser"]
 
 _EXCHANGE_ERRORS = {
     "invalid_code": "the grant code is invalid, already used, or expired (a self-client code lasts 3 minutes "
@@ -62,10 +62,6 @@ def create_zoho_connector(service: Any, name: str, *, client_id: str, client_sec
         raise
     info: dict[str, Any] = service.get_connector(link)
     return info
-
-
-def is_zoho_connector(connector: Mapping[str, Any]) -> bool:
-    return bool((connector.get("oauth") or {}).get("bearer_name") == BEARER_NAME)
 
 
 def _post(client: Any, url: str, data: dict[str, str]) -> dict[str, Any]:

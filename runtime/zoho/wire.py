@@ -14,9 +14,9 @@ from typing import Any, Protocol
 
 from cloudburst.http.convert import parse_body
 from cloudburst.records import plain_value
-from cloudburst.values import DelugeFile, DelugeList, DelugeMap, from_python, to_json_text
+from cloudburst.values import DelugeFile, from_python, to_json_text
 
-__all__ = ["ZohoRequest", "ZohoAnswer", "Transport", "json_text", "zoho_value"]
+__all__ = ["ZohoRequest", "ZohoAnswer", "Transport", "json_text"]
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -78,10 +78,3 @@ class Transport(Protocol):
 def json_text(value: Any) -> str:
     """A request body as JSON; 64-bit numbers and decimals keep every digit."""
     return to_json_text(from_python(plain_value(value)))
-
-
-def zoho_value(value: Any) -> Any:
-    """A plain value copied into Deluge form (so tasks return maps and lists)."""
-    if isinstance(value, (DelugeMap, DelugeList)):
-        return value
-    return from_python(value)
