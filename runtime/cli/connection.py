@@ -9,6 +9,8 @@ from pathlib import Path
 
 from cloudburst.cli.dispatch import Context, Usage, add_db_option, command, subcommands
 from cloudburst.cli.tables import show, table
+from cloudburst.cli.zoho import add_authorize_options
+from cloudburst.cli.zoho import authorize as zoho_authorize
 from cloudburst.connectors.errors import RuleViolation
 
 __all__ = ["HELP", "configure"]
@@ -91,7 +93,10 @@ def _authorize(ctx: Context) -> None:
     given = _given_values(ctx)
     svc = ctx.service
     prompts = svc.authorization_prompts(a.link_name)
-    if not prompts and svc.flow_details(a.link_name)["auth_type"] == "oauth2":
+    oauth = not prompts and svc.flow_details(a.link_name)["auth_type"] == "oauth2"
+    if (oauth or a.grant_code) and not given and zoho_authorize(ctx, None if a.no_browser else _open_browser):
+        return
+    if oauth:
         if given:
             raise RuleViolation("param", "OAuth 2.0 connections take no --param values")
         browser = None if a.no_browser else _open_browser
@@ -183,6 +188,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--timeout", type=float, default=90.0, metavar="SECONDS",
                    help="how long to wait for the OAuth 2.0 redirect (default 90)")
     p.add_argument("--port", type=int, default=0, help="loopback redirect port (default: a free port)")
+    add_authorize_options(p)
     p = command(cmds, "list", _list, "list connections")
     p.add_argument("--connector", metavar="CONNECTOR", help="only connections of this connector")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

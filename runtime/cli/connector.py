@@ -10,6 +10,7 @@ from typing import Any
 
 from cloudburst.cli.dispatch import Context, add_db_option, command, subcommands
 from cloudburst.cli.tables import confirm, show, table
+from cloudburst.cli.zoho import add_preset_options
 from cloudburst.connectors import rules
 from cloudburst.connectors.errors import RuleViolation
 
@@ -37,6 +38,10 @@ def _pairs(items: list[str], size: int, what: str) -> list[tuple[str, ...]]:
 
 def _create(ctx: Context) -> None:
     a = ctx.args
+    if a.preset:
+        from cloudburst.cli.zoho import create_preset
+
+        return create_preset(ctx)
     info = ctx.service.create_connector(a.name, link_name=a.link_name, description=a.description,
                                         logo=_read_logo(a.logo) if a.logo else None, auth_type=a.auth)
     ctx.print(info["link_name"])
@@ -213,6 +218,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--description", help="free text shown by `connector show`")
     p.add_argument("--logo", metavar="FILE", help="PNG or JPEG under 1 MB")
     p.add_argument("--auth", metavar="TYPE", help="basic, api_key or oauth2 (can be set later with `connector auth`)")
+    add_preset_options(p)
     p = command(cmds, "list", _list, "list connectors")
     p.add_argument("--search", metavar="TEXT", help="match name or link name")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

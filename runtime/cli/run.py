@@ -13,6 +13,7 @@ from typing import Any
 from cloudburst.cli.dispatch import (EXIT_COMPILE, EXIT_INTERRUPT, EXIT_LIMIT, EXIT_RUNTIME, EXIT_USAGE, Context,
                                      Usage, add_db_option)
 from cloudburst.cli.sources import read_script
+from cloudburst.cli.zoho import add_run_options, provider_for_run, report_calls
 
 __all__ = ["HELP", "configure", "non_negative"]
 
@@ -57,6 +58,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="serve zoho.crm/creator/books record tasks from this fixture (see docs/records.md)")
     parser.add_argument("--records-out", metavar="STATE.json",
                         help="after the run, write the records' final state here")
+    add_run_options(parser)
     _add_mail_options(parser)
 
 
@@ -126,6 +128,7 @@ def _run(ctx: Context) -> int:
         raise Usage(exc.message) from None
     try:
         records = _records(args, runtime)
+        zoho = provider_for_run(args, runtime)
     except Usage:
         runtime.close()
         raise
@@ -158,6 +161,7 @@ def _run(ctx: Context) -> int:
             return EXIT_RUNTIME
         finally:
             _write_records(ctx, records)
+            report_calls(ctx, zoho)
     return 0
 
 
@@ -168,6 +172,7 @@ def _records(args: argparse.Namespace, runtime: Any) -> Any:
     if not args.records:
         return None
     from cloudburst.records import RecordStore
+    from cloudburst.zoho import install_record_store
 
     try:
         store = RecordStore.from_file(args.records)
@@ -175,7 +180,7 @@ def _records(args: argparse.Namespace, runtime: Any) -> Any:
         raise Usage(f"cannot read --records file: {exc.strerror}") from None
     except ValueError as exc:
         raise Usage(f"--records: {exc}") from None
-    store.install(runtime)
+    install_record_store(store, runtime)
     return store
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from cloudburst.errors import DelugeRuntimeError
+from cloudburst.errors import CloudburstError, DelugeRuntimeError
 
 __all__ = ["ConnectionFinder", "BEARER_NAME", "SERVICE_PREFIXES", "service_of", "is_zoho_connector"]
 
@@ -47,7 +47,13 @@ class ConnectionFinder:
         self._defaults: dict[str, str] = {}
 
     def store(self) -> Any:
-        store = self._store_factory()
+        try:
+            store = self._store_factory()
+        except CloudburstError as exc:
+            raise DelugeRuntimeError(f"Zoho tasks need the connection store: {exc.message}") from None
+        except Exception as exc:  # e.g. a store migrated by a newer Cloudburst
+            raise DelugeRuntimeError(
+                f"Zoho tasks need the connection store, which could not be opened ({type(exc).__name__})") from None
         if store is None:
             raise DelugeRuntimeError("Zoho tasks need a connection store; none is configured for this runtime")
         return store

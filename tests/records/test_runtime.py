@@ -70,10 +70,11 @@ def test_cli_runs_a_crm_script_and_writes_the_final_state(tmp_path: Path) -> Non
     assert len(deal["id"]) == 19 and deal["id"] not in leads
 
 
-def test_cli_without_records_keeps_the_not_configured_error(tmp_path: Path) -> None:
-    proc = cli(tmp_path, str(HERE / "qualify_leads.dg"))
+def test_cli_without_records_goes_live_and_says_how_to_connect(tmp_path: Path) -> None:
+    proc = cli(tmp_path, str(HERE / "qualify_leads.dg"), "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert proc.returncode == 1
-    assert "not configured" in proc.stderr and "zoho.crm.searchRecords" in proc.stderr
+    assert "zoho.crm.searchRecords: no connected Zoho connection has crm scopes" in proc.stderr
+    assert "--preset zoho" in proc.stderr and "--records" in proc.stderr
 
 
 @pytest.mark.parametrize("args, message", [
