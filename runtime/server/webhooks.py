@@ -26,14 +26,12 @@ async def execute(request: Request) -> JSONResponse:
     state = state_of(request)
     wf = state.workflows
     name = request.path_params["name"]
-    try:
-        await run_in_threadpool(wf.functions.current, name)
-    except NotFound as exc:
-        return JSONResponse(error_envelope("NOT_FOUND", exc.message), 404)
+    verdict = await run_in_threadpool(wf.webhooks.authorize, name, request.query_params.get("zapikey"))
+    if verdict == "no-function":
+        return JSONResponse(error_envelope("NOT_FOUND", f'function "{name}" does not exist'), 404)
     if request.query_params.get("auth_type", "apikey") != "apikey":
         return JSONResponse(error_envelope("INVALID_AUTH_TYPE", "auth_type must be apikey"), 401)
-    key = request.query_params.get("zapikey")
-    if not await run_in_threadpool(wf.webhooks.check, name, key):
+    if verdict != "ok":
         return JSONResponse(error_envelope("INVALID_API_KEY", "the zapikey is missing, wrong or revoked"), 401)
     try:
         arguments = call_arguments(request, await read_body(request, state.max_body))
@@ -46,7 +44,7 @@ async def execute(request: Request) -> JSONResponse:
         return JSONResponse(error_envelope("NOT_FOUND", exc.message), 404)
     if request.query_params.get("mode") == "async":
         state.executor.submit(run_id)
-        status, envelope = run_envelope(await run_in_threadpool(wf.runs.get, run_id))
+        _, envelope = run_envelope(await run_in_threadpool(wf.runs.get, run_id))
         return JSONResponse(envelope, 202, headers={"Location": f"/runs/{run_id}"})
     future = state.completion.expect(run_id)
     state.executor.submit(run_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -31,16 +32,23 @@ def loads(text: str | None, default: Any = None) -> Any:
 
 
 class WorkflowStore:
-    """Opens (and migrates) the store at ``database_url``; every operation is one transaction."""
+    """Opens (and migrates) the store at ``database_url``; every operation is one transaction.
+
+    On SQLite every transaction takes the write lock (``BEGIN IMMEDIATE``), and a waiting
+    connection sleeps in SQLite's busy handler (up to 100 ms a turn); so this process's
+    threads queue on a Python lock instead, which hands the store over without sleeping.
+    """
 
     def __init__(self, database_url: str | None = None, *, clock: Clock | None = None) -> None:
         self.database_url = database_url or default_database_url()
         self.clock: Clock = clock or SystemClock()
         self.engine = open_engine(self.database_url)
+        self._serial: AbstractContextManager[Any] = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext())
 
     @contextmanager
     def tx(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with self._serial, Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     def now(self) -> datetime:

@@ -99,9 +99,22 @@ class Timing:
         else:
             from croniter import croniter
 
-            local = floor.astimezone(zone(self.timezone))
+            tz = zone(self.timezone)
+            local = floor.astimezone(tz)
             fire = croniter(self.expression, local).get_next(datetime).astimezone(timezone.utc)
+            if _wall_clock_repeat(self.expression, fire, local):
+                fire = croniter(self.expression, fire.astimezone(tz)).get_next(datetime).astimezone(timezone.utc)
         if fire is None or (self.end_at is not None and fire > self.end_at):
             return None
         return fire
 
+
+
+def _wall_clock_repeat(expression: str, fire: datetime, previous: datetime) -> bool:
+    """When clocks fall back an hour repeats: a schedule at fixed hours (not ``*`` in the
+    hour field) fires at the first of the two equal wall-clock times only."""
+    hours = expression.split()[1] if len(expression.split()) > 1 else "*"
+    if "*" in hours:
+        return False
+    assert previous.tzinfo is not None
+    return fire.astimezone(previous.tzinfo).replace(tzinfo=None) == previous.replace(tzinfo=None)

@@ -6,16 +6,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
 from cloudburst.workflows.errors import NotFound
 from cloudburst.workflows.functions import Functions
-from cloudburst.workflows.models import WebhookRow
+from cloudburst.workflows.models import FunctionRow, WebhookRow
 from cloudburst.workflows.store import WorkflowStore, iso
 
 __all__ = ["Webhooks", "webhook_path"]
+
+
+#: ``last_used_at`` is written at most this often (a busy webhook must not write on every call).
+_TOUCH_EVERY = timedelta(seconds=60)
 
 
 def _digest(key: str) -> str:
@@ -75,17 +80,25 @@ class Webhooks:
             row.revoked_at = self._store.now()
             s.add(row)
 
-    def check(self, function: str, key: str | None) -> bool:
-        """Is ``key`` a live key of ``function``? (compared by digest, in constant time)"""
-        if not key:
-            return False
-        digest = _digest(key)
+    def authorize(self, function: str, key: str | None) -> str:
+        """``"ok"``, ``"no-function"`` or ``"bad-key"`` for a call of ``function`` with
+        ``key`` (compared by digest, in constant time), in one read."""
+        digest = _digest(key or "")
         with self._store.tx() as s:
+            if s.exec(select(FunctionRow.id).where(FunctionRow.name == function)).first() is None:
+                return "no-function"
+            if not key:
+                return "bad-key"
             row = s.exec(select(WebhookRow).where(WebhookRow.key_hash == digest)).first()
-            if row is None or row.revoked_at is not None or not hmac.compare_digest(row.key_hash, digest):
-                return False
-            if row.function_name != function:
-                return False
-            row.last_used_at = self._store.now()
-            s.add(row)
-            return True
+            if row is None or row.revoked_at is not None or row.function_name != function \
+                    or not hmac.compare_digest(row.key_hash, digest):
+                return "bad-key"
+            now = self._store.now()
+            if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
+                row.last_used_at = now
+                s.add(row)
+            return "ok"
+
+    def check(self, function: str, key: str | None) -> bool:
+        """Is ``key`` a live key of ``function``?"""
+        return self.authorize(function, key) == "ok"

@@ -72,6 +72,12 @@ def test_daily_schedule_keeps_local_time_across_dst() -> None:
     assert after == utc(2026, 3, 9, 13, 0)
     skipped_hour = Timing("30 2 * * *", None, "Europe/Berlin").next_after(utc(2026, 3, 28, 12, 0))
     assert skipped_hour == utc(2026, 3, 29, 1, 0)  # 02:30 does not exist that night: 03:00 CEST
+    nightly = Timing("30 2 * * *", None, "Europe/Berlin")
+    first = nightly.next_after(utc(2026, 10, 24, 12, 0))
+    assert first == utc(2026, 10, 25, 0, 30)  # 02:30 CEST; 02:30 comes again an hour later (CET)
+    assert nightly.next_after(first) == utc(2026, 10, 26, 1, 30)  # ... and is not fired twice
+    hourly = Timing("0 * * * *", None, "Europe/Berlin")
+    assert hourly.next_after(utc(2026, 10, 25, 0, 0)) == utc(2026, 10, 25, 1, 0)  # every real hour still fires
 
 
 def test_overlap_skip_and_queue(report: Any, clock: Any) -> None:
