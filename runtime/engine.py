@@ -21,6 +21,7 @@ from cloudburst.values import from_python, to_python
 
 if TYPE_CHECKING:
     from cloudburst import nodes as n
+    from cloudburst.pages import PageMap
     from cloudburst.helpers import Executable
 
 # The parser, resolver and compiler are imported only when a script is really compiled:
@@ -64,13 +65,16 @@ class Script:
     own :class:`Execution` (limits, output, variables)."""
 
     def __init__(self, runtime: Runtime, name: str, source: str, executable: Executable,
-                 warnings: list[Diagnostic], parameters: tuple[Parameter, ...]) -> None:
+                 warnings: list[Diagnostic], parameters: tuple[Parameter, ...], page: PageMap | None = None) -> None:
         self.runtime = runtime
         self.name = name
         self.source = source
         self.warnings = tuple(warnings)
         #: The arguments of a single-function script (its entry point), in order.
         self.parameters = parameters
+        #: For a Creator page (see :mod:`cloudburst.pages`): maps positions back into the page.
+        #: A page's run returns its rendered HTML as :attr:`Result.value`.
+        self.page = page
         self._entry = executable.entry()
 
     def new_execution(self, *, limits: Limits | None = None, on_info: Callable[[str], None] | None = None,
@@ -90,6 +94,8 @@ class Script:
             ex = self.new_execution(limits=limits, on_info=on_info, started=started)
             ex.cancellable = False  # nobody else holds it, so nobody can cancel it
         args = {k: from_python(v, ex.tz) for k, v in (inputs or {}).items()}
+        if self.page is not None and "input" not in args:
+            args["input"] = from_python(dict(args), ex.tz)  # a page reads its parameters as input.<name>
         missing = [p.name for p in self.parameters if p.name not in args]
         if missing:
             raise InputError(f"missing argument{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",
@@ -105,6 +111,8 @@ class Script:
                 ex.finish(False)
             error = _as_error(exc)
             error.source_name = self.name
+            if self.page is not None:
+                error.span = self.page.span(error.span)
             raise _without_frames(error) from error.__cause__
         finally:
             activate(previous)
@@ -366,10 +374,12 @@ class Runtime:
             if self.cache_dir is not None:
                 script_cache.store(self.cache_dir, key, entry)
         from cloudburst.helpers import Executable
+        from cloudburst.pages import PageMap
 
         script = Script(self, name, source, Executable(entry["code"], entry["helpers"], entry["constants"]),
-                        [Diagnostic(sev, msg, Span(*span)) for sev, msg, span in entry["warnings"]],
-                        tuple(Parameter(p, t) for p, t in entry["parameters"]))
+                        [Diagnostic(sev, msg, Span(*span), code) for sev, msg, span, code in entry["warnings"]],
+                        tuple(Parameter(p, t) for p, t in entry["parameters"]),
+                        None if entry["page"] is None else PageMap(entry["page"]))
         with self._lock:
             self._cache[key] = script
             while len(self._cache) > self._cache_size:
@@ -377,34 +387,51 @@ class Runtime:
         return script
 
     def check(self, source: str, name: str = "<script>", *, strict: bool = False,
-              inputs: Sequence[str] = (), limits: Limits | None = None) -> list[Diagnostic]:
+              inputs: Sequence[str] = (), limits: Limits | None = None, syntax_only: bool = False) -> list[Diagnostic]:
         """Parse and check ``source`` without generating code (what ``cloudburst check``
-        does). Raises like :meth:`compile`; returns the warnings."""
-        resolved, _ = self._front_end(source, name, strict, inputs, limits or self.limits, _deadline(limits or self.limits))
-        return list(resolved.warnings)
+        does); ``syntax_only`` stops after parsing. Raises like :meth:`compile`; returns
+        the warnings."""
+        resolved, _, _ = self._front_end(source, name, strict, inputs, limits or self.limits,
+                                         _deadline(limits or self.limits), syntax_only)
+        return [] if resolved is None else list(resolved.warnings)
 
     def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
-                   deadline: float | None) -> tuple[Any, tuple[Parameter, ...]]:
-        """Parse and resolve: the part shared by :meth:`check` and :meth:`compile`."""
+                   deadline: float | None, syntax_only: bool = False) -> tuple[Any, tuple[Parameter, ...], PageMap | None]:
+        """Parse and resolve: the part shared by :meth:`check` and :meth:`compile`. A Creator
+        page is first translated into a script; positions are mapped back into the page."""
         from cloudburst.errors import LimitError
         from cloudburst.gcpause import gc_paused
+        from cloudburst.pages import is_page, translate
         from cloudburst.parser import parse
         from cloudburst.resolver import resolve
 
         if limits.max_source_chars is not None and len(source) > limits.max_source_chars:
             raise LimitError(f"the script has {len(source):,} characters, more than the {limits.max_source_chars:,} "
                              "a script may have", None, name)
+        page = translate(source, name) if is_page(source) else None
+        if page is not None:
+            source = page.script
+            inputs = [*inputs, "input", *(p for _, p in page.parameters)]
         try:
             with gc_paused():
                 program = parse(source, name, max_nodes=limits.max_syntax_nodes, deadline=deadline)
+                if syntax_only:
+                    return None, (), None if page is None else page.map
                 program, parameters = _with_entry_call(program)
                 resolved = resolve(program, host_functions=self._functions, strict=strict,
                                    inputs=[*inputs, *(p.name for p in parameters)], integrations=self._integrations)
         except CloudburstError as exc:
+            if page is not None:
+                exc.span = page.map.span(exc.span)
+                diagnostics = getattr(exc, "diagnostics", None)
+                if diagnostics is not None:
+                    exc.diagnostics = [_moved(d, page.map) for d in diagnostics]  # type: ignore[attr-defined]
             raise _named(exc, name, limits)
         except RecursionError:  # a last line of defence: every pass caps nesting first
-            raise DelugeSyntaxError("the script is nested too deeply", None, name) from None
-        return resolved, parameters
+            raise DelugeSyntaxError("the script is nested too deeply", None, name, "L502") from None
+        if page is not None:
+            resolved.warnings = [_moved(w, page.map) for w in resolved.warnings]
+        return resolved, parameters, None if page is None else page.map
 
     def _compile_entry(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
                        started: float | None) -> dict[str, Any]:
@@ -412,7 +439,7 @@ class Runtime:
         from cloudburst.gcpause import gc_paused
 
         deadline = _deadline(limits, started)
-        resolved, parameters = self._front_end(source, name, strict, inputs, limits, deadline)
+        resolved, parameters, page = self._front_end(source, name, strict, inputs, limits, deadline)
         try:
             with gc_paused():
                 executable = compile_program(resolved, name, integer_division=self.settings.integer_division,
@@ -420,14 +447,15 @@ class Runtime:
         except CloudburstError as exc:
             raise _named(exc, name, limits)
         except RecursionError:
-            raise DelugeSyntaxError("the script is nested too deeply to compile", None, name) from None
+            raise DelugeSyntaxError("the script is nested too deeply to compile", None, name, "L502") from None
         return {
             "code": executable.code,
             "helpers": executable.helpers,
             "constants": executable.constants,
-            "warnings": [(w.severity, w.message, (w.span.line, w.span.column, w.span.end_line, w.span.end_column))
+            "warnings": [(w.severity, w.message, (w.span.line, w.span.column, w.span.end_line, w.span.end_column), w.code)
                          for w in resolved.warnings],
             "parameters": [(p.name, p.type) for p in parameters],
+            "page": None if page is None else page.anchors,
         }
 
     def run(self, source: str, inputs: Mapping[str, Any] | None = None, *, name: str = "<script>",
@@ -452,6 +480,10 @@ def _deadline(limits: Limits, started: float | None = None) -> float | None:
     if limits.timeout is None:
         return None
     return (time.monotonic() if started is None else started) + limits.timeout
+
+
+def _moved(d: Diagnostic, page: PageMap) -> Diagnostic:
+    return Diagnostic(d.severity, d.message, page.span(d.span) or d.span, d.code)
 
 
 def _with_entry_call(program: n.Program) -> tuple[n.Program, tuple[Parameter, ...]]:

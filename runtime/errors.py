@@ -49,11 +49,13 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A problem found while checking a script; ``severity`` is "error" or "warning"."""
+    """A problem found while checking a script; ``severity`` is "error" or "warning";
+    ``code`` is its stable code (``cloudburst.codes``), whose letter gives its kind."""
 
     severity: str
     message: str
     span: Span
+    code: str = "S101"
 
 
 class CloudburstError(Exception):
@@ -61,11 +63,14 @@ class CloudburstError(Exception):
 
     kind = "error"
 
-    def __init__(self, message: str, span: Span | None = None, source_name: str = "<script>") -> None:
+    def __init__(self, message: str, span: Span | None = None, source_name: str = "<script>",
+                 code: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
         self.source_name = source_name
+        #: The stable diagnostic code of a compile error (``cloudburst.codes``); None otherwise.
+        self.code = code
 
     def __str__(self) -> str:
         if self.span is None:

@@ -161,7 +161,7 @@ def _check_literals(program: n.Program, name: str) -> None:
         node = stack.pop()
         if isinstance(node, n.Literal):
             if type(node.value) is _OutOfRange:
-                raise DelugeSyntaxError(f"number {int(node.value)} is out of the 64-bit range", node.span, name)
+                raise DelugeSyntaxError(f"number {int(node.value)} is out of the 64-bit range", node.span, name, "S110")
         elif isinstance(node, n.Node):
             stack.extend(getattr(node, f) for f in node.__match_args__)
         elif isinstance(node, tuple):
@@ -169,10 +169,11 @@ def _check_literals(program: n.Program, name: str) -> None:
 
 
 class _SyntaxProblem(Exception):
-    def __init__(self, message: str, span: Span) -> None:
+    def __init__(self, message: str, span: Span, code: str) -> None:
         super().__init__(message)
         self.message = message
         self.span = span
+        self.code = code
 
 
 class _Build:
@@ -214,11 +215,12 @@ class _Build:
     def _target(target: n.Expr) -> n.Expr:
         if isinstance(target, (n.Name, n.Member, n.Index)):
             return target
-        raise _SyntaxProblem("cannot assign to this expression", target.span)
+        raise _SyntaxProblem("cannot assign to this expression", target.span, "S108")
 
     def expr_stmt(self, meta: Any, expr: n.Expr) -> n.ExprStmt:
         if not isinstance(expr, (n.Call, n.MethodCall, n.ClientAction)):
-            raise _SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span)
+            raise _SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span,
+                                 "S108")
         return n.ExprStmt(_span(meta), expr)
 
     def task_stmt(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.ExprStmt:
@@ -320,7 +322,7 @@ class _Build:
     @staticmethod
     def _task(meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
         if not isinstance(target, n.Name):
-            raise _SyntaxProblem("a task block must follow a task name such as invokeurl or sendmail", target.span)
+            raise _SyntaxProblem("a task block must follow a task name such as invokeurl or sendmail", target.span, "S113")
         merged: list[n.TaskItem] = []
         extra: list[n.Expr] = []
         for item in items:
@@ -332,7 +334,7 @@ class _Build:
                 merged[-1] = _with_attachments(merged[-1], extra)
                 extra = []
             if any(m.key == item.key for m in merged):
-                raise _SyntaxProblem(f"task key '{item.key}' is given twice", item.span)
+                raise _SyntaxProblem(f"task key '{item.key}' is given twice", item.span, "S113")
             merged.append(item)
         if extra:
             merged[-1] = _with_attachments(merged[-1], extra)
@@ -444,13 +446,13 @@ class _Build:
         if isinstance(target, n.FormFetch):
             return target
         if not (isinstance(target, n.Index) and isinstance(target.target, n.Name)):
-            raise _SyntaxProblem(f"'{clause}' can only follow a form fetch such as Form[criteria]", target.span)
+            raise _SyntaxProblem(f"'{clause}' can only follow a form fetch such as Form[criteria]", target.span, "S114")
         return n.FormFetch(target.span, target.target.name, target.index)
 
     def int_lit(self, meta: Any, tok: Token) -> n.Literal:
         value = int(tok)
         if value > INT_MAX + 1:
-            raise _SyntaxProblem(f"number {tok} is out of the 64-bit range", _tok_span(tok))
+            raise _SyntaxProblem(f"number {tok} is out of the 64-bit range", _tok_span(tok), "S110")
         if value == INT_MAX + 1:  # only valid as the operand of unary minus (see neg)
             return n.Literal(_span(meta), _OutOfRange(value))
         return n.Literal(_span(meta), value)
@@ -469,7 +471,7 @@ class _Build:
             return n.Literal(_span(meta), parse_literal(body))
         except ValueError as exc:
             if _DATE_SHAPE.match(body):  # written as a date, but not a real one ('32-Jan-2024')
-                raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok)) from None
+                raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok), "S109") from None
             # Zoho reads single-quoted text that is not a date or time as TEXT ('ok', 'a,b').
             return n.Literal(_span(meta), body)
 
@@ -583,13 +585,13 @@ def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
         if _PENDING.equals:
             first = min(_PENDING.equals.values(), key=lambda sp: (sp.line, sp.column))
             raise _SyntaxProblem("unexpected '=': a single '=' compares only inside a condition or criteria "
-                                 "(use '==' here; an assignment cannot be part of an expression)", first)
+                                 "(use '==' here; an assignment cannot be part of an expression)", first, "S111")
     except _SyntaxProblem as exc:
-        raise DelugeSyntaxError(exc.message, exc.span, name) from None
+        raise DelugeSyntaxError(exc.message, exc.span, name, exc.code) from None
     except UnexpectedInput as exc:
         _BUDGET.start(None, None)  # explaining re-reads the tokens before the error
-        message, span = _explain(source, exc)
-        raise DelugeSyntaxError(message, span, name) from None
+        message, span, code = _explain(source, exc)
+        raise DelugeSyntaxError(message, span, name, code) from None
     assert isinstance(program, n.Program)
     if "9223372036854775808" in source:
         _check_literals(program, name)
@@ -631,7 +633,7 @@ def _describe(tok: Token) -> str:
     return f"'{text}'"
 
 
-def _unclosed(source: str) -> tuple[str, Span] | None:
+def _unclosed(source: str) -> tuple[str, Span, str] | None:
     """Find the first unbalanced bracket, skipping text, dates and comments."""
     pairs = {")": "(", "]": "[", "}": "{"}
     stack: list[tuple[str, int, int]] = []
@@ -665,7 +667,7 @@ def _unclosed(source: str) -> tuple[str, Span] | None:
             stack.append((ch, line, col))
         elif ch in ")]}":
             if not stack or stack[-1][0] != pairs[ch]:
-                return f"unmatched '{ch}'", Span.point(line, col)
+                return f"unmatched '{ch}'", Span.point(line, col), "S103"
             stack.pop()
         if ch == "\n":
             line, col = line + 1, 1
@@ -675,7 +677,7 @@ def _unclosed(source: str) -> tuple[str, Span] | None:
     if stack:
         ch, sl, sc = stack[-1]
         closer = {"(": ")", "[": "]", "{": "}"}[ch]
-        return f"'{ch}' opened here is never closed (missing '{closer}')", Span.point(sl, sc)
+        return f"'{ch}' opened here is never closed (missing '{closer}')", Span.point(sl, sc), "S103"
     return None
 
 
@@ -708,38 +710,38 @@ def _stray_else(tokens: list[Token]) -> Token | None:
     return None
 
 
-def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
+def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span, str]:
     if isinstance(exc, UnexpectedCharacters):
         pos: int = exc.pos_in_stream  # type: ignore[assignment]  # always set for UnexpectedCharacters
         ch = source[pos] if pos < len(source) else ""
         span = Span.point(exc.line, exc.column)
         if ch == '"':
-            return "unterminated text: this '\"' is never closed", span
+            return "unterminated text: this '\"' is never closed", span, "S104"
         if ch == "'":
-            return "unterminated date literal: this \"'\" is never closed on its line", span
+            return "unterminated date literal: this \"'\" is never closed on its line", span, "S105"
         if source.startswith("/*", exc.pos_in_stream):
-            return "unterminated comment: this '/*' is never closed by '*/'", span
+            return "unterminated comment: this '/*' is never closed by '*/'", span, "S106"
         unclosed = _unclosed(source)
         if unclosed and ch in ")]}":
             return unclosed
-        return f"unexpected character {ch!r}", span
+        return f"unexpected character {ch!r}", span, "S112"
     if isinstance(exc, UnexpectedEOF):
         unclosed = _unclosed(source)
         if unclosed:
             return unclosed
-        return "unexpected end of the script", Span.point(1, 1)
+        return "unexpected end of the script", Span.point(1, 1), "S116"
     assert isinstance(exc, UnexpectedToken)
     tok = exc.token
     if tok.start_pos is not None and source.startswith("/*", tok.start_pos) and "*/" not in source[tok.start_pos:]:
-        return "unterminated comment: this '/*' is never closed by '*/'", _tok_span(tok)
+        return "unterminated comment: this '/*' is never closed by '*/'", _tok_span(tok), "S106"
     history = _tokens_before(source, exc)
     stray = _stray_else(history + ([tok] if str(tok).lower() == "else" else []))
     if stray is not None:
-        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", _tok_span(stray)
+        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", _tok_span(stray), "S107"
     expected = set(exc.expected)
     span = _tok_span(tok) if tok.type != "$END" else _end_span(source)
     if tok.type == "ELSE":
-        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", span
+        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", span, "S107"
     if tok.type == "$END" or tok.type in ("RBRACE", "RPAR", "RSQB"):
         unclosed = _unclosed(source)
         if unclosed:
@@ -748,17 +750,17 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span]:
         prev = history[-1] if history else None
         if prev is not None and (tok.type == "$END" or (prev.end_line or 0) < (tok.line or 0)):
             end = Span.point(prev.end_line or 1, prev.end_column or 1)
-            return f"missing ';' at the end of line {prev.end_line}", end
+            return f"missing ';' at the end of line {prev.end_line}", end, "S102"
         if "TASK_KEY" not in expected:
-            return f"expected ';' before {_describe(tok)}", span
+            return f"expected ';' before {_describe(tok)}", span, "S102"
     if tok.type == "DATE":
-        return "single quotes make a date literal; text needs double quotes", span
+        return "single quotes make a date literal; text needs double quotes", span, "S109"
     if {"NAME", "INT", "STRING"} <= expected:
-        return f"expected a value before {_describe(tok)}", span
+        return f"expected a value before {_describe(tok)}", span, "S115"
     names = sorted({_FRIENDLY.get(e, e.lower()) for e in expected if not e.startswith("__")})
     if len(names) > 6:
-        return f"unexpected {_describe(tok)}", span
-    return f"unexpected {_describe(tok)}; expected {', '.join(names)}", span
+        return f"unexpected {_describe(tok)}", span, "S101"
+    return f"unexpected {_describe(tok)}; expected {', '.join(names)}", span, "S101"
 
 
 def _end_span(source: str) -> Span:

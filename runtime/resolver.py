@@ -128,24 +128,24 @@ class _Resolver:
         self.in_fetch = 0  # inside a fetch's criteria: unbound names are form fields
 
     # -- diagnostics ---------------------------------------------------------------------
-    def error(self, message: str, span: Span) -> None:
-        self.diagnostics.append(Diagnostic("error", message, span))
+    def error(self, message: str, span: Span, code: str) -> None:
+        self.diagnostics.append(Diagnostic("error", message, span, code))
 
-    def warn(self, message: str, span: Span) -> None:
-        self.diagnostics.append(Diagnostic("error" if self.strict else "warning", message, span))
+    def warn(self, message: str, span: Span, code: str) -> None:
+        self.diagnostics.append(Diagnostic("error" if self.strict else "warning", message, span, code))
 
     # -- functions -------------------------------------------------------------------------
     def declare_functions(self) -> None:
         for fn in self.program.functions:
             if fn.return_type not in TYPE_NAMES:
-                self.error(f"unknown return type '{fn.return_type}'", fn.span)
+                self.error(f"unknown return type '{fn.return_type}'", fn.span, "T301")
             for p in fn.params:
                 if p.type == "void":
-                    self.error(f"unknown parameter type '{p.type}'", p.span)
+                    self.error(f"unknown parameter type '{p.type}'", p.span, "T302")
             full, short = fn.name.lower(), fn.name.split(".")[-1].lower()
             other = self.lookup.get(full)
             if other is not None and other.name.lower() == full:
-                self.error(f"function '{fn.name}' is defined twice (first at line {other.span.line})", fn.span)
+                self.error(f"function '{fn.name}' is defined twice (first at line {other.span.line})", fn.span, "N201")
                 continue
             self.lookup[full] = fn
             if short != full:
@@ -157,7 +157,7 @@ class _Resolver:
             seen: set[str] = set()
             for p in fn.params:
                 if p.name in seen:
-                    self.error(f"parameter '{p.name}' is declared twice", p.span)
+                    self.error(f"parameter '{p.name}' is declared twice", p.span, "N202")
                 seen.add(p.name)
 
     def find_function(self, parts: list[str]) -> n.FunctionDef | None:
@@ -182,7 +182,7 @@ class _Resolver:
             body = self.block(fn.body)
             if fn.return_type != "void" and not _always_returns(fn.body):
                 self.warn(f"function '{fn.name}' can end without returning a value of type {fn.return_type} "
-                          "(it then returns null)", fn.span)
+                          "(it then returns null)", fn.span, "T303")
             new_fn = n.FunctionDef(fn.span, fn.return_type, fn.name, fn.params, body)
             new_functions.append(new_fn)
             infos[fn.name] = FunctionInfo(new_fn, frozenset(locals_))
@@ -193,7 +193,7 @@ class _Resolver:
         errors = [d for d in self.diagnostics if d.severity == "error"]
         if errors:
             first = errors[0]
-            exc = ResolveError(first.message, first.span)
+            exc = ResolveError(first.message, first.span, code=first.code)
             exc.diagnostics = self.diagnostics  # type: ignore[attr-defined]
             raise exc
         program = n.Program(self.program.span, tuple(new_functions), body)
@@ -204,7 +204,7 @@ class _Resolver:
         self.depth += 1
         try:
             if self.depth > MAX_NESTING and stmts:
-                self.error(f"blocks are nested more than {MAX_NESTING} deep", stmts[0].span)
+                self.error(f"blocks are nested more than {MAX_NESTING} deep", stmts[0].span, "L501")
                 return stmts
             return tuple(self.stmt(s) for s in stmts)
         finally:
@@ -222,14 +222,14 @@ class _Resolver:
         if isinstance(s, n.Return):
             fn = self.in_function
             if fn is not None and fn.return_type == "void" and s.value is not None:
-                self.error(f"void function '{fn.name}' cannot return a value", s.span)
+                self.error(f"void function '{fn.name}' cannot return a value", s.span, "T304")
             if fn is not None and fn.return_type != "void" and s.value is None:
-                self.error(f"function '{fn.name}' must return a value of type {fn.return_type}", s.span)
+                self.error(f"function '{fn.name}' must return a value of type {fn.return_type}", s.span, "T305")
             return n.Return(s.span, None if s.value is None else self.expr(s.value))
         if isinstance(s, (n.Break, n.Continue)):
             if self.loop_depth == 0:
                 word = "break" if isinstance(s, n.Break) else "continue"
-                self.error(f"'{word}' outside a 'for each' loop", s.span)
+                self.error(f"'{word}' outside a 'for each' loop", s.span, "S117")
             return s
         if isinstance(s, n.If):
             branches = tuple((self.expr(c), self.block(b)) for c, b in s.branches)
@@ -272,7 +272,7 @@ class _Resolver:
         self.depth += 1
         try:
             if self.depth > MAX_EXPRESSION_DEPTH:
-                self.error("the expression is nested too deeply", e.span)
+                self.error("the expression is nested too deeply", e.span, "L502")
                 return n.Literal(e.span, None)
             return self._expr(e)
         finally:
@@ -348,9 +348,9 @@ class _Resolver:
         if self.in_function is None:
             self.free.add(e.name)
             if e.name != "input" and e.name not in self.inputs:
-                self.warn(f"undefined variable '{e.name}' (it may be supplied by the caller)", e.span)
+                self.warn(f"undefined variable '{e.name}' (it may be supplied by the caller)", e.span, "N203")
             return e
-        self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'", e.span)
+        self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'", e.span, "N203")
         return e
 
     def typed_ctor(self, e: n.TypedCtor) -> n.Expr:
@@ -359,19 +359,19 @@ class _Resolver:
         shown = f"{e.kind.capitalize()}:{e.element_type.capitalize()}()"
         if e.kind != "list":
             if e.args:
-                self.error(f"{shown} takes no arguments", e.span)
+                self.error(f"{shown} takes no arguments", e.span, "A401")
             return e
         if element_kind(e.element_type) is None:
             self.error(f"{shown}: unknown element type '{e.element_type}' "
-                       f"(use one of {', '.join(sorted(ELEMENT_TYPES))})", e.span)
+                       f"(use one of {', '.join(sorted(ELEMENT_TYPES))})", e.span, "T306")
         if len(e.args) > 1:
-            self.error(f"{shown} takes at most one argument (a list of initial values)", e.span)
+            self.error(f"{shown} takes at most one argument (a list of initial values)", e.span, "A401")
         return n.TypedCtor(e.span, e.kind, e.element_type, self.exprs(e.args))
 
     def check_user_args(self, fn: n.FunctionDef, args: tuple[n.Expr, ...], span: Span) -> None:
         if len(args) != len(fn.params):
             self.error(f"function '{fn.name}' takes {len(fn.params)} argument{'s' if len(fn.params) != 1 else ''}, "
-                       f"got {len(args)}", span)
+                       f"got {len(args)}", span, "A402")
 
     def check_builtin_args(self, name: str, count: int, method: bool, span: Span) -> bool:
         arity = REGISTRY.arity(name, method)
@@ -386,26 +386,26 @@ class _Resolver:
             else:
                 want = f"{lo} to {hi}"
             kind = "method" if method else "function"
-            self.error(f"{kind} '{name}' takes {want} argument{'s' if want != '1' else ''}, got {count}", span)
+            self.error(f"{kind} '{name}' takes {want} argument{'s' if want != '1' else ''}, got {count}", span, "A403")
         return True
 
     def call(self, e: n.Call) -> n.Expr:
         args = self.exprs(e.args)
         key = e.name.lower()
         if key in self.ambiguous and key not in {f.name.lower() for f in self.program.functions}:
-            self.error(f"'{e.name}' names several functions; call it with its namespace", e.span)
+            self.error(f"'{e.name}' names several functions; call it with its namespace", e.span, "N204")
         fn = self.lookup.get(key)
         if fn is not None:
             self.check_user_args(fn, args, e.span)
             return n.UserCall(e.span, fn.name, args)
         if key == "if":
             if len(args) != 3:
-                self.error(f"if(condition, a, b) takes 3 arguments, got {len(args)}", e.span)
+                self.error(f"if(condition, a, b) takes 3 arguments, got {len(args)}", e.span, "A404")
                 return n.Literal(e.span, None)
             return n.Conditional(e.span, args[0], args[1], args[2])
         if key in CONSTRUCTORS:
             if len(args) > 1:
-                self.error(f"{e.name}() takes at most one argument", e.span)
+                self.error(f"{e.name}() takes at most one argument", e.span, "A405")
             return n.BuiltinCall(e.span, key, args)
         if self.check_builtin_args(e.name, len(args), False, e.span):
             return n.BuiltinCall(e.span, key, args)
@@ -416,7 +416,7 @@ class _Resolver:
             self.check_method(e.name, len(args) - 1, e.span)
             return n.BuiltinMethod(e.span, args[0], key, args[1:])
         self.warn(f"function '{e.name}' is not defined in this script (it may be defined in another file of the app)",
-                  e.span)
+                  e.span, "N205")
         return n.UserCall(e.span, e.name, args)
 
     def method_call(self, e: n.MethodCall) -> n.Expr:
@@ -456,7 +456,7 @@ class _Resolver:
                 self.check_method(e.name, len(args), e.span)
                 return n.BuiltinMethod(e.span, n.SystemVar(e.target.span, system), lowered[-1], args)
             if not (is_zoho_task(lowered) or key in self.integrations):
-                self.error(f"unknown Zoho task '{dotted}'", e.span)
+                self.error(f"unknown Zoho task '{dotted}'", e.span, "N206")
             return n.IntegrationCall(e.span, dotted, args)
         if key in self.integrations:
             return n.IntegrationCall(e.span, dotted, self.exprs(e.args))
@@ -472,7 +472,7 @@ class _Resolver:
                 or (len(full) >= 3 and not known_method)):
             # `otherapp.Sales.total(x)`: a function saved elsewhere in this or another app.
             self.warn(f"function '{dotted}' is not defined in this script (it may be defined elsewhere in the app)",
-                      e.span)
+                      e.span, "N205")
             return n.UserCall(e.span, dotted, self.exprs(e.args))
         if len(parts) == 1 and not e.args and not known_method and self.known_form(parts[0]):
             # `row = Orders.Items();` makes an empty row of the form's subform (a record map).
@@ -515,9 +515,9 @@ class _Resolver:
             return
         if receiver is not None and receiver not in self.scope and receiver.lower() != "input":
             self.error(f"variable '{receiver}' is not defined ('{receiver}.{name}()' is neither a method call "
-                       "nor a known task or function)", span)
+                       "nor a known task or function)", span, "N207")
             return
-        self.error(f"unknown method '{name}'", span)
+        self.error(f"unknown method '{name}'", span, "N208")
 
     def member(self, e: n.Member) -> n.Expr:
         parts = _chain(e)
@@ -525,7 +525,7 @@ class _Resolver:
             key = ".".join(parts).lower()
             if key in REGISTRY.system:
                 return n.SystemVar(e.span, key)
-            self.warn(f"unknown system variable '{'.'.join(parts)}'", e.span)
+            self.warn(f"unknown system variable '{'.'.join(parts)}'", e.span, "N209")
             return n.SystemVar(e.span, key)
         return n.FieldAccess(e.span, self.expr(e.target), e.name)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 __all__ = ["cache_key", "load", "store"]
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_key(*parts: object) -> str:
