@@ -3,9 +3,11 @@ caret under the failing span. Shared by the CLI, ``check`` and the REPL."""
 
 from __future__ import annotations
 
-from cloudburst.errors import CloudburstError, Span
+from typing import Any
 
-__all__ = ["format_error", "format_diagnostic", "read_source"]
+from cloudburst.errors import CloudburstError, Diagnostic, Span
+
+__all__ = ["format_error", "format_diagnostic", "read_source", "diagnostic_record", "error_records"]
 
 
 def _excerpt(source: str | None, span: Span | None) -> str:
@@ -41,3 +43,23 @@ def read_source(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def diagnostic_record(name: str, severity: str, message: str, span: Span | None, code: str | None) -> dict[str, Any]:
+    """One diagnostic as ``check --json`` prints it (docs/diagnostics.md)."""
+    from cloudburst.codes import kind_of
+
+    record: dict[str, Any] = {"file": name, "severity": severity, "kind": kind_of(code), "code": code or "S101",
+                              "message": message}
+    if span is not None:
+        record.update(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column)
+    return record
+
+
+def error_records(error: CloudburstError) -> list[dict[str, Any]]:
+    """Every diagnostic a failed check found (the resolver reports all of them, warnings
+    included; a syntax error stops at the first)."""
+    found: list[Diagnostic] | None = getattr(error, "diagnostics", None)
+    if found:
+        return [diagnostic_record(error.source_name, d.severity, d.message, d.span, d.code) for d in found]
+    return [diagnostic_record(error.source_name, "error", error.message, error.span, error.code)]

@@ -425,6 +425,9 @@ class _Resolver:
             call = self.namespace_call(e, parts)
             if call is not None:
                 return call
+            if len(parts) == 1 and REGISTRY.arity(e.name, True) is None:
+                self.check_method(e.name, len(e.args), e.span, parts[0])  # an error naming the variable
+                return n.Literal(e.span, None)
         target = self.expr(e.target)
         # `Form[c].sum(Total)`, `rows.sum(Total)`: an unbound name argument is a field name.
         fetch = isinstance(target, n.FormFetch)

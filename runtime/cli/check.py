@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
 from cloudburst.cli.dispatch import EXIT_COMPILE, EXIT_OK, Context
 from cloudburst.cli.sources import read_script
@@ -18,33 +20,46 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat undefined names as errors")
     parser.add_argument("--warnings", action="store_true", help="print warnings too")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
+    parser.add_argument("--syntax-only", action="store_true", help="only parse (no name, type or arity checks)")
+    parser.add_argument("--json", action="store_true",
+                        help="print every diagnostic as JSON with its kind and code (see docs/diagnostics.md)")
 
 
 def _check(ctx: Context) -> int:
-    from cloudburst.diagnostics import format_diagnostic, format_error
+    from cloudburst.diagnostics import diagnostic_record, error_records, format_diagnostic, format_error
     from cloudburst.engine import Runtime
     from cloudburst.errors import CloudburstError
 
     args = ctx.args
+    text = not args.json
     runtime = Runtime(network=False)
     bad = 0
+    records: list[dict[str, Any]] = []
     for path in args.files:
         try:
             source = read_script(path, ctx.stdin)
         except OSError as exc:
             bad += 1
-            ctx.err.write(f"{path}: error: cannot read: {exc.strerror}\n")
+            records.append({"file": path, "severity": "error", "kind": "file", "code": "F001",
+                            "message": f"cannot read: {exc.strerror}"})
+            if text:
+                ctx.err.write(f"{path}: error: cannot read: {exc.strerror}\n")
             continue
         try:
-            warnings = runtime.check(source, path, strict=args.strict)
+            warnings = runtime.check(source, path, strict=args.strict, syntax_only=args.syntax_only)
         except CloudburstError as exc:
             bad += 1
-            if not args.quiet:
+            records.extend(error_records(exc))
+            if text and not args.quiet:
                 ctx.err.write(format_error(exc, source) + "\n")
             continue
-        if args.warnings and not args.quiet:
+        records.extend(diagnostic_record(path, w.severity, w.message, w.span, w.code) for w in warnings)
+        if text and args.warnings and not args.quiet:
             for w in warnings:
                 ctx.err.write(format_diagnostic(path, "warning", w.message, w.span, source) + "\n")
     total = len(args.files)
-    ctx.print(f"checked {total} file{'s' if total != 1 else ''}: {total - bad} ok, {bad} with errors")
+    if args.json:
+        ctx.print(json.dumps({"diagnostics": records, "files": total, "ok": total - bad, "with_errors": bad}, indent=2))
+    else:
+        ctx.print(f"checked {total} file{'s' if total != 1 else ''}: {total - bad} ok, {bad} with errors")
     return EXIT_OK if bad == 0 else EXIT_COMPILE

@@ -147,7 +147,13 @@ def _run(ctx: Context) -> int:
                 ctx.err.write(format_diagnostic(name, "warning", w.message, w.span, source) + "\n")
         try:
             inputs = _inputs(ctx, {p.name: p.type for p in script.parameters})
-            script.run(inputs, on_info=ctx.print, started=started)
+            if script.page is None:
+                script.run(inputs, on_info=ctx.print, started=started)
+            else:  # a Creator page: its rendered HTML is the output; info lines go to stderr
+                result = script.run(inputs, on_info=lambda line: ctx.err.write(line + "\n"),
+                                    started=started)
+                ctx.out.write(str(result.value))
+                ctx.out.flush()
         except InputError as exc:
             raise Usage(f"{exc.message} (pass them with --arg NAME=VALUE or --input FILE.json)") from None
         except CancelledError as exc:
