@@ -150,8 +150,7 @@ def _run(ctx: Context) -> int:
             if script.page is None:
                 script.run(inputs, on_info=ctx.print, started=started)
             else:  # a Creator page: its rendered HTML is the output; info lines go to stderr
-                result = script.run(inputs, on_info=lambda line: ctx.err.write(line + "\n"),
-                                    started=started)
+                result = script.run(inputs, on_info=lambda line: print(line, file=ctx.err), started=started)
                 ctx.out.write(str(result.value))
                 ctx.out.flush()
         except InputError as exc:
