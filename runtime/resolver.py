@@ -297,11 +297,11 @@ class _Resolver:
             return acc
         if isinstance(e, n.Compare):
             # A single `=` in a condition or criteria compares like `==`.
-            return n.Compare(e.span, "==" if e.op == "=" else e.op, self.expr(e.left), self.expr(e.right))
+            return n.Compare(e.span, "==" if e.op == "=" else e.op, self.expr(e.left), self.value(e.right))
         if isinstance(e, n.Unary):
             return n.Unary(e.span, e.op, self.expr(e.operand))
         if isinstance(e, n.Membership):
-            return n.Membership(e.span, e.negated, self.expr(e.item), self.expr(e.container))
+            return n.Membership(e.span, e.negated, self.expr(e.item), self.value(e.container))
         if isinstance(e, n.ListLit):
             return n.ListLit(e.span, self.exprs(e.items))
         if isinstance(e, n.MapLit):
@@ -435,7 +435,7 @@ class _Resolver:
         self.in_fetch += fetch
         self.in_criteria += named
         try:
-            args = self.exprs(e.args)
+            args = self.exprs(e.args) if fetch or named else tuple(self.value(a) for a in e.args)
         finally:
             self.in_fetch -= fetch
             self.in_criteria -= named
@@ -537,6 +537,16 @@ class _Resolver:
         if isinstance(target, n.Name) and target.name not in self.scope:
             return self.fetch(n.FormFetch(e.span, target.name, e.index))
         return n.Index(e.span, self.expr(target), self.expr(e.index))
+
+    def value(self, e: n.Expr) -> n.Expr:
+        """A criteria's value side (``Field == value``, ``Field.contains(value)``): names in it
+        are variables, not fields."""
+        saved = self.in_fetch, self.in_criteria
+        self.in_fetch = self.in_criteria = 0
+        try:
+            return self.expr(e)
+        finally:
+            self.in_fetch, self.in_criteria = saved
 
     def fetch(self, e: n.FormFetch) -> n.FormFetch:
         """``Form[criteria]``: a Creator fetch; names in the criteria are form fields, not variables."""

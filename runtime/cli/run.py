@@ -59,6 +59,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--records-out", metavar="STATE.json",
                         help="after the run, write the records' final state here")
     add_run_options(parser)
+    parser.add_argument("--creator-forms", action="store_true",
+                        help="serve zoho.creator.createRecord/getRecords/updateRecord from the store's forms "
+                             "(see docs/forms.md)")
     _add_mail_options(parser)
 
 
@@ -129,6 +132,12 @@ def _run(ctx: Context) -> int:
     try:
         records = _records(args, runtime)
         zoho = provider_for_run(args, runtime)
+        if args.creator_forms:  # after the provider: these take over its zoho.creator tasks
+            if args.records:
+                raise Usage("--creator-forms and --records both serve zoho.creator tasks: choose one")
+            from cloudburst.forms.creator_tasks import CreatorTasks
+
+            CreatorTasks(runtime.form_store()).install(runtime)
     except Usage:
         runtime.close()
         raise

@@ -52,12 +52,6 @@ def condition(tree: Any, ft: FormTables, catalog: Catalog) -> ColumnElement[bool
         if not isinstance(tree[1], bool):
             raise DelugeRuntimeError(f"a criteria must be a condition on the form's fields, got {type_name(tree[1])}")
         return true() if tree[1] else false()
-    if kind == "fields":
-        _, op, left, right = tree
-        if len(left) != 1 or len(right) != 1:
-            raise DelugeRuntimeError("comparing two fields works only on fields of the form itself")
-        (_, a), (_, b) = resolve_field(ft, left[0]), resolve_field(ft, right[0])
-        return getattr(a, _OPS[op])(b)  # type: ignore[no-any-return]
     path = tree[2] if kind in ("cmp", "call") else tree[1]
     return _along(path, ft, catalog, lambda f, col: _leaf(tree, f, col))
 

@@ -7,7 +7,7 @@ whatever text it holds.
 
 Tree nodes (built by the generated code, read by :mod:`cloudburst.forms.criteria`):
 ``("and", a, b)``, ``("or", a, b)``, ``("not", a)``, ``("cmp", op, path, value)``,
-``("fields", op, path, path)``, ``("in", path, values)``, ``("call", name, path, args)``
+``("in", path, values)``, ``("call", name, path, args)``
 and ``("value", v)`` (a sub-condition that names no field: its truth value). A path is a
 tuple of link names: ``("Customer", "City")`` follows a lookup.
 
@@ -118,8 +118,6 @@ def _criteria(c: _Compiler, e: n.Expr) -> ast.expr:
         return _tuple([_const("not"), _criteria(c, e.operand)])
     if isinstance(e, n.Compare):
         left, right = _path(e.left), _path(e.right)
-        if left is not None and right is not None:
-            return _tuple([_const("fields"), _const(e.op), _const(left), _const(right)])
         if left is not None and not _names_field(e.right):
             return _tuple([_const("cmp"), _const(e.op), _const(left), c.expr(e.right)])
         if right is not None and not _names_field(e.left):

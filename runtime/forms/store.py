@@ -123,6 +123,7 @@ class FormSession:
             self.conn.close()
             raise DelugeRuntimeError(f"cannot open the form store: {_db_error(exc)}") from None
         self.lock_rows = self.conn.dialect.name == "postgresql"
+        self._inserts: dict[str, Any] = {}  # one INSERT statement per table: compiled once
 
     def close(self, ok: bool) -> None:
         try:
@@ -267,12 +268,12 @@ class FormSession:
                                          "which does not exist")
         return stored
 
-    def _write(self, stmt: Any, ft: FormTables, what: str) -> Any:
+    def _write(self, stmt: Any, ft: FormTables, what: str, params: dict[str, Any] | None = None) -> Any:
         try:
             if not self.lock_rows:  # SQLite: a failed statement leaves the transaction usable
-                return self.conn.execute(stmt)
+                return self.conn.execute(stmt, params)
             with self.conn.begin_nested():  # PostgreSQL: it would abort the whole run's transaction
-                return self.conn.execute(stmt)
+                return self.conn.execute(stmt, params)
         except IntegrityError as exc:
             text = _db_error(exc)
             for f in ft.form.fields:
@@ -313,7 +314,10 @@ class FormSession:
             if self._run(select(ft.table.c.ID).where(ft.table.c.ID == record_id)).first() is not None:
                 raise DelugeRuntimeError(f"{what}: a record with ID {record_id} already exists")
             row["ID"] = record_id
-        result = self._write(insert(ft.table).values(row), ft, what)
+        stmt = self._inserts.get(ft.table.name)
+        if stmt is None:
+            stmt = self._inserts[ft.table.name] = insert(ft.table)
+        result = self._write(stmt, ft, what, row)
         new_id = int(result.inserted_primary_key[0])
         for key, sub in ft.subforms.items():
             self._insert_rows(sub, new_id, rows.get(key), f"{what}: subform {sub.form.name}")
