@@ -26,4 +26,5 @@ GROUPS: tuple[str, ...] = (
     "serve",
     "worker",
     "test",
+    "lsp",
 )
