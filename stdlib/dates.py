@@ -168,12 +168,19 @@ def to_date_time(ctx: Any, value: Any, pattern: Any = None) -> _dt.datetime:
 
 
 @builtin("toTime", receiver=CLOCKS, returns="DATETIME", tier=1,
-         doc="Text with a date gives a DATE-TIME (as Zoho's toTime); a bare time gives a TIME.")
-def to_time(ctx: Any, value: Any, pattern: Any = None) -> _dt.datetime | _dt.time:
+         doc="Text with a date gives a DATE-TIME (as Zoho's toTime); a bare time gives a TIME. With a "
+             "time zone, the text is read as that zone's wall-clock time and converted to the run's zone.")
+def to_time(ctx: Any, value: Any, pattern: Any = None, timezone: Any = None) -> _dt.datetime | _dt.time:
     result = _read(ctx, "toTime", value, pattern)
     if type(result) is _dt.time:
         return result
-    return _as_datetime(result)  # type: ignore[arg-type]
+    moment = _as_datetime(result)  # type: ignore[arg-type]
+    if timezone is None:
+        return moment
+    try:
+        return dtx.to_zone(moment, _zone_or_gmt("toTime", timezone, 2), ctx.tz)
+    except OverflowError:
+        raise _out_of_range("toTime") from None
 
 
 @builtin("toLong", receiver=("DATE", "DATETIME"), aliases=("toNumber",), returns="NUMBER", tier=1,
