@@ -34,6 +34,9 @@ MAX_EXPRESSION_DEPTH = 200
 
 #: Task keys whose values are bare words (`type: GET`, invokeapi's `service: zohocrm`); elsewhere a name is a variable.
 _CONSTANT_KEYS = {"type", "response-format", "response-decoding", "format", "service"}
+#: The words a constant key accepts where Zoho documents them (invokeurl/invokeapi).
+_CONSTANT_WORDS = {"type": frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}),
+                   "response-format": frozenset({"AUTO", "TEXT", "JSON", "FILE"})}
 
 
 @dataclass(frozen=True)
@@ -332,7 +335,13 @@ class _Resolver:
         # Bare constants (`type: GET`, `response-format: TEXT`) are words, not variables.
         v = item.value
         if isinstance(v, n.Name) and v.name not in self.scope and item.key in _CONSTANT_KEYS:
-            return n.Literal(v.span, v.name.upper())
+            word = v.name.upper()
+            allowed = _CONSTANT_WORDS.get(item.key)
+            if allowed is not None and word not in allowed:
+                # An undefined variable here must not turn into the word itself.
+                self.error(f"'{v.name}' is neither a variable nor a valid {item.key} "
+                           f"(expected one of {', '.join(sorted(allowed))})", v.span, "T307")
+            return n.Literal(v.span, word)
         return self.expr(v)
 
     def name(self, e: n.Name) -> n.Expr:
