@@ -27,7 +27,7 @@ from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span, TimeoutLimitError
 from cloudburst.execution import DOLLAR, DOT
 from cloudburst.forms.lowering import lower_access, lower_delete
-from cloudburst.helpers import Executable, Spec
+from cloudburst.compiled import Executable, Spec
 from cloudburst.resolver import Resolved
 from cloudburst.stdlib import REGISTRY
 from cloudburst.values import INT_MAX, INT_MIN

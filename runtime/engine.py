@@ -22,7 +22,7 @@ from cloudburst.values import from_python, to_python
 if TYPE_CHECKING:
     from cloudburst import nodes as n
     from cloudburst.pages import PageMap
-    from cloudburst.helpers import Executable
+    from cloudburst.compiled import Executable
 
 # The parser, resolver and compiler are imported only when a script is really compiled:
 # a run served from the compiled-script cache never loads them.
@@ -250,44 +250,21 @@ class Runtime:
         return None
 
     def _invokeurl(self, ctx: Execution, items: dict[str, Any]) -> Any:
-        link = items.get("connection")
-        if link is not None and self.allowed_connections is not None and str(link) not in self.allowed_connections:
-            raise DelugeRuntimeError(f"connection '{link}' is not available to scripts in this runtime")
         return self.http_service().invoke(ctx, items)
 
     def http_service(self) -> Any:
-        """The runtime's shared HTTP side (``invokeurl``, ``getUrl``, ``postUrl``)."""
+        """The runtime's one HTTP side (``invokeurl``, ``getUrl``, ``postUrl``, Zoho tasks),
+        built on first use with this runtime's access policy, transport and store."""
         if not self.network:
             raise DelugeRuntimeError("network access is disabled in this runtime")
 
         def build() -> Any:
-            from cloudburst.http import HttpService
+            from cloudburst.http import AccessPolicy, HttpService
 
-            return HttpService(self._http_client, self.connections)
+            policy = AccessPolicy(connections=self.allowed_connections, hosts=self.allowed_hosts)
+            return HttpService(self.connections, policy=policy, transport=self.http_transport)
 
         return self.service("http", build)
-
-    def _http_client(self) -> Any:
-        import httpx2
-
-        from cloudburst.http import HttpSettings
-        from cloudburst.http.inject import host_allowed
-        from cloudburst.http.service import cookie_jar
-
-        hooks: dict[str, list[Callable[..., Any]]] = {}
-        allowed = self.allowed_hosts
-        if allowed is not None:
-
-            def check(request: Any) -> None:
-                # Runs for every request, redirects included, before anything is sent.
-                if not allowed or not host_allowed(request.url, allowed):
-                    raise DelugeRuntimeError(f"requests to {request.url.host} are not allowed in this runtime")
-
-            hooks["request"] = [check]
-        # trust_env=False: the library never reads environment variables (proxies included).
-        return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, transport=self.http_transport,
-                             trust_env=False, event_hooks=hooks, cookies=cookie_jar(),
-                             limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
 
     def connections(self) -> Any:
         """The connection store (a ``ConnectorService``), or None when the runtime has none."""
@@ -373,7 +350,7 @@ class Runtime:
             entry = self._compile_entry(source, name, strict, inputs, limits or self.limits, started)
             if self.cache_dir is not None:
                 script_cache.store(self.cache_dir, key, entry)
-        from cloudburst.helpers import Executable
+        from cloudburst.compiled import Executable
         from cloudburst.pages import PageMap
 
         script = Script(self, name, source, Executable(entry["code"], entry["helpers"], entry["constants"]),

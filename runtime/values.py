@@ -320,7 +320,3 @@ def to_python(value: Any) -> Any:
     if type(value) is CaughtError:
         return str(value)
     return value
-
-
-def make_list(items: Iterable[Any]) -> DelugeList:
-    return DelugeList(items)

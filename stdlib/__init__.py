@@ -18,7 +18,6 @@ _MODULES = (
     "dates",
     "encoding",
     "system",
-    "integrations",
     "web",
     "files",
     "creator",

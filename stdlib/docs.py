@@ -23,7 +23,6 @@ _TITLES = {
     "dates": "Dates and times",
     "encoding": "Encoding, hashing and encryption",
     "system": "System",
-    "integrations": "Integrations",
     "web": "Web (legacy HTTP)",
     "files": "Files",
     "creator": "Creator records",

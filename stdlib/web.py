@@ -23,9 +23,11 @@ def _headers_and_simple(fn: str, headers: Any, simple: Any, position: int) -> tu
 
 
 def _service(ctx: Any) -> Any:
-    from cloudburst.http import service_for
-
-    return service_for(getattr(ctx, "runtime", None))
+    """The runtime's HTTP side: the same one ``invokeurl`` uses."""
+    runtime = getattr(ctx, "runtime", None)
+    if runtime is None:
+        raise fail("getUrl/postUrl need a runtime (they run inside Runtime.run)")
+    return runtime.http_service()
 
 
 @builtin("getUrl", returns="ANY", tier=2,

@@ -6,16 +6,12 @@ Redirects are never followed, so credentials cannot leak to another origin.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from cloudburst.connectors.credentials import ConnectionCredentials
 
-__all__ = ["ProbeResult", "host_allowed", "probe"]
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+__all__ = ["ProbeResult", "probe"]
 
 
 @dataclass(frozen=True)
@@ -23,27 +19,6 @@ class ProbeResult:
     status_code: int | None
     ok: bool
     reason: str
-
-
-def host_allowed(url: str, allowed: Sequence[str]) -> bool:
-    """True when ``url``'s host matches an entry (``host``, ``host:port``, ``*.domain``, ``scheme://host``)."""
-    if not allowed:
-        return True
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
-    for entry in allowed:
-        scheme, sep, rest = entry.partition("://")
-        if not sep:
-            scheme, rest = "", entry
-        if scheme and scheme != parts.scheme:
-            continue
-        name, _, entry_port = rest.partition(":")
-        if entry_port and int(entry_port) != port:
-            continue
-        if name == host or (name.startswith("*.") and host.endswith(name[1:])):
-            return True
-    return False
 
 
 def _request_parts(creds: ConnectionCredentials) -> dict[str, Any]:
@@ -74,7 +49,11 @@ def _mask_in_logs(creds: ConnectionCredentials) -> None:
 
 def probe(creds: ConnectionCredentials, url: str, client: Any) -> ProbeResult:
     """Send one request; success means a 2xx answer. Error text never includes secrets."""
-    if not host_allowed(url, creds.allowed_hosts):
+    import httpx2
+
+    from cloudburst.http.policy import host_allowed
+
+    if not host_allowed(httpx2.URL(url), creds.allowed_hosts):
         return ProbeResult(None, False, "the test URL's host is not in the connector's allowed hosts")
     _mask_in_logs(creds)
     parts = _request_parts(creds)

@@ -32,7 +32,7 @@ from cloudburst.connectors.models import (
     utcnow,
 )
 from cloudburst.connectors.secrets import CANARY_TEXT, SecretBox, load_keys
-from cloudburst.connectors.store import default_database_url, open_engine
+from cloudburst.connectors.database import default_database_url, open_engine
 
 if TYPE_CHECKING:
     from cloudburst.connectors.probe import ProbeResult
@@ -316,12 +316,6 @@ class ConnectorService:
         if new_type == "oauth2":
             c.grant_type = "authorization_code"
         self._touch(c)
-
-    def auth_configured(self, link_name: str) -> bool:
-        """True when switching the auth type would discard something (the CLI asks first)."""
-        with self._tx() as s:
-            c = self._connector(s, link_name)
-            return c.auth_type is not None
 
     # -- parameters (Basic / API key)
 

@@ -1,4 +1,4 @@
-"""Credential injection, allowed-host checks and the origin rule for redirects.
+"""Credential injection: what a connection adds to a request.
 
 Injection happens on a copy of the script's :class:`Outgoing`, after its headers and
 parameters are in place, and replaces any same-named part the script set: a script can
@@ -14,9 +14,9 @@ import httpx2
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.http.redact import basic_token
 from cloudburst.http.request import Outgoing
-from cloudburst.http.store import Credentials
+from cloudburst.http.contract import Credentials
 
-__all__ = ["Injection", "injection_for", "origin", "host_allowed", "check_allowed"]
+__all__ = ["Injection", "injection_for"]
 
 
 @dataclass(frozen=True)
@@ -85,43 +85,3 @@ def injection_for(creds: Credentials) -> Injection:
         return Injection(headers=(("Authorization", f"{bearer} {creds.access_token}"),),
                          secrets=frozenset({creds.access_token}))
     raise DelugeRuntimeError(f"connection '{creds.link_name}': unsupported authentication type '{kind}'")
-
-
-def origin(url: httpx2.URL) -> tuple[str, str, int | None]:
-    """(scheme, host, port) with default ports filled in: the unit of trust for credentials."""
-    port = url.port or {"http": 80, "https": 443}.get(url.scheme)
-    return url.scheme, url.host.lower(), port
-
-
-def host_allowed(url: httpx2.URL, allowed: tuple[str, ...] | list[str]) -> bool:
-    """Match ``url`` against allowed-host entries: a bare host (``api.example.com``), a
-    wildcard (``*.example.com``, subdomains only) or an origin (``https://api.example.com[:port]``)."""
-    if not allowed:
-        return True
-    scheme, host, port = origin(url)
-    for entry in allowed:
-        entry = entry.strip().lower().rstrip("/")
-        if "://" in entry:
-            try:
-                e = httpx2.URL(entry)
-            except Exception:
-                continue
-            if origin(e) == (scheme, host, port):
-                return True
-        elif entry.startswith("*."):
-            if host.endswith(entry[1:]) and host != entry[2:]:
-                return True
-        elif ":" in entry and not entry.startswith("["):
-            h, _, p = entry.partition(":")
-            if host == h and str(port) == p:
-                return True
-        elif host == entry:
-            return True
-    return False
-
-
-def check_allowed(url: httpx2.URL, creds: Credentials) -> None:
-    if not host_allowed(url, tuple(creds.allowed_hosts)):
-        raise DelugeRuntimeError(
-            f"connection '{creds.link_name}' may not be used with host '{url.host}' "
-            "(not in the connector's allowed hosts); nothing was sent")

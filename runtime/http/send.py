@@ -16,7 +16,8 @@ from typing import Callable, NoReturn, TypeVar
 import httpx2
 
 from cloudburst.errors import CancelledError, DelugeRuntimeError
-from cloudburst.http.inject import Injection, origin
+from cloudburst.http.inject import Injection
+from cloudburst.http.policy import origin
 from cloudburst.http.redact import REDACTOR
 from cloudburst.http.request import Outgoing
 

@@ -22,7 +22,7 @@ import httpx2
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.http import oauth
 from cloudburst.http.settings import HttpSettings
-from cloudburst.http.store import ConnectionStore, Credentials
+from cloudburst.http.contract import ConnectionStore, Credentials
 
 __all__ = ["TokenKeeper"]
 

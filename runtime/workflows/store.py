@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from cloudburst.connectors.store import default_database_url, open_engine
+from cloudburst.connectors.database import default_database_url, open_engine
 from cloudburst.workflows.clock import Clock, SystemClock
 
 __all__ = ["WorkflowStore", "iso", "loads", "rowcount"]

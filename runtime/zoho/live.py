@@ -22,11 +22,11 @@ import httpx2
 
 from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
 from cloudburst.execution import Execution
-from cloudburst.http.inject import check_allowed, injection_for
+from cloudburst.http.inject import injection_for
 from cloudburst.http.redact import REDACTOR
 from cloudburst.http.request import Outgoing
 from cloudburst.http.send import DeadlineExceeded, cancellable, send
-from cloudburst.http.store import is_unavailable
+from cloudburst.http.contract import is_unavailable
 from cloudburst.zoho.connections import ConnectionFinder
 from cloudburst.zoho.datacentres import DataCentre, from_accounts_url
 from cloudburst.zoho.scopes import missing_scopes, required_scopes
@@ -107,14 +107,15 @@ class LiveTransport:
     def send(self, request: ZohoRequest) -> ZohoAnswer:
         task = request.task
         link = self._finder.link_for(request.service, request.connection, task)
+        http = self._http()
+        http.policy.check_connection(link)
         creds = self._credentials(task, link)
         if creds.auth_type != "oauth2":
             raise DelugeRuntimeError(f"{task}: connection '{link}' is not an OAuth 2.0 connection; Zoho APIs need one")
         url = httpx2.URL(self._api_domain(task, link, creds) + request.path)
-        check_allowed(url, creds)
+        http.policy.check_credentials(url, creds)
         ctx = self._execution()
         deadline = _deadline(ctx)
-        http = self._http()
         creds = self._fresh(http, creds, None, deadline)
         answer = self._send(http, ctx, request, url, creds, deadline)
         if answer.status == 401 and _code(answer) != "OAUTH_SCOPE_MISMATCH":

@@ -43,7 +43,7 @@ def _head() -> str:
     """The newest migration (one linear history: every migration revises the one before)."""
     from alembic.script import ScriptDirectory
 
-    from cloudburst.connectors.store import MIGRATIONS_DIR
+    from cloudburst.connectors.database import MIGRATIONS_DIR
 
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     assert head is not None

@@ -275,7 +275,7 @@ def test_runtime_allowed_hosts_cover_get_url_and_redirects(connected: CliRunner,
 
 def test_socket_timeout_is_a_catchable_error(connected: CliRunner, echo_server: HTTPServer) -> None:
     with runtime_with(connected) as rt:
-        rt.service("http", lambda: HttpService(rt._http_client, rt.connections, HttpSettings(timeout=0.5)))
+        rt.service("http", lambda: HttpService(rt.connections, HttpSettings(timeout=0.5)))
         result = rt.run(f'try {{ r = invokeurl [ url: "http://127.0.0.1:{echo_server.port}/slow/2" '
                         'connection: "query" ]; }\ncatch (e) { info e; }')
     assert result.info == [f"invokeurl: socket timeout: no complete response from 127.0.0.1:{echo_server.port} "

@@ -43,8 +43,7 @@ def store() -> FakeStore:
 def make_service(store: FakeStore) -> Callable[..., tuple[HttpService, Recorder]]:
     def make(answer: Handler | None = None, **settings: Any) -> tuple[HttpService, Recorder]:
         recorder = Recorder(answer)
-        service = HttpService(lambda: httpx2.Client(transport=httpx2.MockTransport(recorder)),
-                              lambda: store, HttpSettings(**settings))
+        service = HttpService(lambda: store, HttpSettings(**settings), transport=httpx2.MockTransport(recorder))
         return service, recorder
 
     return make

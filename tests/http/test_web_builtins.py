@@ -7,29 +7,16 @@ from typing import Any
 import httpx2
 import pytest
 
+from cloudburst.engine import Runtime
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution
-from cloudburst.http import service_for
 from cloudburst.stdlib.registry import REGISTRY
 from cloudburst.values import DelugeMap
 
 
-class FakeRuntime:
-    def __init__(self, handler: Any) -> None:
-        self.handler = handler
-        self.settings = None
-
-    def http_client(self) -> httpx2.Client:
-        return httpx2.Client(transport=httpx2.MockTransport(self.handler))
-
-    def connections(self) -> None:
-        return None
-
-
 def _ctx(handler: Any) -> Execution:
-    ctx = Execution()
-    ctx.runtime = FakeRuntime(handler)  # type: ignore[assignment]
-    return ctx
+    """An execution on a runtime without a store whose network is a mock transport."""
+    return Execution(Runtime(http_transport=httpx2.MockTransport(handler)))
 
 
 def echo(request: httpx2.Request) -> httpx2.Response:
@@ -64,7 +51,7 @@ def test_post_url_map_body_is_form() -> None:
 def test_runtime_without_store_refuses_connections() -> None:
     ctx = _ctx(echo)
     with pytest.raises(DelugeRuntimeError, match="no connection store"):
-        service_for(ctx.runtime).invoke(ctx, {"url": "http://h.test/", "connection": "x"})
+        ctx.runtime.http_service().invoke(ctx, {"url": "http://h.test/", "connection": "x"})
 
 
 @pytest.mark.parametrize("args", [(None,), (5,), ("http://h.test/", "x"), ("http://h.test/", None, "yes")])

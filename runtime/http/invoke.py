@@ -1,9 +1,9 @@
 """The invokeurl task: request building, connection credentials, sending, result value.
 
-:class:`HttpService` is the seam with the host runtime: it receives a factory for the
-shared HTTP client and one for the connection store, both called lazily, so a script
-that makes no call never builds a client and one that uses no connection never opens
-the store.
+:class:`HttpService` is the seam with the host runtime, which builds one per runtime
+(``Runtime.http_service``) and hands it the access policy, the transport and a factory for
+the connection store. The client and the store are made lazily, so a script that makes
+no call never builds a client and one that uses no connection never opens the store.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import codecs
 import http.cookiejar
 import threading
 import time
-import weakref
 from email.message import Message
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -20,19 +19,20 @@ import httpx2
 
 from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
 from cloudburst.http.convert import parse_body
-from cloudburst.http.inject import Injection, check_allowed, injection_for
+from cloudburst.http.contract import ConnectionStore, Credentials, is_unavailable
+from cloudburst.http.inject import Injection, injection_for
+from cloudburst.http.policy import AccessPolicy
 from cloudburst.http.redact import REDACTOR, install_log_filter
 from cloudburst.http.request import Options, Outgoing, build_outgoing, read_options
 from cloudburst.http.send import DeadlineExceeded, Received, cancellable, send
 from cloudburst.http.settings import HttpSettings
-from cloudburst.http.store import ConnectionStore, Credentials, is_unavailable
 from cloudburst.http.tokens import TokenKeeper
 from cloudburst.values import DelugeFile, DelugeMap
 
 if TYPE_CHECKING:
     from cloudburst.execution import Execution
 
-__all__ = ["HttpService", "invoke", "service_for", "default_client", "cookie_jar"]
+__all__ = ["HttpService"]
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
@@ -45,31 +45,26 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
-def cookie_jar() -> http.cookiejar.CookieJar:
+def _cookie_jar() -> http.cookiejar.CookieJar:
     """A jar that never keeps a cookie. Deluge calls share no state, and a shared client must
     not replay a cookie set in answer to one connection's request on any other request."""
     return http.cookiejar.CookieJar(policy=_NoCookies())
 
 
-def default_client() -> httpx2.Client:
-    """The pooled client a runtime shares across calls (redirects are followed by hand)."""
-    return httpx2.Client(follow_redirects=False, timeout=HttpSettings.timeout, cookies=cookie_jar(), trust_env=False,
-                         limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
-
-
 class HttpService:
     """invokeurl, getUrl and postUrl for one runtime.
 
-    ``client_factory`` returns the shared ``httpx2.Client`` (called once, on first use);
-    ``connection_service`` returns the connection store (a ``ConnectorService``) or is
-    None when the host configured none.
+    ``connection_service`` returns the connection store (a ``ConnectorService``) or is None
+    when the host configured none; ``policy`` is what the host allows; ``transport``
+    replaces the network (tests, recording).
     """
 
-    def __init__(self, client_factory: Callable[[], httpx2.Client] = default_client,
-                 connection_service: Callable[[], ConnectionStore | None] | None = None,
-                 settings: HttpSettings | None = None) -> None:
+    def __init__(self, connection_service: Callable[[], ConnectionStore | None] | None = None,
+                 settings: HttpSettings | None = None, *, policy: AccessPolicy | None = None,
+                 transport: httpx2.BaseTransport | None = None) -> None:
         self.settings = settings or HttpSettings()
-        self._client_factory = client_factory
+        self.policy = policy or AccessPolicy()
+        self._transport = transport
         self._client: httpx2.Client | None = None
         self._store_factory = connection_service
         self._store: ConnectionStore | None = None
@@ -85,9 +80,18 @@ class HttpService:
         if client is None:
             with self._guard:
                 if self._client is None:
-                    self._client = self._client_factory()
+                    self._client = self._new_client()
                 client = self._client
         return client
+
+    def _new_client(self) -> httpx2.Client:
+        """The pooled client every call shares. Redirects are followed by hand (``send``);
+        the policy's hook sees every request before it is sent; trust_env=False because the
+        library never reads environment variables (proxies included)."""
+        return httpx2.Client(follow_redirects=False, timeout=self.settings.timeout, transport=self._transport,
+                             trust_env=False, event_hooks={"request": [self.policy.check_request]},
+                             cookies=_cookie_jar(),
+                             limits=httpx2.Limits(max_connections=100, max_keepalive_connections=20))
 
     def store(self) -> ConnectionStore:
         if self._store is None:
@@ -123,8 +127,9 @@ class HttpService:
             ctx.check()
         if link is None:
             return self._send(ctx, base, None)
+        self.policy.check_connection(link)
         creds = self._credentials(link)
-        check_allowed(base.url, creds)
+        self.policy.check_credentials(base.url, creds)
         deadline = _run_deadline(ctx)
         try:
             creds = self._fresh(creds, None, deadline)
@@ -268,35 +273,3 @@ def _as_file(received: Received) -> DelugeFile:
         name = received.url.path.rstrip("/").rsplit("/", 1)[-1] or "download"
     content_type = (received.content_type or "application/octet-stream").split(";", 1)[0].strip()
     return DelugeFile(name, received.content, content_type)
-
-
-_SERVICES: weakref.WeakKeyDictionary[Any, HttpService] = weakref.WeakKeyDictionary()
-_DEFAULT: list[HttpService] = []
-_SERVICES_GUARD = threading.Lock()
-
-
-def service_for(runtime: Any) -> HttpService:
-    """The :class:`HttpService` of a runtime: its own ``http_service()`` if it has one,
-    else one built (once) from its ``http_client()`` and ``connections()`` methods."""
-    if runtime is None:
-        with _SERVICES_GUARD:
-            if not _DEFAULT:
-                _DEFAULT.append(HttpService())
-            return _DEFAULT[0]
-    own = getattr(runtime, "http_service", None)
-    if callable(own):
-        return own()  # type: ignore[no-any-return]
-    with _SERVICES_GUARD:
-        service = _SERVICES.get(runtime)
-        if service is None:
-            client = getattr(runtime, "http_client", None)
-            connections = getattr(runtime, "connections", None)
-            service = HttpService(client if callable(client) else default_client,
-                                  connections if callable(connections) else None)
-            _SERVICES[runtime] = service
-        return service
-
-
-def invoke(ctx: Execution, task: dict[str, Any]) -> Any:
-    """Entry point of the ``invokeurl`` task for generated code."""
-    return service_for(getattr(ctx, "runtime", None)).invoke(ctx, task)

@@ -1,3 +1,0 @@
-"""Built-ins: integrations (to be filled)."""
-
-from cloudburst.stdlib.registry import builtin  # noqa: F401
