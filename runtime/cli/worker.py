@@ -13,7 +13,7 @@ HELP = "run queued runs as a Celery worker (scale-out; broker in $CLOUDBURST_BRO
 
 
 def _worker(ctx: Context) -> None:
-    from cloudburst.connectors.store import default_database_url
+    from cloudburst.connectors.database import default_database_url
     from cloudburst.workflows.celery_executor import make_app, run_worker
 
     a = ctx.args
@@ -25,7 +25,7 @@ def _worker(ctx: Context) -> None:
     url = ctx.db or default_database_url()
     app = make_app(broker, url, secret_keys=ctx.env.secret_keys(), lost_after=a.lost_after,
                    lost_policy=a.lost_policy)
-    from cloudburst.connectors.store import safe_url
+    from cloudburst.connectors.database import safe_url
 
     ctx.print(f"cloudburst worker: {a.concurrency} process(es), store {safe_url(url)}; Ctrl-C stops")
     run_worker(app, concurrency=a.concurrency, loglevel=a.loglevel.upper())

@@ -49,7 +49,7 @@ class FormStore:
     """Forms in the store at ``url`` (None: the user's default store)."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], _dt.datetime] | None = None) -> None:
-        from cloudburst.connectors.store import default_database_url, open_engine
+        from cloudburst.connectors.database import default_database_url, open_engine
 
         self.url = url or default_database_url()
         self.engine: Engine = open_engine(self.url)
