@@ -122,3 +122,27 @@ def test_kill_9_mid_run_leaves_every_run_with_a_final_status(scaled: Any, echo_s
         assert run["attempts"] == 1 + len(requeues)
         if run["id"] in in_flight:
             assert run["attempts"] >= 2 and "stopped during attempt 1" in requeues[0]["note"]
+
+
+def test_serve_with_the_celery_executor_answers_webhooks_from_workers(scaled: Any) -> None:
+    """The README's scale-out variant: ``serve --executor celery`` and a worker, one store."""
+    import httpx2
+
+    wf, workers, _ = scaled
+    wf.functions.deploy('string greet(string name)\n{\n  info "hello " + name;\n  return "Hi " + name;\n}\n',
+                        "greet.dg", "greet")
+    _, key = wf.webhooks.create("greet")
+    workers.start(concurrency=1)
+    serve = subprocess.Popen([sys.executable, "-m", "cloudburst", "serve", "--executor", "celery", "--port", "0"],
+                             env=workers.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             start_new_session=True)
+    workers.procs.append(serve)  # type: ignore[arg-type]
+    assert serve.stdout is not None
+    line = serve.stdout.readline()
+    assert "(celery executor)" in line, line
+    base = line.split(" on ", 1)[1].split()[0]
+    answer = httpx2.post(f"{base}/functions/greet/actions/execute", params={"auth_type": "apikey", "zapikey": key},
+                         json={"arguments": {"name": "Cel"}}, timeout=60)
+    assert answer.status_code == 200 and answer.json()["details"]["output"] == "Hi Cel"
+    run = wf.runs.get(int(answer.json()["details"]["id"]))
+    assert run["worker"].startswith("celery@") and run["trigger"] == "webhook"

@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +99,13 @@ def test_failed_run_exit_status_and_retry(cli: Cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.integration
-def test_serve_prints_its_address_answers_and_stops_gracefully(cli: Cli) -> None:
+def test_serve_prints_its_address_answers_and_stops_gracefully(cli: Cli, tmp_path: Path, echo_server: Any) -> None:
     cli("function", "deploy", "greet.dg")
     key = cli("webhook", "create", "greet")[1].strip().rsplit("=", 1)[1]
+    (tmp_path / "slow.dg").write_text(f'resp = invokeurl\n[\n  url: "{echo_server.url_for("/slow/2")}"\n  type: GET\n];\n'
+                                      'return resp;\n')
+    cli("function", "deploy", "slow.dg")
+    slow_key = cli("webhook", "create", "slow")[1].strip().rsplit("=", 1)[1]
     proc = subprocess.Popen([sys.executable, "-m", "cloudburst", "serve", "--port", "0"], env={**os.environ, **cli.env},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -112,9 +117,15 @@ def test_serve_prints_its_address_answers_and_stops_gracefully(cli: Cli) -> None
         answer = httpx2.post(f"{base}/functions/greet/actions/execute", params={"auth_type": "apikey", "zapikey": key},
                              json={"arguments": {"name": "Web"}}, timeout=30)
         assert answer.status_code == 200 and answer.json()["details"]["output"] == "Hi Web"
+        started = httpx2.post(f"{base}/functions/slow/actions/execute",
+                              params={"auth_type": "apikey", "zapikey": slow_key, "mode": "async"})
+        slow_id = started.json()["details"]["id"]
+        while httpx2.get(f"{base}/runs/{slow_id}", params={"zapikey": slow_key}).json()["status"] != "running":
+            time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal once shut down
         assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
     code, out, _ = cli("runs", "list", "--json")
-    assert [r["trigger"] for r in json.loads(out)] == ["webhook"]
+    assert [(r["function"], r["status"]) for r in json.loads(out)] == [("slow", "succeeded"), ("greet", "succeeded")]
+    # the slow run was running when SIGTERM came: it finished within the grace period
