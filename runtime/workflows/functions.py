@@ -15,7 +15,7 @@ from cloudburst.workflows.errors import InvalidRequest, NotFound
 from cloudburst.workflows.models import FunctionRow, FunctionVersionRow
 from cloudburst.workflows.store import WorkflowStore, iso
 
-__all__ = ["Functions", "Deployed", "NAME_RULE"]
+__all__ = ["Functions", "Deployed", "NAME_RULE", "deployed_in"]
 
 NAME_RULE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,99}")
 
@@ -44,6 +44,14 @@ def _version(s: Session, fn: FunctionRow, version: int) -> FunctionVersionRow:
     if row is None:
         raise NotFound(f'function "{fn.name}" has no version {version}')
     return row
+
+
+def deployed_in(s: Session, name: str, version: int | None = None) -> Deployed:
+    """``name``'s current version (or ``version``), read in the caller's transaction."""
+    fn = _function(s, name)
+    row = _version(s, fn, version or fn.current_version)
+    return Deployed(fn.name, row.version, row.source, row.source_name,
+                    tuple((p, t) for p, t in json.loads(row.parameters)))
 
 
 def default_name(source_name: str) -> str:
@@ -89,10 +97,7 @@ class Functions:
 
     def current(self, name: str, version: int | None = None) -> Deployed:
         with self._store.tx() as s:
-            fn = _function(s, name)
-            row = _version(s, fn, version or fn.current_version)
-            return Deployed(fn.name, row.version, row.source, row.source_name,
-                            tuple((p, t) for p, t in json.loads(row.parameters)))
+            return deployed_in(s, name, version)
 
     def on_failure(self, name: str) -> str | None:
         with self._store.tx() as s:

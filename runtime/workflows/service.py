@@ -47,9 +47,17 @@ class Workflows:
     def request_run(self, function: str, inputs: Any, trigger: str = "manual", *,
                     retry_of: int | None = None) -> int:
         """Queue a run of ``function``'s current version once ``inputs`` are known to fit it."""
-        deployed = self.functions.current(function)
-        plain = check_inputs(deployed.parameters, inputs)
-        return self.runs.create(deployed.name, plain, trigger, version=deployed.version, retry_of=retry_of)
+        from cloudburst.workflows.functions import deployed_in
+        from cloudburst.workflows.runs import new_run
+
+        with self.store.tx() as s:  # one transaction: the version checked is the version queued
+            deployed = deployed_in(s, function)
+            row = new_run(deployed.name, check_inputs(deployed.parameters, inputs), trigger, self.store.now(),
+                          version=deployed.version, retry_of=retry_of)
+            s.add(row)
+            s.flush()
+            assert row.id is not None
+            return row.id
 
     def retry(self, run_id: int) -> int:
         """A new run of the same function (current version) with the same inputs."""
