@@ -281,10 +281,10 @@ class _Build:
     def try_stmt(self, meta: Any, _t: Token, body: tuple[n.Stmt, ...], _c: Token, var: Token, handler: tuple[n.Stmt, ...]) -> n.Try:
         return n.Try(_span(meta), body, str(var), handler)
 
-    def insert_stmt(self, meta: Any, _i: Token, _into: Token, form: Token, items: Any) -> n.ExprStmt:
+    def insert_stmt(self, meta: Any, _i: Token, _into: Token, form: Token, items: Any = None) -> n.ExprStmt:
         return n.ExprStmt(_span(meta), n.InsertRecord(_span(meta), str(form), tuple(items or ())))
 
-    def insert_assign(self, meta: Any, target: n.Expr, _i: Token, _into: Token, form: Token, items: Any) -> n.Assign:
+    def insert_assign(self, meta: Any, target: n.Expr, _i: Token, _into: Token, form: Token, items: Any = None) -> n.Assign:
         return n.Assign(_span(meta), self._target(target), n.InsertRecord(_span(meta), str(form), tuple(items or ())))
 
     def insert_items(self, meta: Any, *items: tuple[str, n.Expr]) -> tuple[tuple[str, n.Expr], ...]:

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from cloudburst.cli.dispatch import Context, Usage, command, subcommands
 
-__all__ = ["HELP", "configure"]
+__all__ = ["HELP", "configure", "show"]
 
 HELP = "Creator forms: apply a schema, show, import and export records"
 
@@ -43,16 +43,21 @@ def _apply(store: Any, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _show(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+    show(store, args.form, out)
+
+
+def show(store: Any, form: str | None, out: TextIO) -> None:
+    """The forms and their record counts, or one form's fields (also the REPL's ``:forms``)."""
     session = store.session()
     try:
-        if args.form is None:
+        if form is None:
             if not session.catalog:
                 out.write("no forms (declare them in a schema file and run: cloudburst forms apply FILE)\n")
             for ft in session.catalog.values():
                 count = session.aggregate((ft.form.name, ("value", True), None, False, None, None), "count", None)
                 out.write(f"{ft.form.name}  {count} record{'s' if count != 1 else ''}\n")
             return
-        ft = session.form(args.form)
+        ft = session.form(form)
         count = session.aggregate((ft.form.name, ("value", True), None, False, None, None), "count", None)
         out.write(f"{ft.form.name}  {count} record{'s' if count != 1 else ''}\n")
         for f in ft.form.fields:

@@ -124,6 +124,7 @@ class FormSession:
             raise DelugeRuntimeError(f"cannot open the form store: {_db_error(exc)}") from None
         self.lock_rows = self.conn.dialect.name == "postgresql"
         self._inserts: dict[str, Any] = {}  # one INSERT statement per table: compiled once
+        self.broken: str | None = None
 
     def close(self, ok: bool) -> None:
         try:
@@ -269,19 +270,31 @@ class FormSession:
         return stored
 
     def _write(self, stmt: Any, ft: FormTables, what: str, params: dict[str, Any] | None = None) -> Any:
+        """Run a write. On PostgreSQL a failed statement aborts the run's transaction, so a
+        write that can clash in the database (unique fields, lookups: checked beforehand,
+        but another run may commit in between) runs in a savepoint; after any other
+        failure the session refuses further work with the reason."""
+        if self.broken is not None:
+            raise DelugeRuntimeError(f"{what}: the run's form transaction failed earlier: {self.broken}")
         try:
-            if not self.lock_rows:  # SQLite: a failed statement leaves the transaction usable
+            if not self.lock_rows or not _may_clash(ft):
                 return self.conn.execute(stmt, params)
-            with self.conn.begin_nested():  # PostgreSQL: it would abort the whole run's transaction
+            with self.conn.begin_nested():
                 return self.conn.execute(stmt, params)
         except IntegrityError as exc:
             text = _db_error(exc)
+            self._broke(ft, text)
             for f in ft.form.fields:
                 if f.unique and f.name.lower() in text.lower() or f"uq_{ft.table.name}_{f.name.lower()}" in text:
                     raise DelugeRuntimeError(f"{what}: this {f.name} already exists (it must be unique)") from None
             raise DelugeRuntimeError(f"{what}: {text}") from None
         except SQLAlchemyError as exc:
+            self._broke(ft, _db_error(exc))
             raise DelugeRuntimeError(f"{what}: form store error: {_db_error(exc)}") from None
+
+    def _broke(self, ft: FormTables, reason: str) -> None:
+        if self.lock_rows and not _may_clash(ft):
+            self.broken = reason
 
     def insert(self, form: str, values: Mapping[str, Any], *, record_id: int | None = None) -> int:
         """A new record from field values (Deluge values); its ID (``record_id``: keep this one)."""
@@ -397,6 +410,10 @@ class FormSession:
         except SQLAlchemyError as exc:
             raise DelugeRuntimeError(f"{what}: form store error: {_db_error(exc)}") from None
         return len(ids)
+
+
+def _may_clash(ft: FormTables) -> bool:
+    return any(f.unique or f.kind.storage == "lookup" for f in ft.form.fields)
 
 
 def _range(start: Any, end: Any) -> tuple[int, int | None]:

@@ -290,7 +290,7 @@ def test_load_of_a_single_function_file_defines_it(repl: Any, tmp_path: Path) ->
 def test_quit_and_help(repl: Any) -> None:
     repl.run(":help")
     out, _ = repl.take()
-    for command in (":help", ":vars", ":reset", ":load FILE", ":time", ":quit", ":connector", ":connection"):
+    for command in (":help", ":vars", ":reset", ":load FILE", ":time", ":quit", ":connector", ":connection", ":forms"):
         assert command in out
     assert not repl.session.finished
     repl.run(":quit")
@@ -333,3 +333,32 @@ def test_connection_commands_against_a_real_store(repl: Any, monkeypatch: pytest
     assert not repl.run(":connection show nosuch")
     assert "nosuch" in repl.take()[1]
     assert repl.session.failures == 1
+
+
+def test_forms_command_and_form_access(tmp_path: Any) -> None:
+    """`:forms` lists the forms of the session's store; inputs read and write them, each
+    input its own transaction."""
+    import io
+
+    from cloudburst.cli.repl.commands import execute
+    from cloudburst.cli.repl.session import Session
+    from cloudburst.engine import Runtime
+    from cloudburst.forms.schema import parse_schema
+    from cloudburst.forms.store import FormStore
+
+    url = f"sqlite:///{tmp_path / 'repl.db'}"
+    store = FormStore(url)
+    store.apply(parse_schema({"forms": {"Tasks": {"fields": {"Title": {"type": "single_line", "required": True}}}}}))
+    store.close()
+    out, err = io.StringIO(), io.StringIO()
+    with Runtime(store=url, network=False) as runtime:
+        session = Session(runtime, out=out, err=err)
+        assert execute(session, 'insert into Tasks [ Title = "write docs" ];')
+        assert not execute(session, "insert into Tasks [ ];")
+        assert "enter a value for Title" in err.getvalue()
+        assert execute(session, ":forms")
+        assert "Tasks  1 record\n" in out.getvalue()
+        assert execute(session, ":forms Tasks")
+        assert "Title  single_line  required" in out.getvalue()
+        assert not execute(session, ":forms Nope")
+        assert "form 'Nope' does not exist" in err.getvalue()

@@ -1,4 +1,4 @@
-"""Meta-commands (``:help``, ``:vars``, ``:reset``, ``:load``, ``:time``, ``:quit``, and
+"""Meta-commands (``:help``, ``:vars``, ``:reset``, ``:load``, ``:time``, ``:quit``, ``:forms``, and
 ``:connector`` / ``:connection`` forwarded to the ``cloudburst`` command) and :func:`execute`, which
 sends one finished input either here or to the session."""
 
@@ -37,6 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("quit", ":quit", "leave the REPL (Ctrl-D does too)"),
     Command("connector", ":connector ...", "manage connectors, as `cloudburst connector ...`"),
     Command("connection", ":connection ...", "manage connections, as `cloudburst connection ...`"),
+    Command("forms", ":forms [FORM]", "list the session's Creator forms, or one form's fields"),
 )
 
 _HELP_TAIL = """
@@ -85,6 +86,10 @@ def _command(session: Session, line: str, prompt: Prompt | None) -> bool:
         if len(args) != 1:
             return _problem(session, "usage: :load FILE")
         return _load(session, args[0])
+    if name == "forms":
+        if len(args) > 1:
+            return _problem(session, "usage: :forms [FORM]")
+        return _forms(session, args[0] if args else None)
     return _problem(session, f"unknown command ':{words[0]}' (try :help)")
 
 
@@ -132,6 +137,22 @@ def _store_command(session: Session, argv: list[str], prompt: Prompt | None) -> 
     if status != 0:
         session.failures += 1
     return status == 0
+
+
+def _forms(session: Session, form: str | None) -> bool:
+    """``:forms``: the forms scripts in this session read and write (the runtime's store)."""
+    from cloudburst.cli.forms import show
+    from cloudburst.errors import CloudburstError
+
+    try:
+        store = session.runtime.form_store()
+        if store is None:
+            return _problem(session, "this session has no form store")
+        show(store, form, session.out)
+    except CloudburstError as exc:
+        return _problem(session, f"cloudburst: error: {exc.message}")
+    session.out.flush()
+    return True
 
 
 def _problem(session: Session, message: str) -> bool:
