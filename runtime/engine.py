@@ -372,6 +372,12 @@ class Runtime:
                                          _deadline(limits or self.limits), syntax_only)
         return [] if resolved is None else list(resolved.warnings)
 
+    def checked_tree(self, source: str, name: str = "<script>", *, strict: bool = False) -> tuple[Any, list[Diagnostic]]:
+        """Like :meth:`check`, but also the checked syntax tree (``nodes.Program``), for tools
+        that index a script (the language server) without parsing it twice."""
+        resolved, _, page = self._front_end(source, name, strict, (), self.limits, _deadline(self.limits))
+        return (None if page is not None else resolved.program), list(resolved.warnings)
+
     def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
                    deadline: float | None, syntax_only: bool = False) -> tuple[Any, tuple[Parameter, ...], PageMap | None]:
         """Parse and resolve: the part shared by :meth:`check` and :meth:`compile`. A Creator

@@ -58,6 +58,8 @@ class Document:
     uses: list[Symbol] = field(default_factory=list)  # every occurrence (definitions included)
     types: dict[tuple[str, str], str] = field(default_factory=dict)  # (scope, variable) -> TYPE
     scopes: list[tuple[str, Span]] = field(default_factory=list)  # function name -> its span
+    variables: set[tuple[str, str]] = field(default_factory=set)  # (scope, lower-case name) defined
+    defined_at: set[Span] = field(default_factory=set)  # spans of the defining occurrences
 
     # queries
 
@@ -96,20 +98,20 @@ def analyse(source: str, name: str = "<script>", *, strict: bool = False) -> Doc
     from cloudburst.parser import parse
 
     problems: list[Problem] = []
-    program: n.Program | None = None
     try:
-        program = parse(source, name)
+        program, warnings = Runtime(network=False).checked_tree(source, name, strict=strict)
     except CloudburstError as exc:
         problems.append(_problem(exc, source))
-        return Document(source, name, None, problems)
-    try:
-        for warning in Runtime(network=False).check(source, name, strict=strict):
-            problems.append(Problem(warning.span or Span.point(1, 1), warning.message, "warning",
-                                    getattr(warning, "code", "") or "warning"))
-    except CloudburstError as exc:
-        problems.append(_problem(exc, source))
+        try:  # index what parses, so completion and navigation keep working
+            program = parse(source, name)
+        except CloudburstError:
+            return Document(source, name, None, problems)
+    else:
+        problems += [Problem(w.span or Span.point(1, 1), w.message, "warning", getattr(w, "code", "") or "warning")
+                     for w in warnings]
     doc = Document(source, name, program, problems)
-    _index(doc, program)
+    if program is not None:
+        _index(doc, program)
     return doc
 
 
@@ -154,7 +156,7 @@ def _walk_body(doc: Document, lines: list[str], body: tuple[Any, ...], scope: st
             if where is not None:
                 _define(doc, node.var, where, scope, "MAP")
         elif isinstance(node, n.Name):
-            if not any(u.span == node.span for u in doc.uses):
+            if node.span not in doc.defined_at:
                 doc.uses.append(Symbol(node.name, "variable", node.span, scope))
         elif isinstance(node, (n.UserCall, n.Call)) and node.name.lower() in functions:
             start = node.span
@@ -164,9 +166,12 @@ def _walk_body(doc: Document, lines: list[str], body: tuple[Any, ...], scope: st
 
 def _define(doc: Document, name: str, span: Span, scope: str, kind: str | None) -> None:
     symbol = Symbol(name, "variable", span, scope, kind or "")
-    if not any(s.kind != "function" and s.scope == scope and s.name.lower() == name.lower() for s in doc.symbols):
+    key = (scope, name.lower())
+    if key not in doc.variables:
+        doc.variables.add(key)
         doc.symbols.append(symbol)
     doc.uses.append(symbol)
+    doc.defined_at.add(span)
     if kind:
         doc.types[(scope, name.lower())] = kind
 
