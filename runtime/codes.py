@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "S116": "unexpected end of the script",
     "S117": "'break' or 'continue' outside a loop",
     "S118": "Creator page block not closed",
+    "S119": "construct of another language that Deluge does not have (`++`, `while`, `?:`, C-style `for`)",
     # name: a name that does not resolve
     "N201": "function defined twice",
     "N202": "parameter declared twice",

@@ -724,6 +724,8 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span, str]:
         unclosed = _unclosed(source)
         if unclosed and ch in ")]}":
             return unclosed
+        if ch == "?":
+            return "Deluge has no '?:' operator; use the if(condition, a, b) function", span, "S119"
         return f"unexpected character {ch!r}", span, "S112"
     if isinstance(exc, UnexpectedEOF):
         unclosed = _unclosed(source)
@@ -740,6 +742,9 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span, str]:
         return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", _tok_span(stray), "S107"
     expected = set(exc.expected)
     span = _tok_span(tok) if tok.type != "$END" else _end_span(source)
+    missing = _missing_construct(source, tok, history)
+    if missing is not None:
+        return missing[0], _tok_span(missing[1]), "S119"
     if tok.type == "ELSE":
         return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", span, "S107"
     if tok.type == "$END" or tok.type in ("RBRACE", "RPAR", "RSQB"):
@@ -761,6 +766,23 @@ def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span, str]:
     if len(names) > 6:
         return f"unexpected {_describe(tok)}", span, "S101"
     return f"unexpected {_describe(tok)}; expected {', '.join(names)}", span, "S101"
+
+
+def _missing_construct(source: str, tok: Token, history: list[Token]) -> tuple[str, Token] | None:
+    """Constructs of other languages that Deluge does not have, named with what to write
+    instead: ``x++``, ``while (...)``, ``for (i = 0; ...)``."""
+    if tok.start_pos is not None and source.startswith(("++", "--"), tok.start_pos):
+        op = source[tok.start_pos:tok.start_pos + 2]
+        var = str(history[-1]) if history and history[-1].type == "NAME" else "x"
+        return f"Deluge has no '{op}' operator; write {var} = {var} {op[0]} 1", tok
+    for i, prev in enumerate(history):
+        nxt = history[i + 1] if i + 1 < len(history) else tok
+        at_start = i == 0 or history[i - 1].type in ("SEMICOLON", "RBRACE", "LBRACE")
+        if at_start and prev.type == "NAME" and str(prev).lower() == "while" and nxt.type == "LPAR":
+            return "Deluge has no 'while' loop; loop with 'for each' over a list", prev
+        if prev.type == "FOR" and nxt.type == "LPAR":
+            return "Deluge has no C-style 'for (...)' loop; write 'for each item in list'", prev
+    return None
 
 
 def _end_span(source: str) -> Span:
