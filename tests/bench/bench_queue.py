@@ -113,7 +113,8 @@ def crash(count: int, workers: int) -> None:
     ``workers`` of them are running and the rest are queued; a second worker finishes."""
     from cloudburst.workflows.celery_executor import CeleryExecutor, make_app
 
-    server = subprocess.Popen([sys.executable, "-c", _SLOW_SERVER], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, "-c", _SLOW_SERVER], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True)
     assert server.stdout is not None
     url = f"http://127.0.0.1:{int(server.stdout.readline())}/slow"
     try:
@@ -128,13 +129,14 @@ def crash(count: int, workers: int) -> None:
             doomed = start_worker(env, workers)
             while wf.runs.counts().get("succeeded", 0) < workers or wf.runs.counts().get("running", 0) < workers:
                 time.sleep(0.05)
-            running = wf.runs.counts().get("running", 0)
+            counts = wf.runs.counts()
+            running, pending = counts.get("running", 0), counts.get("running", 0) + counts.get("queued", 0)
             stop(doomed, signal.SIGKILL)
             survivor = start_worker(env, workers)
             elapsed = wait_final(wf, ids, 600)
             stop(survivor)
             print(f"crash: kill -9 of a {workers}-process worker with {running} runs running and "
-                  f"{count - wf.runs.counts().get('succeeded', 0)} not yet done; all final "
+                  f"{pending} not yet done; all final "
                   f"{elapsed:.1f} s after the kill (lost-after 5 s); {tally(wf, ids)}")
             wf.close()
     finally:
