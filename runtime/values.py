@@ -61,7 +61,7 @@ class TypedList(DelugeList):
     """A LIST made by ``List:<type>(...)``: it holds elements of one type only (``"NUMBER"``
     for ``List:Int()``); the stdlib converts or refuses what is added to it."""
 
-    __slots__ = ("element_type",)  # type: ignore[misc]
+    __slots__ = ("element_type",)
 
     def __init__(self, items: Iterable[Any], element_type: str) -> None:
         super().__init__(items)

@@ -261,7 +261,7 @@ def complete(doc: Document, line: int, column: int,
     if receiver:
         recv = receiver.group("recv")
         kind = "TEXT" if recv.startswith('"') else doc.type_of(recv, line)
-        found = []
+        found: list[Completion] = []
         for b in REGISTRY.builtins:
             if not b.receiver or (kind and not _accepts(b.receiver, kind, TYPES)):
                 continue
