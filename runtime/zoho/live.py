@@ -68,6 +68,7 @@ class LiveTransport:
         self._execution = execution or _current_execution
         self._domains: dict[str, str] = {}
         self._touched: set[str] = set()
+        self._creds: dict[str, tuple[float, Any]] = {}
 
     # -- the pieces of the runtime this needs -----------------------------------------------
     def _http(self) -> Any:
@@ -76,7 +77,12 @@ class LiveTransport:
         except DelugeRuntimeError as exc:
             raise DelugeRuntimeError(f"Zoho tasks need network access: {exc.message}") from None
 
-    def _credentials(self, task: str, link: str) -> Any:
+    def _credentials(self, task: str, link: str, ttl: float) -> Any:
+        """The connection's credentials, re-read from the store at most every ``ttl`` seconds
+        (as invokeurl does: a disabled or revoked connection is noticed within that time)."""
+        cached = self._creds.get(link)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         store = self._finder.store()
         try:
             creds = store.credentials_for(link)
@@ -85,6 +91,7 @@ class LiveTransport:
                 raise DelugeRuntimeError(f"{task}: {REDACTOR.redact(str(exc))}") from None
             raise DelugeRuntimeError(f"{task}: the connection store failed reading '{link}' ({type(exc).__name__})") from None
         REDACTOR.register(creds.secret_values())
+        self._creds[link] = (time.monotonic() + ttl, creds)
         return creds
 
     def _api_domain(self, task: str, link: str, creds: Any) -> str:
@@ -109,7 +116,7 @@ class LiveTransport:
         link = self._finder.link_for(request.service, request.connection, task)
         http = self._http()
         http.policy.check_connection(link)
-        creds = self._credentials(task, link)
+        creds = self._credentials(task, link, http.settings.credentials_ttl)
         if creds.auth_type != "oauth2":
             raise DelugeRuntimeError(f"{task}: connection '{link}' is not an OAuth 2.0 connection; Zoho APIs need one")
         url = httpx2.URL(self._api_domain(task, link, creds) + request.path)
@@ -134,8 +141,11 @@ class LiveTransport:
         try:
             new = http.tokens().fresh(creds, rejected=rejected, deadline=deadline)
         except DelugeRuntimeError as exc:
+            self._creds.pop(creds.link_name, None)
             raise DelugeRuntimeError(REDACTOR.redact(exc.message)) from None
-        REDACTOR.register(new.secret_values())
+        if new is not creds:
+            REDACTOR.register(new.secret_values())
+            self._creds[creds.link_name] = (time.monotonic() + http.settings.credentials_ttl, new)
         return new
 
     def _send(self, http: Any, ctx: Execution | None, request: ZohoRequest, url: httpx2.URL, creds: Any,
