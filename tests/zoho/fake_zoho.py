@@ -93,6 +93,8 @@ class ZohoState:
 class _Handler(BaseHTTPRequestHandler):
     state: ZohoState
     role: str
+    protocol_version = "HTTP/1.1"  # keep-alive, as Zoho's servers (every answer sets Content-Length)
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return
