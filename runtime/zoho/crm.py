@@ -10,6 +10,7 @@ docs/zoho.md lists each task with its endpoint and where a page was silent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import quote
 
@@ -114,69 +115,113 @@ def _records(task: str, records: list[Any], need_id: bool) -> list[dict[str, Any
     return records
 
 
+@dataclass(frozen=True)
+class _Call:
+    """One task call's fixed parts: sends a request for it and hands back (request, answer)."""
+
+    task: str
+    version: str
+    connection: str | None
+    send: Send
+
+    def __call__(self, method: str, path: str, operation: str, module: str | None, *, query: Any = (),
+                 body: Any = None, files: tuple[Any, ...] = ()) -> tuple[ZohoRequest, ZohoAnswer]:
+        request = ZohoRequest("crm", method, f"/crm/{self.version}{path}", tuple(query),
+                              None if body is None else json_text(body), form=() if files else None, files=files,
+                              operation=operation, module=module, task=self.task, connection=self.connection)
+        return request, self.send(request)
+
+    def page(self, v: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+        return _paging(self.task, v["page"], v["per_page"]) + _pairs(v["query"])
+
+    def write_body(self, data: Any, options: dict[str, Any] | None) -> dict[str, Any]:
+        return {"data": data, **_triggers(self.task, options)}
+
+
+def _get_record_by_id(c: _Call, v: dict[str, Any]) -> Any:
+    return crm_record(*c("GET", f"/{_seg(v['module'])}/{v['id']}", "READ", v["module"], query=_pairs(v["query"])))
+
+
+def _get_records(c: _Call, v: dict[str, Any]) -> Any:
+    return crm_records(*c("GET", f"/{_seg(v['module'])}", "READ", v["module"], query=c.page(v)))
+
+
+def _search_records(c: _Call, v: dict[str, Any]) -> Any:
+    _check_criteria(c.task, v["criteria"])
+    query = (("criteria", v["criteria"]),) + c.page(v)
+    return crm_records(*c("GET", f"/{_seg(v['module'])}/search", "SEARCH", v["module"], query=query))
+
+
+def _create_record(c: _Call, v: dict[str, Any]) -> Any:
+    body = c.write_body([v["data"]], v["options"])
+    return crm_write(*c("POST", f"/{_seg(v['module'])}", "CREATE", v["module"], body=body))
+
+
+def _update_record(c: _Call, v: dict[str, Any]) -> Any:
+    body = c.write_body([v["data"]], v["options"])
+    return crm_write(*c("PUT", f"/{_seg(v['module'])}/{v['id']}", "UPDATE", v["module"], body=body))
+
+
+def _upsert(c: _Call, v: dict[str, Any]) -> Any:
+    body = c.write_body([v["data"]], v["options"])
+    return crm_write(*c("POST", f"/{_seg(v['module'])}/upsert", "CREATE", v["module"], body=body))
+
+
+def _bulk_create(c: _Call, v: dict[str, Any]) -> Any:
+    body = c.write_body(_records(c.task, v["records"], need_id=False), v["options"])
+    return whole(*c("POST", f"/{_seg(v['module'])}", "CREATE", v["module"], body=body))
+
+
+def _bulk_update(c: _Call, v: dict[str, Any]) -> Any:
+    body = c.write_body(_records(c.task, v["records"], need_id=True), v["options"])
+    return whole(*c("PUT", f"/{_seg(v['module'])}", "UPDATE", v["module"], body=body))
+
+
+def _get_related_records(c: _Call, v: dict[str, Any]) -> Any:
+    path = f"/{_seg(v['parent_module'])}/{v['parent_id']}/{_seg(v['relation'])}"
+    return crm_records(*c("GET", path, "READ", v["parent_module"], query=c.page(v)))
+
+
+def _update_related_record(c: _Call, v: dict[str, Any]) -> Any:
+    path = f"/{_seg(v['parent_module'])}/{v['parent_id']}/{_seg(v['relation'])}/{v['related_id']}"
+    return crm_item(*c("PUT", path, "UPDATE", v["parent_module"], body={"data": [v["data"] or {}]}))
+
+
+def _convert_lead(c: _Call, v: dict[str, Any]) -> Any:
+    path = f"/Leads/{v['lead_id']}/actions/convert"
+    return crm_write(*c("POST", path, "CREATE", "Leads", body={"data": [v["values"] or {}]}))
+
+
+def _attach_file(c: _Call, v: dict[str, Any]) -> Any:
+    path = f"/{_seg(v['module'])}/{v['id']}/Attachments"
+    return crm_item(*c("POST", path, "CREATE", v["module"], files=(_named(v["file"]),)))
+
+
+def _delete_record(c: _Call, v: dict[str, Any]) -> Any:
+    workflow = "true" if _triggers(c.task, v["options"])["trigger"] else "false"
+    path = f"/{_seg(v['module'])}/{v['id']}"
+    return crm_item(*c("DELETE", path, "DELETE", v["module"], query=(("wf_trigger", workflow),)))
+
+
+_HANDLERS: dict[str, Callable[[_Call, dict[str, Any]], Any]] = {
+    "getRecordById": _get_record_by_id, "getRecords": _get_records, "searchRecords": _search_records,
+    "createRecord": _create_record, "updateRecord": _update_record, "upsert": _upsert,
+    "bulkCreate": _bulk_create, "bulkUpdate": _bulk_update, "getRelatedRecords": _get_related_records,
+    "updateRelatedRecord": _update_related_record, "convertLead": _convert_lead, "attachFile": _attach_file,
+    "deleteRecord": _delete_record,
+}
+
+
 def crm_task(label: str, name: str, version: str, send: Send) -> Callable[..., Any]:
     """The implementation of CRM task ``name`` (called ``label`` in scripts) on REST
     ``version`` over ``send``."""
-    params = SIGNATURES[name]
+    params, handler = SIGNATURES[name], _HANDLERS[name]
 
     def task(*args: Any) -> Any:
         values, connection = bind(label, params, args)
-        return _run(name, version, label, values, connection, send)
+        return handler(_Call(label, version, connection, send), values)
 
     return task
-
-
-def _run(name: str, version: str, task: str, v: dict[str, Any], connection: str | None, send: Send) -> Any:
-    base = f"/crm/{version}"
-
-    def call(method: str, path: str, operation: str, module: str | None, *, query: Any = (), body: Any = None,
-             files: tuple[Any, ...] = ()) -> tuple[ZohoRequest, ZohoAnswer]:
-        request = ZohoRequest("crm", method, base + path, tuple(query), None if body is None else json_text(body),
-                              form=() if files else None, files=files, operation=operation, module=module,
-                              task=task, connection=connection)
-        return request, send(request)
-
-    module = v.get("module")
-    if name == "getRecordById":
-        return crm_record(*call("GET", f"/{_seg(module)}/{v['id']}", "READ", module, query=_pairs(v["query"])))
-    if name == "getRecords":
-        query = _paging(task, v["page"], v["per_page"]) + _pairs(v["query"])
-        return crm_records(*call("GET", f"/{_seg(module)}", "READ", module, query=query))
-    if name == "searchRecords":
-        _check_criteria(task, v["criteria"])
-        query = (("criteria", v["criteria"]),) + _paging(task, v["page"], v["per_page"]) + _pairs(v["query"])
-        return crm_records(*call("GET", f"/{_seg(module)}/search", "SEARCH", module, query=query))
-    if name == "createRecord":
-        body = {"data": [v["data"]], **_triggers(task, v["options"])}
-        return crm_write(*call("POST", f"/{_seg(module)}", "CREATE", module, body=body))
-    if name == "updateRecord":
-        body = {"data": [v["data"]], **_triggers(task, v["options"])}
-        return crm_write(*call("PUT", f"/{_seg(module)}/{v['id']}", "UPDATE", module, body=body))
-    if name == "upsert":
-        body = {"data": [v["data"]], **_triggers(task, v["options"])}
-        return crm_write(*call("POST", f"/{_seg(module)}/upsert", "CREATE", module, body=body))
-    if name in ("bulkCreate", "bulkUpdate"):
-        records = _records(task, v["records"], need_id=name == "bulkUpdate")
-        body = {"data": records, **_triggers(task, v["options"])}
-        method, op = ("POST", "CREATE") if name == "bulkCreate" else ("PUT", "UPDATE")
-        return whole(*call(method, f"/{_seg(module)}", op, module, body=body))
-    if name == "getRelatedRecords":
-        query = _paging(task, v["page"], v["per_page"]) + _pairs(v["query"])
-        path = f"/{_seg(v['parent_module'])}/{v['parent_id']}/{_seg(v['relation'])}"
-        return crm_records(*call("GET", path, "READ", v["parent_module"], query=query))
-    if name == "updateRelatedRecord":
-        path = f"/{_seg(v['parent_module'])}/{v['parent_id']}/{_seg(v['relation'])}/{v['related_id']}"
-        return crm_item(*call("PUT", path, "UPDATE", v["parent_module"], body={"data": [v["data"] or {}]}))
-    if name == "convertLead":
-        return crm_write(*call("POST", f"/Leads/{v['lead_id']}/actions/convert", "CREATE", "Leads",
-                               body={"data": [v["values"] or {}]}))
-    if name == "attachFile":
-        return crm_item(*call("POST", f"/{_seg(module)}/{v['id']}/Attachments", "CREATE", module,
-                              files=(_named(v["file"]),)))
-    if name == "deleteRecord":
-        wf = "true" if _triggers(task, v["options"])["trigger"] else "false"
-        return crm_item(*call("DELETE", f"/{_seg(module)}/{v['id']}", "DELETE", module, query=(("wf_trigger", wf),)))
-    raise AssertionError(name)
 
 
 def _named(file: Any) -> Any:
