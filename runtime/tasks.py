@@ -30,8 +30,10 @@ def run_integration(ctx: Execution, name: str, args: tuple[Any, ...]) -> Any:
     impl = runtime.integration(name) if runtime is not None else None
     if impl is None:
         raise DelugeRuntimeError(
-            f"integration task '{name}' is not configured: register an implementation with "
-            f"Runtime.register_integration(\"{name}\", ...)"
+            f"integration task '{name}' is not configured: "
+            + ("it is a Zoho task, not available outside Zoho unless the host serves it with "
+               if name.lower().startswith("zoho.") else "serve it with ")
+            + f"Runtime.register_integration(\"{name}\", ...)"
         )
     return _call_host(ctx, name, impl, args)
 
