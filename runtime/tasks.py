@@ -21,7 +21,8 @@ def run_task(ctx: Execution, name: str, items: dict[str, Any]) -> Any:
     if handler is None:
         if name in ("invokeurl", "sendmail"):
             raise DelugeRuntimeError(f"'{name}' is disabled in this runtime")
-        raise DelugeRuntimeError(f"unknown task '{name}'")
+        raise DelugeRuntimeError(f"unknown task '{name}': Zoho's own tasks are not available outside Zoho "
+                                 f"unless the host serves them with Runtime.register_task(\"{name}\", ...)")
     return handler(ctx, items)
 
 
