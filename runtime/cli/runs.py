@@ -43,15 +43,15 @@ def _list(ctx: Context) -> None:
 def _show(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         run = wf.runs.get(ctx.args.id)
+        error = run["error"]
+        where = _error_report(wf, run) if error else None
     if ctx.args.json:
         ctx.json(run)
         return
     info, calls, notes = run.pop("info"), run.pop("http_calls"), run.pop("notes")
     show(ctx, {k: v for k, v in run.items() if k not in ("error",)})
-    if run["error"]:
-        error = run["error"]
-        where = f"line {error['line']}:{error['column']}: " if error["line"] else ""
-        ctx.print(f"error: {where}{error['message']}")
+    if where:
+        ctx.print(where)
     if info:
         ctx.print("info:")
         for line in info:
@@ -61,6 +61,23 @@ def _show(ctx: Context) -> None:
             ctx.print(f"{title}:")
             for row in rows:
                 ctx.print("  " + ", ".join(f"{k}: {v}" for k, v in row.items() if v is not None))
+
+
+def _error_report(wf: Any, run: dict[str, Any]) -> str:
+    """``file:line:col: error: message`` with the source line and a caret, from the version that ran."""
+    from cloudburst.diagnostics import format_diagnostic
+    from cloudburst.errors import Span
+    from cloudburst.workflows.errors import WorkflowError
+
+    error = run["error"]
+    if not error["line"] or run["version"] is None:
+        return f"error: {error['message']}"
+    try:
+        deployed = wf.functions.current(run["function"], run["version"])
+    except WorkflowError:  # the function was deleted since: no source to show
+        return f"{run['function']}:{error['line']}:{error['column']}: error: {error['message']}"
+    span = Span(error["line"], error["column"] or 1, error["line"], (error["column"] or 1) + 1)
+    return format_diagnostic(deployed.source_name, "error", error["message"], span, deployed.source)
 
 
 def _tail(ctx: Context) -> None:

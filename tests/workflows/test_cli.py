@@ -94,6 +94,8 @@ def test_failed_run_exit_status_and_retry(cli: Cli, tmp_path: Path) -> None:
     cli("function", "deploy", "div.dg")
     code, _, err = cli("function", "run", "div", "--arg", "a=1", "--arg", "b=0")
     assert code == 1 and "run 1 failed at line 3:" in err
+    code, out, _ = cli("runs", "show", "1")
+    assert "div.dg:3:" in out and "error: division by zero" in out and "return a / b;" in out and "^" in out
     code, out, _ = cli("runs", "retry", "1", "--json")
     assert json.loads(out)["retry_of"] == 1 and json.loads(out)["trigger"] == "retry"
 
