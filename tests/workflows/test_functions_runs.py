@@ -184,3 +184,25 @@ return "done";''', "sync.dg", "sync")
     assert second["method"] == "GET" and second["status"] == 404 and second["connection"] is None
     assert first["latency_ms"] > 0
     assert "k-123" not in str(run["http_calls"]) and "orders" not in str(run["http_calls"])
+
+
+def test_cancelling_a_running_run_stops_it(wf: Any, echo_server: Any) -> None:
+    import time
+
+    wf.functions.deploy(f'info "asking";\nresp = invokeurl\n[\n  url: "{echo_server.url_for("/slow/5")}"\n  type: GET\n];\n'
+                        'info "answered";', "wait.dg", "wait")
+    pool = LocalExecutor(wf, workers=1)
+    pool.start()
+    try:
+        run_id = wf.request_run("wait", {})
+        pool.submit(run_id)
+        deadline = time.monotonic() + 20
+        while wf.runs.get(run_id)["status"] != "running" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert wf.runs.cancel(run_id) == "running"  # asked; the worker stops it at its next heartbeat
+        assert pool.wait_idle(10)
+    finally:
+        pool.shutdown(5)
+    run = wf.runs.get(run_id)
+    assert run["status"] == "cancelled" and run["info"] == ["asking"]
+    assert [n["note"] for n in run["notes"]] == ["cancellation asked for"]
