@@ -134,7 +134,7 @@ def _with_attachments(item: n.TaskItem, extra: list[n.Expr]) -> n.TaskItem:
 #: an error rather than TEXT.
 _DATE_SHAPE = re.compile(
     r"^\s*(?:\d{1,4}[-/. ]\s*(?:[A-Za-z]{3,9}|\d{1,2})\s*[-/., ]\s*\d{2,}"
-    r"|(?:[A-Za-z]{3,9},?\s*)?[A-Za-z]{3,9}\s+\d{1,2}\s*,?\s*\d{2,}"
+    r"|(?:[A-Za-z]{3,9},?\s*)?[A-Za-z]{3,9}\s+\d{1,2}(?:\s*,\s*|\s+)\d{2,}"
     r"|\d{1,2}:\d{2})(?:[ T]+\d{1,2}:\d{2}.*)?\s*$")
 
 
