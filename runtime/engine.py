@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from decimal import localcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, DelugeSyntaxError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, activate, span_from_traceback, to_deluge_error
+from cloudburst.numeric import DECIMAL_CONTEXT, NumberRangeError
 from cloudburst.values import from_python, to_python
 
 if TYPE_CHECKING:
@@ -93,7 +95,7 @@ class Script:
         if ex is None:
             ex = self.new_execution(limits=limits, on_info=on_info, started=started)
             ex.cancellable = False  # nobody else holds it, so nobody can cancel it
-        args = {k: from_python(v, ex.tz) for k, v in (inputs or {}).items()}
+        args = _arguments(inputs or {}, ex, self.name)
         if self.page is not None and "input" not in args:
             args["input"] = from_python(dict(args), ex.tz)  # a page reads its parameters as input.<name>
         missing = [p.name for p in self.parameters if p.name not in args]
@@ -103,7 +105,8 @@ class Script:
         started = time.monotonic()
         previous = activate(ex)
         try:
-            value = self._entry(ex, args)
+            with localcontext(DECIMAL_CONTEXT):  # every DECIMAL operation of the run is bounded
+                value = self._entry(ex, args)
             if ex.resources:
                 ex.finish(True)
         except BaseException as exc:  # every failure leaves as a Deluge error with a span
@@ -132,6 +135,17 @@ class Script:
         except asyncio.CancelledError:
             ex.cancel()
             raise
+
+
+def _arguments(inputs: Mapping[str, Any], ex: Execution, name: str) -> dict[str, Any]:
+    """The run's inputs as Deluge values; a number Deluge cannot hold names its argument."""
+    args: dict[str, Any] = {}
+    for key, value in inputs.items():
+        try:
+            args[key] = from_python(value, ex.tz)
+        except NumberRangeError as exc:
+            raise InputError(f"argument '{key}': {exc.message}", None, name) from None
+    return args
 
 
 def _without_frames(error: CloudburstError) -> CloudburstError:

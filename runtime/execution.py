@@ -280,6 +280,18 @@ def span_from_traceback(tb: TracebackType | None) -> Span | None:
 _UNBOUND = re.compile(r"local variable '(?:v_)?([^']+)'|variable '(?:v_)?([^']+)'")
 
 
+def _arithmetic_message(exc: ArithmeticError) -> str:
+    """Python's and ``decimal``'s arithmetic failures in Deluge words (``decimal.Overflow``
+    prints as a list of classes)."""
+    import decimal
+
+    if isinstance(exc, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(exc, (OverflowError, decimal.Overflow)):
+        return "number out of range: the result is beyond what a NUMBER or DECIMAL can hold"
+    return "invalid arithmetic: the operation has no numeric result"
+
+
 def to_deluge_error(exc: BaseException) -> DelugeRuntimeError:
     """Turn anything raised inside a run into a Deluge runtime error with a span.
 
@@ -306,6 +318,8 @@ def to_deluge_error(exc: BaseException) -> DelugeRuntimeError:
         error = RecursionLimitError("the data or the calls are nested too deeply", span)
     elif isinstance(exc, MemoryError):
         error = LimitError("the run ran out of memory", span)
+    elif isinstance(exc, ArithmeticError):
+        error = DelugeRuntimeError(_arithmetic_message(exc), span)
     else:
         error = DelugeRuntimeError(f"internal error ({type(exc).__name__}): {exc}", span)
     error.__cause__ = exc

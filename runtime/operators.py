@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from cloudburst.errors import DelugeRuntimeError, LimitError
 from cloudburst.execution import BIG_VALUE, guard_memory
 from cloudburst.forms.values import RecordList
+from cloudburst.numeric import DECIMAL_EMAX, NumberRangeError, shown
 from cloudburst.values import (
     DECIMAL_CONTEXT,
     INT_MAX,
@@ -77,9 +78,9 @@ def _decimal_op(op: str, a: Any, b: Any) -> Decimal:
         except (DivisionByZero, InvalidOperation):
             if y == 0:
                 raise DelugeRuntimeError("division by zero") from None
-            raise DelugeRuntimeError(f"invalid arithmetic: {display(a)} {op} {display(b)}") from None
+            raise DelugeRuntimeError(f"invalid arithmetic: {shown(x)} {op} {shown(y)}") from None
         except Overflow:
-            raise DelugeRuntimeError("decimal overflow") from None
+            raise NumberRangeError(f"number out of range: {shown(x)} {op} {shown(y)} is beyond 1E+{DECIMAL_EMAX}") from None
 
 
 def _text(value: str) -> str:

@@ -22,6 +22,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
+from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
 
 __all__ = ["parse", "parse_expression_or_program"]
@@ -450,15 +451,19 @@ class _Build:
         return n.FormFetch(target.span, target.target.name, target.index)
 
     def int_lit(self, meta: Any, tok: Token) -> n.Literal:
+        if len(str(tok).lstrip("0")) > 19 or int(tok) > INT_MAX + 1:
+            raise _SyntaxProblem(f"number {shown(str(tok))} is out of the 64-bit range", _tok_span(tok), "S110")
         value = int(tok)
-        if value > INT_MAX + 1:
-            raise _SyntaxProblem(f"number {tok} is out of the 64-bit range", _tok_span(tok), "S110")
         if value == INT_MAX + 1:  # only valid as the operand of unary minus (see neg)
             return n.Literal(_span(meta), _OutOfRange(value))
         return n.Literal(_span(meta), value)
 
     def decimal_lit(self, meta: Any, tok: Token) -> n.Literal:
-        return n.Literal(_span(meta), Decimal(str(tok)))
+        try:
+            value = number_from_text(str(tok))
+        except NumberRangeError as exc:
+            raise _SyntaxProblem(exc.message, _tok_span(tok), "S110") from None
+        return n.Literal(_span(meta), Decimal(value))
 
     def string_lit(self, meta: Any, tok: Token) -> n.Literal:
         return n.Literal(_span(meta), _unescape(str(tok)[1:-1]))

@@ -4,11 +4,16 @@ and conversion of command-line text into a declared type."""
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from typing import Any
 
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.values import INT_MAX, INT_MIN, DelugeList, DelugeMap, type_name
+from cloudburst.numeric import JSON_NUMBERS, long_from_text, number_from_text, shown
+from cloudburst.values import DelugeList, DelugeMap, type_name
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 __all__ = ["coerce_declared", "from_text", "DECLARED_TYPES"]
 
@@ -49,18 +54,15 @@ def from_text(text: str, declared: str | None) -> Any:
     if first == "TEXT":
         return text
     if first == "NUMBER":
-        try:
-            number = int(text.strip())
-        except ValueError:
-            raise ValueError(f"{text!r} is not a whole number") from None
-        if not INT_MIN <= number <= INT_MAX:
-            raise ValueError(f"{text!r} is outside the 64-bit NUMBER range")
-        return number
+        stripped = text.strip()
+        if not _WHOLE.fullmatch(stripped):
+            raise ValueError(f"{shown(text)!r} is not a whole number")
+        return long_from_text("", stripped)
     if first == "DECIMAL":
-        try:
-            return Decimal(text.strip())
-        except InvalidOperation:
-            raise ValueError(f"{text!r} is not a number") from None
+        stripped = text.strip()
+        if not _NUMBER.fullmatch(stripped):
+            raise ValueError(f"{shown(text)!r} is not a number")
+        return Decimal(number_from_text(stripped))
     if first == "BOOLEAN":
         low = text.strip().lower()
         if low in ("true", "false"):
@@ -77,7 +79,7 @@ def from_text(text: str, declared: str | None) -> Any:
         import json
 
         try:
-            data = json.loads(text, parse_float=Decimal)
+            data = json.loads(text, **JSON_NUMBERS)
         except ValueError as exc:
             raise ValueError(f"not valid JSON: {exc}") from None
         from cloudburst.values import from_python

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from decimal import Context, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Iterable
 
 from cloudburst.errors import LimitError
+from cloudburst.numeric import DECIMAL_CONTEXT, INT_MAX, INT_MIN, bounded
 
 __all__ = [
     "DelugeList",
@@ -33,13 +34,6 @@ __all__ = [
     "is_number",
     "MAX_DISPLAY_LENGTH",
 ]
-
-INT_MIN = -(2**63)
-INT_MAX = 2**63 - 1
-
-#: Arithmetic on DECIMAL uses 34 significant digits (IEEE decimal128), enough for money
-#: and for every 64-bit NUMBER to convert without loss.
-DECIMAL_CONTEXT = Context(prec=34)
 
 #: Longest text ``display`` and ``to_json_text`` build. A list holding the same long text a
 #: million times is cheap to make but would display as terabytes, so building stops here.
@@ -273,7 +267,8 @@ def from_python(value: Any, tz: _dt.tzinfo | None = None) -> Any:
     dict → KEY-VALUE, list/tuple → LIST (both copied, keys and elements converted), str
     (and str subclasses) → TEXT, bool → BOOLEAN, int → NUMBER (outside the 64-bit range:
     DECIMAL), float → DECIMAL via its shortest repr (``0.1`` → ``0.1``; NaN and infinities
-    are refused), Decimal, date and time as they are, datetime → DATE-TIME (an aware one is
+    are refused), Decimal rounded to 34 digits (a ``NumberRangeError``, also a ValueError,
+    beyond 1E+6144 or not finite), date and time as they are, datetime → DATE-TIME (an aware one is
     moved to ``tz``, the run's zone, or the system zone when None, and made naive), bytes →
     FILE named "file". Raises TypeError for anything else. A LIST or KEY-VALUE that is
     already a Deluge value is passed through as it is (the same object), so a host (or the
@@ -281,13 +276,15 @@ def from_python(value: Any, tz: _dt.tzinfo | None = None) -> Any:
     """
     if type(value) is DelugeMap or type(value) is DelugeList or type(value) is TypedList:
         return value
-    if value is None or isinstance(value, (bool, Decimal, DelugeFile)):
+    if isinstance(value, Decimal):
+        return bounded(value)
+    if value is None or isinstance(value, (bool, DelugeFile)):
         return value
     if isinstance(value, str):
         return value if type(value) is str else str(value)
     if isinstance(value, int):
         number = int(value)
-        return number if INT_MIN <= number <= INT_MAX else Decimal(number)
+        return number if INT_MIN <= number <= INT_MAX else bounded(Decimal(number))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise TypeError(f"cannot convert the float {value!r} to a Deluge value")

@@ -10,6 +10,7 @@ import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, Hashable
 
+from cloudburst.numeric import MAX_NUMBER_TEXT, bounded, long_from_text, shown
 from cloudburst.stdlib.registry import builtin, fail
 from cloudburst.values import INT_MAX, INT_MIN, DelugeFile, DelugeList, DelugeMap, display, format_decimal, to_json_text, type_name
 
@@ -17,6 +18,7 @@ __all__ = [
     "same_value",
     "value_key",
     "check_long",
+    "whole_part",
     "parse_decimal_text",
     "to_long_value",
     "numeric_arg",
@@ -64,18 +66,28 @@ def value_key(value: Any) -> Hashable:
 def check_long(fn: str, value: int) -> int:
     """Raise unless ``value`` fits a 64-bit NUMBER (Deluge's ``long``)."""
     if not INT_MIN <= value <= INT_MAX:
-        raise fail(f"{fn}: result {value} is outside the 64-bit NUMBER range")
+        raise fail(f"{fn}: result {shown(value)} is outside the 64-bit NUMBER range")
     return value
+
+
+def whole_part(fn: str, value: Decimal, rounding: str) -> int:
+    """A finite DECIMAL rounded to a whole 64-bit NUMBER; the range is checked before the
+    integer is built, so 1E+6144 costs nothing."""
+    if not value.is_finite():
+        raise fail(f"{fn}: {format_decimal(value)} is not a finite number")
+    if value.adjusted() > 19:
+        raise fail(f"{fn}: result {shown(value)} is outside the 64-bit NUMBER range")
+    return check_long(fn, int(value.to_integral_value(rounding=rounding)))
 
 
 def parse_decimal_text(fn: str, text: str) -> Decimal:
     """Parse number text exactly (``"12.50"`` keeps its digits); letters, exponents,
     separators or empty text are errors."""
     stripped = text.strip()
-    if not _DECIMAL_TEXT.fullmatch(stripped):
-        shown = text if len(text) <= 40 else text[:40] + "..."
-        raise fail(f"{fn}: '{shown}' is not a number")
-    return Decimal(stripped)
+    if len(stripped) > MAX_NUMBER_TEXT or not _DECIMAL_TEXT.fullmatch(stripped):
+        what = "has too many digits" if len(stripped) > MAX_NUMBER_TEXT else "is not a number"
+        raise fail(f"{fn}: '{shown(text)}' {what}")
+    return bounded(Decimal(stripped))
 
 
 def to_long_value(fn: str, value: Any) -> int:
@@ -84,13 +96,11 @@ def to_long_value(fn: str, value: Any) -> int:
     if t is int:
         return int(value)
     if t is Decimal:
-        if not value.is_finite():
-            raise fail(f"{fn}: {format_decimal(value)} is not a finite number")
-        return check_long(fn, int(value.to_integral_value(rounding=ROUND_DOWN)))
+        return whole_part(fn, value, ROUND_DOWN)
     if t is str:
         stripped = value.strip()
         if _INT_TEXT.fullmatch(stripped):
-            return check_long(fn, int(stripped))
+            return long_from_text(fn, stripped)
         return to_long_value(fn, parse_decimal_text(fn, value))
     raise fail(f"{fn}: cannot convert {type_name(value)} to a NUMBER")
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from cloudburst.numeric import NumberRangeError, number_from_text
 from cloudburst.stdlib.registry import builtin, fail
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
-from cloudburst.values import INT_MAX, INT_MIN, DelugeList, DelugeMap, display, type_name
+from cloudburst.values import DelugeList, DelugeMap, display, type_name
 
 __all__ = ["parse_json"]
 
@@ -152,15 +152,11 @@ class _Reader:
         if token == "null":
             return None
         if _NUMBER.fullmatch(token):
-            return _number(token)
+            try:
+                return number_from_text(token)
+            except NumberRangeError as exc:
+                raise self.error(exc.message) from None
         return token
-
-
-def _number(token: str) -> int | Decimal:
-    if "." in token or "e" in token or "E" in token:
-        return Decimal(token)
-    value = int(token)
-    return value if INT_MIN <= value <= INT_MAX else Decimal(value)
 
 
 def parse_json(fn: str, text: str) -> Any:

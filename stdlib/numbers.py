@@ -15,12 +15,14 @@ from decimal import (
     Context,
     Decimal,
     DecimalException,
+    Overflow,
 )
 from typing import Any
 
-from cloudburst.stdlib.common import check_long, numeric_arg
+from cloudburst.numeric import shown
+from cloudburst.stdlib.common import check_long, numeric_arg, whole_part
 from cloudburst.stdlib.registry import builtin, expect, fail
-from cloudburst.values import DECIMAL_CONTEXT, format_decimal
+from cloudburst.values import DECIMAL_CONTEXT
 
 #: Rounding may need more digits than DECIMAL_CONTEXT keeps (``1e30.round(10)``).
 _WIDE = Context(prec=120)
@@ -31,8 +33,9 @@ def _decimal_op(fn: str, op: Any, *operands: Decimal) -> Decimal:
     try:
         result = op(*operands)
     except DecimalException as exc:
-        shown = ", ".join(format_decimal(o) for o in operands)
-        raise fail(f"{fn}: no result for {shown} ({type(exc).__name__})") from None
+        args = ", ".join(shown(o) for o in operands)
+        problem = "the result is too large" if isinstance(exc, Overflow) else type(exc).__name__
+        raise fail(f"{fn}: no result for {args} ({problem})") from None
     if not result.is_finite():
         raise fail(f"{fn}: the result is not a finite number")
     return result  # type: ignore[no-any-return]
@@ -60,7 +63,7 @@ def round_(ctx: Any, value: Any, places: Any = 0) -> Decimal:
 def _to_whole(fn: str, value: Any, rounding: str) -> int:
     if type(value) is int:
         return int(value)
-    return check_long(fn, int(value.to_integral_value(rounding=rounding)))
+    return whole_part(fn, value, rounding)
 
 
 @builtin("floor", receiver="NUMERIC", returns="NUMBER", tier=2,

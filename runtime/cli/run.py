@@ -66,8 +66,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _inputs(ctx: Context, parameters: dict[str, str]) -> dict[str, Any]:
-    from decimal import Decimal
-
+    from cloudburst.numeric import JSON_NUMBERS
     from cloudburst.typecheck import from_text
     from cloudburst.values import from_python
 
@@ -76,7 +75,7 @@ def _inputs(ctx: Context, parameters: dict[str, str]) -> dict[str, Any]:
     if args.input:
         try:
             with open(args.input, encoding="utf-8") as fh:
-                data = json.load(fh, parse_float=Decimal)
+                data = json.load(fh, **JSON_NUMBERS)
         except OSError as exc:
             raise Usage(f"cannot read --input file: {exc.strerror}") from None
         except ValueError as exc:
@@ -88,7 +87,7 @@ def _inputs(ctx: Context, parameters: dict[str, str]) -> dict[str, Any]:
         if ":=" in item and item.index(":=") < item.index("=") + 1:
             name, raw = item.split(":=", 1)
             try:
-                values[name] = from_python(json.loads(raw, parse_float=Decimal))
+                values[name] = from_python(json.loads(raw, **JSON_NUMBERS))
             except ValueError as exc:
                 raise Usage(f"--arg {name}: not valid JSON: {exc}") from None
             continue

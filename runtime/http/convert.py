@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
-from cloudburst.values import INT_MAX, INT_MIN, DelugeList, DelugeMap, display, to_json_text
+from cloudburst.errors import DelugeRuntimeError
+from cloudburst.numeric import JSON_NUMBERS, NumberRangeError
+from cloudburst.values import DelugeList, DelugeMap, display, to_json_text
 
 __all__ = ["json_to_deluge", "parse_body", "field_text", "payload_json"]
-
-
-def _int(text: str) -> int | Decimal:
-    value = int(text)
-    return value if INT_MIN <= value <= INT_MAX else Decimal(text)
 
 
 def _hook(pairs: list[tuple[str, Any]]) -> DelugeMap:
@@ -22,9 +18,9 @@ def _hook(pairs: list[tuple[str, Any]]) -> DelugeMap:
 
 def json_to_deluge(text: str) -> Any:
     """Parse JSON into Deluge values: objects → KEY-VALUE, arrays → LIST, integers →
-    NUMBER (DECIMAL beyond 64 bits), fractions → DECIMAL (never float)."""
-    value = json.loads(text, object_pairs_hook=_hook, parse_float=Decimal, parse_int=_int,
-                       parse_constant=lambda c: c)
+    NUMBER (DECIMAL beyond 64 bits), fractions → DECIMAL (never float), all bounded as
+    :mod:`cloudburst.numeric` says (``NumberRangeError`` beyond)."""
+    value = json.loads(text, object_pairs_hook=_hook, **JSON_NUMBERS)
     return _lists(value)
 
 
@@ -41,12 +37,15 @@ def _lists(value: Any) -> Any:
 
 def parse_body(text: str) -> Any:
     """A response body as Deluge sees it: a JSON object or array becomes a map or list,
-    anything else (including a bare JSON string or number) stays text."""
+    anything else (including a bare JSON string or number) stays text. A number beyond
+    Deluge's range is an error rather than silently making the body text."""
     head = text.lstrip()[:1]
     if head not in ("{", "["):
         return text
     try:
         return json_to_deluge(text)
+    except NumberRangeError as exc:
+        raise DelugeRuntimeError(f"invokeurl: in the response JSON, {exc.message}") from None
     except (ValueError, RecursionError):
         return text
 
