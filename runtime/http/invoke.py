@@ -8,7 +8,6 @@ no call never builds a client and one that uses no connection never opens the st
 
 from __future__ import annotations
 
-import codecs
 import http.cookiejar
 import threading
 import time
@@ -23,7 +22,7 @@ from cloudburst.http.contract import ConnectionStore, Credentials, is_unavailabl
 from cloudburst.http.inject import Injection, injection_for
 from cloudburst.http.policy import AccessPolicy
 from cloudburst.http.redact import REDACTOR, install_log_filter
-from cloudburst.http.request import Options, Outgoing, build_outgoing, read_options
+from cloudburst.http.request import Options, Outgoing, build_outgoing, read_options, text_encoding
 from cloudburst.http.send import DeadlineExceeded, Received, cancellable, send
 from cloudburst.http.settings import HttpSettings
 from cloudburst.http.tokens import TokenKeeper
@@ -213,13 +212,13 @@ class HttpService:
     def _result(self, received: Received, options: Options) -> Any:
         fmt = options.response_format
         if fmt == "FILE":
-            body: Any = _as_file(received)
+            body: Any = _as_file(received)  # its bytes were masked as they arrived
         else:
             text = _decode(received, options.response_decoding)
             body = text if fmt == "TEXT" else parse_body(text)
             if fmt == "JSON" and isinstance(body, str):
                 raise DelugeRuntimeError("invokeurl: response-format JSON, but the response is not a JSON object or array")
-        body = REDACTOR.redact_value(body)
+            body = REDACTOR.redact_value(body)  # JSON escapes (\u0041) decode only now
         if not options.detailed:
             return body
         headers = DelugeMap()
@@ -252,13 +251,9 @@ def _redacted(exc: DelugeRuntimeError) -> DelugeRuntimeError:
 
 
 def _decode(received: Received, encoding: str | None) -> str:
-    name = encoding or received.charset or "utf-8"
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        if encoding is not None:
-            raise DelugeRuntimeError(f"invokeurl: unknown response-decoding '{encoding}'") from None
-        name = "utf-8"
+    """The body as text: in the script's ``response-decoding`` (already checked to be a text
+    encoding), else the server's charset when it names one, else UTF-8."""
+    name = encoding or text_encoding(received.charset) or "utf-8"
     return received.content.decode(name, errors="replace")
 
 
@@ -272,4 +267,4 @@ def _as_file(received: Received) -> DelugeFile:
     if not name:
         name = received.url.path.rstrip("/").rsplit("/", 1)[-1] or "download"
     content_type = (received.content_type or "application/octet-stream").split(";", 1)[0].strip()
-    return DelugeFile(name, received.content, content_type)
+    return DelugeFile(REDACTOR.redact(name), received.content, content_type)

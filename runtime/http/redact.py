@@ -1,8 +1,11 @@
 """Masking of secret values in everything that leaves the runtime.
 
-Every secret a connection resolves is registered here in the forms it can take on the
-wire (raw, URL-encoded, base64 ``user:pass``); error messages, echoed response headers and
-bodies, and log records pass through :func:`redact` before anyone sees them.
+Every secret a connection resolves is registered here. Response bytes pass through
+:meth:`Redactor.redact_bytes` before anything decodes them: it masks every spelling of a
+secret a server can send back, in every character set (see :mod:`.spellings`), so no
+decoding or transformation a script applies afterwards can bring a secret back. Error
+messages, decoded values and log records pass through :meth:`Redactor.redact` (the
+forms a secret takes in text: raw, URL-encoded, base64, JSON- and repr-escaped).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import logging
 import threading
 from typing import Any, Iterable
 from urllib.parse import quote, quote_plus
+
+from cloudburst.http.spellings import ByteMasker
 
 __all__ = ["MASK", "LOGGERS", "Redactor", "REDACTOR", "RedactingFilter", "install_log_filter", "basic_token"]
 
@@ -42,7 +47,7 @@ class Redactor:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._secrets: tuple[str, ...] = ()
-        self._bytes: tuple[bytes, ...] = ()
+        self._masker = ByteMasker((), MASK)
         #: Secrets already registered (as given), so the per-call registration is a set lookup.
         self._known: frozenset[str] = frozenset()
 
@@ -58,7 +63,7 @@ class Redactor:
             merged = set(self._secrets) | new
             # Longest first, so a secret that contains another is masked whole.
             self._secrets = tuple(sorted(merged, key=len, reverse=True))
-            self._bytes = tuple(s.encode() for s in self._secrets)
+            self._masker = self._masker.with_secrets(fresh)
 
     def register_basic(self, username: str | None, password: str | None) -> None:
         if username is not None and password is not None:
@@ -71,11 +76,8 @@ class Redactor:
         return text
 
     def redact_bytes(self, data: bytes) -> bytes:
-        mask = MASK.encode()
-        for s in self._bytes:
-            if s in data:
-                data = data.replace(s, mask)
-        return data
+        """``data`` with every spelling of every secret masked, in the same character set."""
+        return self._masker.mask(data)
 
     def redact_value(self, value: Any) -> Any:
         """Mask secrets inside a Deluge value (text, and keys/values of maps and lists)."""

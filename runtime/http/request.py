@@ -6,6 +6,7 @@ connection adds later, so credentials can be injected last and dropped on a redi
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from cloudburst.errors import DelugeRuntimeError
 from cloudburst.http.convert import field_text, payload_json
 from cloudburst.values import DelugeFile, DelugeList, DelugeMap, type_name
 
-__all__ = ["Outgoing", "Options", "KNOWN_KEYS", "METHODS", "build_outgoing", "read_options"]
+__all__ = ["Outgoing", "Options", "KNOWN_KEYS", "METHODS", "build_outgoing", "read_options", "text_encoding"]
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 KNOWN_KEYS = frozenset({"url", "type", "parameters", "body", "headers", "content-type", "files",
@@ -121,7 +122,30 @@ def read_options(task: dict[str, Any]) -> Options:
     if fmt not in RESPONSE_FORMATS:
         raise DelugeRuntimeError(f"invokeurl: 'response-format' must be one of TEXT, JSON, FILE, got {fmt}")
     connection = _text(task, "connection")
-    return Options(connection or None, detailed, fmt, _text(task, "response-decoding"))
+    decoding = _text(task, "response-decoding")
+    if decoding is not None:
+        name = text_encoding(decoding)
+        if name is None:
+            raise DelugeRuntimeError(
+                f"invokeurl: unknown response-decoding '{decoding[:40]}': not a character set "
+                "(use one such as UTF-8, ISO-8859-1 or Shift_JIS)")
+        decoding = name
+    return Options(connection or None, detailed, fmt, decoding)
+
+
+def text_encoding(name: str | None) -> str | None:
+    """The codec for a character-set name, or None when Python knows no such *text*
+    encoding (``base64``, ``rot13`` and ``zlib`` are codecs, but not character sets)."""
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name)
+        if not getattr(info, "_is_text_encoding", True):
+            return None
+        b"a".decode(info.name, "replace")  # the "undefined" codec refuses everything
+    except (LookupError, ValueError, TypeError, UnicodeError):
+        return None
+    return info.name
 
 
 def _pairs(value: DelugeMap) -> Pairs:

@@ -18,12 +18,14 @@ import httpx2
 from cloudburst.errors import CancelledError, DelugeRuntimeError
 from cloudburst.http.inject import Injection
 from cloudburst.http.policy import origin
-from cloudburst.http.redact import REDACTOR
+from cloudburst.http.redact import MASK, REDACTOR
+from cloudburst.http.spellings import UnmaskableSecret
 from cloudburst.http.request import Outgoing
 
 __all__ = ["Received", "send", "DeadlineExceeded", "cancellable"]
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+_MASK_AS_LATIN1 = MASK.encode("utf-8").decode("latin-1")
 
 #: How often a run waiting for a response looks at its cancel flag (seconds).
 CANCEL_POLL = 0.02
@@ -113,11 +115,28 @@ def send(client: httpx2.Client, base: Outgoing, injection: Injection | None, *, 
                 current = nxt
                 continue
             content = _read_capped(response, max_bytes, end, run_bound, timeout)
-            return Received(response.status_code, [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw], content, request.url,
-                            response.charset_encoding, response.headers.get("content-type"), authenticated)
+            return _received(response, content, request.url, authenticated)
         finally:
             response.close()
     raise DelugeRuntimeError(f"invokeurl: more than {max_redirects} redirects starting at {_where(base.url)}")
+
+
+def _received(response: httpx2.Response, content: bytes, url: httpx2.URL, authenticated: bool) -> Received:
+    """The response as a script may see it: secrets are masked in the bytes the server sent
+    (body, header names and values) before anything decodes them."""
+    mask = REDACTOR.redact_bytes
+
+    def header(raw: bytes) -> str:  # header bytes are Latin-1; the mask was written as UTF-8
+        return mask(raw).decode("latin-1").replace(_MASK_AS_LATIN1, MASK)
+
+    try:
+        headers = [(header(k), header(v)) for k, v in response.headers.raw]
+        content = mask(content)
+    except UnmaskableSecret as exc:
+        raise DelugeRuntimeError(f"invokeurl: {exc.message}") from None
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+    return Received(response.status_code, headers, content, url, response.charset_encoding, content_type,
+                    authenticated)
 
 
 def _read_capped(response: httpx2.Response, max_bytes: int, end: float, run_bound: bool, timeout: float) -> bytes:
