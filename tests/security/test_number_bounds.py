@@ -36,7 +36,7 @@ def fails(source: str, *words: str, **inputs: object) -> str:
     started = time.monotonic()
     with pytest.raises(CloudburstError) as caught:
         run(source, **inputs)
-    assert time.monotonic() - started < 2, "a bounded number must fail at once"
+    assert time.monotonic() - started < 10, "a bounded number must fail at once (it took minutes before)"
     message = caught.value.message
     assert not any(w in message for w in PYTHON_WORDS), message
     assert len(message) < 300, message
