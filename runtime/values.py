@@ -274,7 +274,7 @@ def from_python(value: Any, tz: _dt.tzinfo | None = None) -> Any:
     already a Deluge value is passed through as it is (the same object), so a host (or the
     REPL) handing back values from an earlier run keeps shared references shared.
     """
-    if type(value) is DelugeMap or type(value) is DelugeList or type(value) is TypedList:
+    if isinstance(value, (DelugeMap, DelugeList)):  # TypedList, a fetch's records and record maps too
         return value
     if isinstance(value, Decimal):
         return bounded(value)

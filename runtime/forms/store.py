@@ -125,8 +125,10 @@ class FormSession:
         self.lock_rows = self.conn.dialect.name == "postgresql"
         self._inserts: dict[str, Any] = {}  # one INSERT statement per table: compiled once
         self.broken: str | None = None
+        self.closed = False
 
     def close(self, ok: bool) -> None:
+        self.closed = True
         try:
             if ok:
                 self.conn.commit()
@@ -360,7 +362,19 @@ class FormSession:
                 raise DelugeRuntimeError(f"{what}: {_db_error(exc)}") from None
 
     def set_field(self, record: FormRecord, name: str, value: Any) -> tuple[str, Any]:
-        """``r.Field = value`` on a fetched record: validated and written at once."""
+        """``r.Field = value`` on a fetched record: validated and written at once (by the
+        running script's session when the record was fetched by an earlier run, as in the
+        REPL)."""
+        if self.closed:
+            from cloudburst.execution import current
+            from cloudburst.forms.access import session_of
+
+            ctx = current()
+            if ctx is None:
+                raise DelugeRuntimeError(f"{record.form} record {record.record_id} can only be changed by a script")
+            session: FormSession = session_of(ctx, f"{record.form}.{name}")
+            record.rebind(session)
+            return session.set_field(record, name, value)
         ft = self.form(record.form)
         f = ft.form.field(name)
         what = f"{ft.form.name}.{name}"

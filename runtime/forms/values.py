@@ -43,6 +43,10 @@ class FormRecord(DelugeMap):
     def pop(self, *args: Any) -> Any:
         raise DelugeRuntimeError(f"fields of a {self.form} record cannot be removed")
 
+    def rebind(self, writer: Writer) -> None:
+        """Write through ``writer`` from now on (a later run's session)."""
+        self._writer = writer
+
     @property
     def record_id(self) -> int:
         return int(dict.__getitem__(self, "ID"))

@@ -356,6 +356,10 @@ def test_forms_command_and_form_access(tmp_path: Any) -> None:
         assert execute(session, 'insert into Tasks [ Title = "write docs" ];')
         assert not execute(session, "insert into Tasks [ ];")
         assert "enter a value for Title" in err.getvalue()
+        assert execute(session, 'task = Tasks[Title == "write docs"];')
+        assert execute(session, 'task.Title = "write more docs";')  # a later input writes it
+        assert execute(session, 'info Tasks[Title == "write more docs"].count();')
+        assert out.getvalue().endswith("1\n")
         assert execute(session, ":forms")
         assert "Tasks  1 record\n" in out.getvalue()
         assert execute(session, ":forms Tasks")
