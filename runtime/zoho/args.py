@@ -100,22 +100,23 @@ def bind(task: str, params: list[Param], args: tuple[Any, ...]) -> tuple[dict[st
         raise DelugeRuntimeError(f"{task} takes at most {len(params) + 1} arguments, got {len(args)}")
     elif args and len(args) > sum(p.required for p in params):
         last_param = params[len(args) - 1]
-        if isinstance(args[-1], str) and last_param.kind not in ("text", "any_text", "id", "text_or_map") and not last_param.required:
+        takes_text = last_param.kind in ("text", "any_text", "id", "text_or_map")
+        if isinstance(args[-1], str) and not takes_text and not last_param.required:
             connection = args[-1]
             args = args[:-1]
+    values: dict[str, Any] = {}
+    for position, param in enumerate(params, start=1):
+        value = args[position - 1] if position <= len(args) else None
+        if value is not None:
+            values[param.name] = _check(task, position, param, value)
+        elif position <= len(args) and param.required:
+            raise DelugeRuntimeError(f"{task}: argument {position} ({param.name}) must not be null")
+        else:
+            values[param.name] = param.default
     required = sum(p.required for p in params)
     if len(args) < required:
         names = ", ".join(p.name for p in params[len(args):required])
         raise DelugeRuntimeError(f"{task}: missing argument{'s' if required - len(args) > 1 else ''} {names}")
-    values: dict[str, Any] = {}
-    for position, param in enumerate(params, start=1):
-        value = args[position - 1] if position <= len(args) else None
-        if value is None:
-            if param.required:
-                raise DelugeRuntimeError(f"{task}: argument {position} ({param.name}) must not be null")
-            values[param.name] = param.default
-            continue
-        values[param.name] = _check(task, position, param, value)
     return values, connection
 
 
