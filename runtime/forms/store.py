@@ -147,11 +147,15 @@ class FormSession:
                                      f"(declare it in a schema and run: cloudburst forms apply FILE)")
         return ft
 
-    def _select(self, q: Query, *columns: Any) -> Any:
+    def _select(self, q: Query, *columns: Any, ordered: bool = True) -> Any:
+        """The query's SELECT; ``ordered=False`` (aggregates) drops the order when no range
+        depends on it."""
         form, tree, sort, descending, start, end = q
         ft = self.form(form)
         stmt = select(*columns) if columns else select(ft.table)
         stmt = stmt.where(condition(tree, ft, self.catalog))
+        if not ordered and start is None and end is None:
+            return stmt
         if sort is not None:
             f, col = resolve_field(ft, sort)
             key = func.lower(col) if f.kind.text else col
@@ -221,7 +225,8 @@ class FormSession:
         if field is None:
             if fn != "count":
                 raise DelugeRuntimeError(f"{name}() needs a field, e.g. {ft.form.name}[...].{name}(Total)")
-            return int(self._run(select(func.count()).select_from(self._select(q, ft.table.c.ID).subquery())).scalar_one())
+            counted = self._select(q, ft.table.c.ID, ordered=False).subquery()
+            return int(self._run(select(func.count()).select_from(counted)).scalar_one())
         if not isinstance(field, str):
             raise DelugeRuntimeError(f"{name}() takes a field link name, got {type_name(field)}")
         f, _ = resolve_field(ft, field)
@@ -230,7 +235,7 @@ class FormSession:
             raise DelugeRuntimeError(f"{name}() needs a number field; {f.name} is {f.kind.name}")
         if storage == "json" or (storage == "lookup" and f.multiple):
             return aggregates.over_values(name, self.column(q, field))
-        sub = self._select(q, ft.table.c[f.name].label("v")).subquery()
+        sub = self._select(q, ft.table.c[f.name].label("v"), ordered=False).subquery()
         v = sub.c.v
         if fn == "distinct":
             rows = self._run(select(v).where(v.is_not(None)).distinct())

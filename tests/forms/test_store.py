@@ -184,3 +184,19 @@ def test_forms_cli(tmp_path: Path) -> None:
     assert code == 0 and out.splitlines()[1].startswith("1,7,Approved,,12.50,")
     code, _, err = run("forms", "apply", str(tmp_path / "missing.yaml"))
     assert code != 0 and "cannot read" in err and "Traceback" not in err
+
+
+def test_criteria_values_are_bound_parameters(store: FormStore) -> None:
+    """The SQL text never holds a criteria value, whatever it contains."""
+    session = store.session()
+    try:
+        evil = "x'); DROP TABLE cbf_customers; --"
+        for tree in [("cmp", "==", ("Name",), evil), ("call", "contains", ("Name",), (evil,)),
+                     ("in", ("City",), [evil, "Pune"]), ("cmp", "==", ("Customer", "Name"), evil)]:
+            form = "Orders" if tree[2:3] == (("Customer", "Name"),) else "Customers"
+            sql = str(session._select((form, tree, "Name" if form == "Customers" else None, False, 1, 5))
+                      .compile(session.conn))
+            assert "drop" not in sql.lower() and "x')" not in sql, sql
+    finally:
+        session.close(False)
+    assert _runtime(store).run("info Customers[ID != 0].count();").info == ["3"]
