@@ -24,10 +24,8 @@ ZOHO_SERVICES = frozenset({
     "orchestly", "qntrl", "zia", "encryption", "file", "telephony", "voice", "mdm", "thrive",
 })
 
-#: ``zoho.<task>(...)`` tasks directly under ``zoho`` (Creator and common tasks).
-ZOHO_TASKS = frozenset({
-    "pushnotification", "sendsms", "sms", "sendmail", "getdistance", "geocode", "translate",
-})
+#: ``zoho.<task>(...)`` tasks directly under ``zoho`` (Creator's push notification).
+ZOHO_TASKS = frozenset({"pushnotification"})
 
 #: Roots under which a script calls functions of its own app: Creator's ``thisapp`` and
 #: CRM's ``standalone``.
