@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -27,7 +28,7 @@ def default_database_path() -> Path:
 def default_database_url() -> str:
     """The default store's URL (its directory is created on first use)."""
     path = default_database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     return f"sqlite:///{path}"
 
 
@@ -81,12 +82,27 @@ def _migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def _create_private(path: Path) -> None:
+    """Create a new store file owner-only (0600) before SQLite opens it: SQLite gives the
+    ``-wal`` and ``-shm`` files the database file's mode, and the rows hold encrypted
+    secrets and their metadata. An existing file keeps the mode its owner chose."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    except OSError:
+        return  # a missing directory or no permission: SQLite reports it with its own words
+    os.close(fd)
+
+
 def open_engine(url: str) -> Engine:
     """Create the engine for ``url`` and bring its schema up to date."""
     parsed = _parse(url)
     try:
         if parsed.get_backend_name() == "sqlite":
             in_memory = parsed.database in (None, "", ":memory:")
+            if not in_memory:
+                _create_private(Path(parsed.database))
             engine = create_engine(
                 parsed,
                 connect_args={"timeout": 30, "check_same_thread": False},

@@ -96,7 +96,30 @@ def load_keys(keys: list[str] | None, key_file: Path | None = None) -> list[str]
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise SecretKeyError(f"key file {path} is readable by other users (mode {mode:o}); run: chmod 600 {path}")
-    cleaned = [line.strip() for line in path.read_text().splitlines() if line.strip()]
+    return _read_key_file(path)
+
+
+def _read_key_file(path: Path) -> list[str]:
+    """The keys in ``path``, one a line; a damaged file is named with what is wrong, since
+    every stored secret depends on it."""
+    try:
+        text = path.read_bytes().decode("ascii")
+    except OSError as exc:
+        raise SecretKeyError(f"cannot read key file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise SecretKeyError(f"key file {path} is damaged: byte {exc.start + 1} is not text (a key file holds "
+                             "one 44-character key a line); restore it from your backup") from None
+    cleaned: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        key = line.strip()
+        if not key:
+            continue
+        try:
+            Fernet(key.encode())
+        except (ValueError, TypeError):
+            raise SecretKeyError(f"key file {path}, line {number}: not a valid key (a key is 44 characters of "
+                                 "url-safe base64); restore the file from your backup") from None
+        cleaned.append(key)
     if not cleaned:
         raise SecretKeyError(f"key file {path} holds no key")
     return cleaned
