@@ -15,7 +15,7 @@ import sys
 import unicodedata
 import warnings
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
 from cloudburst.stdlib.registry import builtin, expect, fail
@@ -151,6 +151,16 @@ def _property_body(name: str) -> str:
 
 
 _FLAG_RE = re.compile(r"\(\?([idmsuxU]*)(?:-([idmsuxU]*))?\)")
+#: The ``(?`` groups Java has (the ``regex`` module would also read branch resets,
+#: recursion, conditionals, comments and its own flags, none of which Java accepts).
+_JAVA_GROUP = re.compile(r"\(\?(?::|=|!|<=|<!|>|<[A-Za-z]|[idmsuxU]*(?:-[idmsuxU]*)?[:)])")
+_GROUP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*>")
+#: A Java repetition count; anything else after ``{`` is an error in Java (and would be
+#: fuzzy matching, ``{e<=3}``, in the ``regex`` module).
+#: Largest pattern once counts are multiplied out: ``(?:a{1000}){1000}`` took seconds
+#: and gigabytes to compile, outside any time limit.
+REGEX_MAX_WEIGHT = 20_000
+_JAVA_COUNT = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
 
 
 @functools.lru_cache(maxsize=512)
@@ -163,12 +173,18 @@ def _translate(pattern: str) -> str:
     class_start = False  # just after "[" or "[^", where "]" is a literal
     depth = 0  # open groups
     wraps: list[int] = []  # group depth of each "(?flags:" opened for a mid-pattern "(?flags)"
+    # Size once counts are expanded (the regex module unrolls a{1000} when compiling): the
+    # pattern's weight per open group, and the weight of the last atom a count applies to.
+    weights, last = [0], 0
     while i < n:
         c = pattern[i]
         if c == "\\":
             piece, i = _escape(pattern, i, in_class > 0)
             out.append(piece)
             class_start = False
+            if not in_class:
+                weights[-1] += 1
+                last = 1
             continue
         if in_class:
             if c == "[":
@@ -179,6 +195,8 @@ def _translate(pattern: str) -> str:
                 in_class -= 1
                 if in_class == 0:
                     out.append("]")
+                    weights[-1] += 1
+                    last = 1
             elif c == "&" and pattern.startswith("&&", i):
                 raise ValueError("character class intersection (&&) is not supported")
             elif c in "-~|&" and pattern.startswith(c + c, i):
@@ -209,9 +227,15 @@ def _translate(pattern: str) -> str:
                     out.append(f"(?{on}{'-' + off if off else ''}:")
                     wraps.append(depth)
                 continue
+            weights.append(0)
             if pattern.startswith("(?<", i) and pattern[i + 3:i + 4] not in ("=", "!", ""):
+                if not _GROUP_NAME.match(pattern, i + 3):
+                    raise ValueError("a group name must be a letter followed by letters or digits: (?<name>...)")
                 out.append("(?P<")
                 i += 3
+            elif pattern.startswith("(?", i) and not _JAVA_GROUP.match(pattern, i):
+                raise ValueError(f"'{pattern[i:i + 4]}...' is not a Java group; Java has (?:...), (?=...), (?!...), "
+                                 "(?<=...), (?<!...), (?>...), (?<name>...) and flags such as (?i)")
             else:
                 out.append("(")
                 i += 1
@@ -224,9 +248,29 @@ def _translate(pattern: str) -> str:
             depth = max(depth - 1, 0)
             out.append(")")
             i += 1
+            last = weights.pop() if len(weights) > 1 else 0
+            weights[-1] += last
+            continue
+        if c == "{":
+            m = _JAVA_COUNT.match(pattern, i)
+            if m is None:
+                raise ValueError("illegal repetition: '{' must start a count such as {2}, {2,} or {1,3} "
+                                 "(write \\{ for the character itself)")
+            out.append(m.group())
+            i = m.end()
+            low, _, high = m.group()[1:-1].partition(",")
+            times = max(int(low), int(high or low))
+            weights[-1] += last * (times - 1)
+            last *= times
+            if weights[-1] > REGEX_MAX_WEIGHT:
+                raise ValueError(f"the pattern is too large once its counts are multiplied out "
+                                 f"(more than {REGEX_MAX_WEIGHT} elements)")
             continue
         out.append(c)
         i += 1
+        if c not in "*+?|^$":
+            weights[-1] += 1
+            last = 1
     if in_class:
         raise ValueError("unclosed character class")
     out.extend(")" for _ in wraps)
@@ -329,6 +373,27 @@ def regex_timeout(ctx: Any) -> float:
     return REGEX_SECONDS if left is None else max(0.001, min(left, REGEX_SECONDS))
 
 
+T = TypeVar("T")
+
+
+def bounded_match(ctx: Any, fn: str, call: Callable[[float], T]) -> T:
+    """Run one regular-expression call (given its own timeout in seconds) so that it ends
+    within :func:`regex_timeout`. The ``regex`` module's timeout alone overshoots by
+    seconds on some patterns (``(.*?,){30}z``), so the match runs in a helper thread with the
+    GIL released and the run stops waiting at the cap; the abandoned match ends by its
+    own timeout."""
+    from cloudburst.workers import call_within
+
+    limit = regex_timeout(ctx)
+    try:
+        finished, value = call_within(lambda: call(limit), limit, getattr(ctx, "cancelled", None))
+    except TimeoutError:
+        raise timed_out(fn) from None
+    if not finished:
+        raise timed_out(fn)
+    return value  # type: ignore[return-value]
+
+
 def timed_out(fn: str) -> TimeoutLimitError:
     return TimeoutLimitError(f"{fn}: the regular expression took too long (catastrophic backtracking?)")
 
@@ -414,10 +479,9 @@ def _replace(ctx: Any, fn: str, text: str, search: Any, repl: Any, literal: Any,
         result = regex.sub(lambda m: replacement, text, count=count)
     else:
         regex = java_regex(fn, pattern, ignore_case)
-        try:
-            result = regex.sub(java_replacement(fn, replacement, regex), text, count=count, timeout=regex_timeout(ctx))
-        except TimeoutError:
-            raise timed_out(fn) from None
+        expand = java_replacement(fn, replacement, regex)
+        result = bounded_match(ctx, fn, lambda limit: regex.sub(expand, text, count=count, timeout=limit,
+                                                                 concurrent=True))
     _check_length(ctx, fn, len(result))
     return result
 
@@ -515,10 +579,8 @@ def get_occurence_count(ctx: Any, text: str, search: Any) -> int:
          doc="True if the whole text matches the Java regular expression.")
 def matches(ctx: Any, text: str, pattern: Any) -> bool:
     regex = java_regex("matches", text_arg("matches", pattern))
-    try:
-        return regex.fullmatch(text, timeout=regex_timeout(ctx)) is not None
-    except TimeoutError:
-        raise timed_out("matches") from None
+    found = bounded_match(ctx, "matches", lambda limit: regex.fullmatch(text, timeout=limit, concurrent=True))
+    return found is not None
 
 
 @builtin("getPrefix", receiver="TEXT", returns="TEXT", tier=1,

@@ -7,7 +7,6 @@ and the chain never regains them.
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -15,7 +14,8 @@ from typing import Callable, NoReturn, TypeVar
 
 import httpx2
 
-from cloudburst.errors import CancelledError, DelugeRuntimeError
+from cloudburst.errors import DelugeRuntimeError
+from cloudburst.workers import call_within
 from cloudburst.http.inject import Injection
 from cloudburst.http.policy import origin
 from cloudburst.http.redact import MASK, REDACTOR
@@ -174,60 +174,9 @@ def _timed_out(run_bound: bool, timeout: float, url: httpx2.URL) -> NoReturn:
     raise DelugeRuntimeError(f"invokeurl: socket timeout: no complete response from {_where(url)} within {timeout:g} s")
 
 
-class _Workers:
-    """Daemon threads that run requests for :func:`cancellable`, kept between calls: starting
-    a thread per request cost about half of invokeurl's throughput. Daemon, so a request
-    abandoned by a cancelled run never holds up interpreter exit."""
-
-    def __init__(self, max_idle: int = 8) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
-        self._idle = 0
-        self._max_idle = max_idle
-        self._lock = threading.Lock()
-
-    def submit(self, job: Callable[[], None]) -> None:
-        with self._lock:
-            spare = self._idle > 0
-            if spare:
-                self._idle -= 1
-        if spare:
-            self._jobs.put(job)
-        else:
-            threading.Thread(target=self._serve, args=(job,), name="cloudburst-invokeurl", daemon=True).start()
-
-    def _serve(self, job: Callable[[], None]) -> None:
-        while True:
-            job()  # never raises: cancellable's work() keeps every outcome
-            with self._lock:
-                if self._idle >= self._max_idle:
-                    return
-                self._idle += 1
-            job = self._jobs.get()
-
-
-_WORKERS = _Workers()
-
-
 def cancellable(cancelled: threading.Event, call: Callable[[], T]) -> T:
     """Run a blocking ``call`` in a helper thread and wait for it in short slices, so
     ``Execution.cancel()`` stops the waiting run at once. An abandoned request still ends
     by its own timeout (never longer than the run's time left); its result is dropped."""
-    outcome: list[tuple[bool, object]] = []
-    done = threading.Event()
-
-    def work() -> None:
-        try:
-            outcome.append((True, call()))
-        except BaseException as exc:  # handed to the waiting run below
-            outcome.append((False, exc))
-        finally:
-            done.set()
-
-    _WORKERS.submit(work)
-    while not done.wait(CANCEL_POLL):
-        if cancelled.is_set():
-            raise CancelledError("the run was cancelled")
-    ok, value = outcome[0]
-    if not ok:
-        raise value  # type: ignore[misc]
+    _, value = call_within(call, None, cancelled, CANCEL_POLL)
     return value  # type: ignore[return-value]
