@@ -46,8 +46,8 @@ class Runner:
         #: Runs claimed and not yet recorded (compiling counts: their heartbeat must go on).
         self._held: set[int] = set()
         self._deployed: dict[tuple[str, int], Any] = {}  # versions are immutable: cached for good
-        #: Called with (run id, final status) after each run this runner records.
-        self.listeners: list[Callable[[int, str], None]] = []
+        #: Called with (run id, the run's record) after each run this runner records.
+        self.listeners: list[Callable[[int, dict[str, Any]], None]] = []
 
     def runtime(self) -> Runtime:
         with self._lock:
@@ -67,13 +67,14 @@ class Runner:
             if row is None:
                 return None
             outcome = self._run(run_id, row.function_name, row.version, row.inputs)
-            if not runs.finish(run_id, self.worker, outcome):
+            record = runs.finish(run_id, self.worker, outcome)
+            if record is None:
                 return None
         finally:
             with self._lock:
                 self._held.discard(run_id)
         for listener in self.listeners:
-            listener(run_id, outcome.status)
+            listener(run_id, record)
         self._follow_up(run_id, row.function_name, row.schedule_id, row.trigger, outcome)
         return outcome.status
 

@@ -106,13 +106,14 @@ class Runs:
                                       attempts=table.c.attempts + 1)))
             return s.get(RunRow, run_id) if taken else None
 
-    def finish(self, run_id: int, worker: str, outcome: Outcome) -> bool:
-        """Record the end of a run this worker holds; False if it no longer holds it."""
+    def finish(self, run_id: int, worker: str, outcome: Outcome) -> dict[str, Any] | None:
+        """Record the end of a run this worker holds and return its record; None if the
+        worker no longer holds it."""
         now = self._store.now()
         with self._store.tx() as s:
             row = s.get(RunRow, run_id)
             if row is None or row.status != "running" or row.worker != worker:
-                return False
+                return None
             row.status = outcome.status
             row.info = json.dumps(outcome.info)
             row.result = outcome.result
@@ -122,7 +123,8 @@ class Runs:
             row.http_calls = json.dumps(outcome.http_calls)
             row.ended_at = now
             s.add(row)
-            return True
+            s.flush()
+            return describe(row)
 
     def heartbeat(self, run_ids: Iterable[int], worker: str) -> set[int]:
         """Mark the runs as alive; returns those whose cancellation was asked for."""

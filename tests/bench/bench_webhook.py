@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +34,10 @@ def webhook_round(url: str, params: dict[str, str], requests: int, clients: int)
 
     def client() -> None:
         mine = []
-        with httpx2.Client(timeout=60) as http:
+        # TCP_NODELAY as curl sets it: without it the client's second small write waits for
+        # the server's delayed ACK (~40 ms a request), which measures the kernel, not the server
+        nodelay = httpx2.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+        with httpx2.Client(timeout=60, transport=nodelay) as http:
             for i in range(per_client):
                 t = time.perf_counter()
                 answer = http.post(url, params=params, json={"arguments": {"name": f"c{i}"}})
