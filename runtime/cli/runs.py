@@ -33,7 +33,8 @@ def _since(text: str | None) -> datetime | None:
 def _list(ctx: Context) -> None:
     a = ctx.args
     with open_workflows(ctx) as wf:
-        rows = wf.runs.find(function=a.function, status=a.status, since=_since(a.since), limit=a.limit)
+        rows = wf.runs.find(function=a.function, status=a.status, trigger=a.trigger, since=_since(a.since),
+                            limit=a.limit)
     if a.json:
         ctx.json(rows)
     else:
@@ -131,12 +132,13 @@ def _prune(ctx: Context) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    from cloudburst.workflows.states import STATUSES
+    from cloudburst.workflows.states import STATUSES, TRIGGERS
 
     commands = subcommands(parser)
     listing = command(commands, "list", _list, "list runs, newest first")
     listing.add_argument("--function")
     listing.add_argument("--status", choices=STATUSES)
+    listing.add_argument("--trigger", choices=TRIGGERS)
     listing.add_argument("--since", metavar="AGE|DATETIME", help="e.g. 2h, 7d or 2026-12-01T00:00")
     listing.add_argument("--limit", type=int, default=50, metavar="N")
     listing.add_argument("--json", action="store_true", help="print JSON")

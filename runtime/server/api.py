@@ -96,8 +96,8 @@ async def list_runs(request: Request, state: ServerState) -> Any:
         raise InvalidRequest("limit: a whole number")
     after = q.get("after")
     runs = await run_in_threadpool(lambda: state.workflows.runs.find(
-        function=q.get("function"), status=q.get("status"), since=since, limit=min(int(limit), 1000),
-        after_id=int(after) if after and after.isdigit() else None))
+        function=q.get("function"), status=q.get("status"), trigger=q.get("trigger"), since=since,
+        limit=min(int(limit), 1000), after_id=int(after) if after and after.isdigit() else None))
     return {"runs": runs}
 
 

@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from cloudburst.workflows.errors import InvalidRequest, NotFound
 from cloudburst.workflows.inputs import mask_inputs
 from cloudburst.workflows.models import RunRow
-from cloudburst.workflows.states import FINAL, STATUSES
+from cloudburst.workflows.states import FINAL, STATUSES, TRIGGERS
 from cloudburst.workflows.store import WorkflowStore, iso, loads, rowcount
 
 __all__ = ["Runs", "Outcome", "new_run", "describe"]
@@ -178,11 +178,6 @@ class Runs:
             s.add(row)
             return row.id
 
-    def active_for_schedule(self, schedule_id: int) -> int:
-        with self._store.tx() as s:
-            return len(s.exec(select(RunRow.id).where(RunRow.schedule_id == schedule_id,
-                                                      col(RunRow.status).in_(("waiting", "queued", "running")))).all())
-
     # ---------------------------------------------------------------- reading
     def get(self, run_id: int) -> dict[str, Any]:
         with self._store.tx() as s:
@@ -198,16 +193,20 @@ class Runs:
                 raise NotFound(f"run {run_id} does not exist")
             return row.function_name, loads(row.inputs, {})
 
-    def find(self, *, function: str | None = None, status: str | None = None, since: datetime | None = None,
-             after_id: int | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    def find(self, *, function: str | None = None, status: str | None = None, trigger: str | None = None,
+             since: datetime | None = None, after_id: int | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """Newest first (oldest first when following with ``after_id``)."""
         if status is not None and status not in STATUSES:
             raise InvalidRequest(f"--status: unknown status '{status}' (one of {', '.join(STATUSES)})")
+        if trigger is not None and trigger not in TRIGGERS:
+            raise InvalidRequest(f"--trigger: unknown trigger '{trigger}' (one of {', '.join(TRIGGERS)})")
         query = select(RunRow)
         if function:
             query = query.where(RunRow.function_name == function)
         if status:
             query = query.where(RunRow.status == status)
+        if trigger:
+            query = query.where(RunRow.trigger == trigger)
         if since is not None:
             query = query.where(col(RunRow.queued_at) >= since)
         if after_id is not None:
@@ -247,4 +246,4 @@ class Runs:
         limit = self._store.now() - older_than
         table = RunRow.__table__  # type: ignore[attr-defined]
         with self._store.tx() as s:
-            return int(rowcount(s.execute(delete(table).where(table.c.status.in_(FINAL), table.c.ended_at < limit))))
+            return rowcount(s.execute(delete(table).where(table.c.status.in_(FINAL), table.c.ended_at < limit)))

@@ -55,6 +55,7 @@ def test_deploy_run_schedule_and_history(cli: Cli) -> None:
     [run] = json.loads(out)
     assert {k: run[k] for k in ("function", "status", "trigger", "info", "result")} == {
         "function": "greet", "status": "succeeded", "trigger": "manual", "info": ["Hello Ann"], "result": "Hi Ann"}
+    assert json.loads(cli("runs", "list", "--trigger", "webhook", "--json")[1]) == []
     code, out, _ = cli("runs", "show", str(run["id"]), "--json")
     assert json.loads(out)["id"] == run["id"]
     code, out, _ = cli("runs", "tail", "--once")
