@@ -31,7 +31,7 @@ from cloudburst.errors import (
 if TYPE_CHECKING:
     from cloudburst.engine import Runtime
 
-__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "BIG_VALUE", "activate", "current", "guard_memory", "to_deluge_error", "span_from_traceback"]
+__all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "BIG_VALUE", "activate", "current", "guard_memory", "check_active", "to_deluge_error", "span_from_traceback"]
 
 #: Letters that stand for ``$`` and ``.`` in generated Python names: non-ASCII, so no
 #: Deluge identifier (ASCII only) can contain them and mangled names never collide.
@@ -251,6 +251,14 @@ def current() -> Execution | None:
     """The execution running on this thread (None outside a run): host services that block,
     such as Zoho tasks, read its time left and cancel flag."""
     return getattr(_ACTIVE, "execution", None)
+
+
+def check_active() -> None:
+    """Raise if the running execution (if any) was cancelled or ran out of time: for helpers
+    that walk data a script built (displaying a list shared at every level is exponential)."""
+    execution: Execution | None = getattr(_ACTIVE, "execution", None)
+    if execution is not None:
+        execution.check()
 
 
 def guard_memory() -> None:

@@ -178,6 +178,7 @@ def display(value: Any) -> str:
     if t is Decimal:
         return format_decimal(value)
     if isinstance(value, DelugeList):
+        _tick()
         parts: list[str] = []
         size = 0
         for v in value:
@@ -208,6 +209,19 @@ def to_json_text(value: Any) -> str:
     return "".join(parts)
 
 
+_TICKS = [0]
+
+
+def _tick() -> None:
+    """Every 1,024 collections displayed, check the run's clock: a list holding itself twice
+    at each of 300 levels is small, yet displaying it would take forever."""
+    _TICKS[0] += 1
+    if not _TICKS[0] & 1023:
+        from cloudburst.execution import check_active
+
+        check_active()
+
+
 def _too_long() -> LimitError:
     return LimitError(f"text longer than {MAX_DISPLAY_LENGTH} characters")
 
@@ -229,6 +243,7 @@ def _write_json(value: Any, out: list[str], size: int) -> int:
     elif t is Decimal:
         part = format_decimal(value)
     elif isinstance(value, DelugeMap):
+        _tick()
         out.append("{")
         size += 2
         for k, v in value.items():
@@ -244,6 +259,7 @@ def _write_json(value: Any, out: list[str], size: int) -> int:
         out.append("}")
         return size
     elif isinstance(value, DelugeList):
+        _tick()
         out.append("[")
         size += 2
         for v in value:

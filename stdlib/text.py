@@ -860,9 +860,18 @@ def to_list(ctx: Any, text: str, separator: Any = None) -> DelugeList:
     if separator is None:
         return DelugeList([text])
     sep = text_arg("toList", separator)
+    _check_parts(ctx, "toList", len(text) if sep == "" else text.count(sep) + 1)
     if sep == "":
         return DelugeList(text)
     return DelugeList(text.split(sep))
+
+
+def _check_parts(ctx: Any, fn: str, parts: int) -> None:
+    """Refuse a split whose list would pass the run's collection limit, before building it
+    (10 million parts cost about a gigabyte)."""
+    limit = ctx.limits.max_collection_size if ctx is not None else None
+    if limit is not None and parts > limit:
+        raise fail(f"{fn}: the text would split into {parts} parts; a collection may hold at most {limit} elements")
 
 
 @builtin("toListString", receiver=("TEXT", "LIST"), function=True, returns="LIST", tier=3,
@@ -870,7 +879,10 @@ def to_list(ctx: Any, text: str, separator: Any = None) -> DelugeList:
 def to_list_string(ctx: Any, value: Any) -> DelugeList:
     if isinstance(value, DelugeList):
         return DelugeList(display(v) for v in value)
-    return DelugeList(value.split(",")) if value else DelugeList()
+    if not value:
+        return DelugeList()
+    _check_parts(ctx, "toListString", value.count(",") + 1)
+    return DelugeList(value.split(","))
 
 
 @builtin("textToHex", receiver="TEXT", returns="TEXT", tier=2,

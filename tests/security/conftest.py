@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "http"))
 sys.path.insert(0, str(Path(__file__).parent.parent / "servers"))
+sys.path.insert(0, str(Path(__file__).parent))
 
 from stores import new_store  # noqa: E402
 
