@@ -476,14 +476,28 @@ def _replace(ctx: Any, fn: str, text: str, search: Any, repl: Any, literal: Any,
     replacement = text_arg(fn, repl, 2)
     if literal is not None and bool_arg(fn, literal, 3):
         regex = re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0)
-        result = regex.sub(lambda m: replacement, text, count=count)
+        result = regex.sub(_capped(ctx, fn, len(text), lambda m: replacement), text, count=count)
     else:
         regex = java_regex(fn, pattern, ignore_case)
-        expand = java_replacement(fn, replacement, regex)
+        expand = _capped(ctx, fn, len(text), java_replacement(fn, replacement, regex))
         result = bounded_match(ctx, fn, lambda limit: regex.sub(expand, text, count=count, timeout=limit,
                                                                  concurrent=True))
     _check_length(ctx, fn, len(result))
     return result
+
+
+def _capped(ctx: Any, fn: str, length: int, expand: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``expand`` that keeps the size the result will have and stops the replacement as
+    soon as it would pass the text limit, before the whole result is built."""
+    size = [length]
+
+    def capped(m: Any) -> str:
+        piece = expand(m)
+        size[0] += len(piece) - (m.end() - m.start())
+        _check_length(ctx, fn, size[0])
+        return piece
+
+    return capped
 
 
 # ---------------------------------------------------------------------------------------
