@@ -123,7 +123,9 @@ def test_serve_prints_its_address_answers_and_stops_gracefully(cli: Cli, tmp_pat
         started = httpx2.post(f"{base}/functions/slow/actions/execute",
                               params={"auth_type": "apikey", "zapikey": slow_key, "mode": "async"})
         slow_id = started.json()["details"]["id"]
+        deadline = time.monotonic() + 20
         while httpx2.get(f"{base}/runs/{slow_id}", params={"zapikey": slow_key}).json()["status"] != "running":
+            assert time.monotonic() < deadline, "the slow run never started"
             time.sleep(0.05)
     finally:
         proc.send_signal(signal.SIGTERM)
