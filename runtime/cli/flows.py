@@ -76,10 +76,15 @@ def execute_run(ctx: Context, wf: Workflows, run_id: int) -> dict[str, Any]:
         from cloudburst.workflows.celery_executor import CeleryExecutor, make_app
 
         CeleryExecutor(make_app(broker, wf.store.database_url)).submit(run_id)
+        hinted_at = time.monotonic() + 5
         while True:
             run = wf.runs.get(run_id)
             if run["status"] not in ("queued", "waiting", "running"):
                 return run
+            if run["status"] == "queued" and time.monotonic() > hinted_at:
+                ctx.warn(f"run {run_id} is still queued: is a `cloudburst worker` running on this broker? "
+                         "(Ctrl-C stops waiting; the run stays queued)")
+                hinted_at = float("inf")
             time.sleep(0.2)
     from cloudburst.workflows.executor import LocalExecutor
 
