@@ -101,7 +101,7 @@ def open_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             in_memory = parsed.database in (None, "", ":memory:")
-            if not in_memory:
+            if parsed.database and not in_memory:
                 _create_private(Path(parsed.database))
             engine = create_engine(
                 parsed,
