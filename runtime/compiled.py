@@ -8,8 +8,8 @@ the compiler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Callable
 
 from cloudburst import operators as ops
 from cloudburst import tasks, values
@@ -17,6 +17,16 @@ from cloudburst.errors import DelugeRuntimeError, RecursionLimitError
 from cloudburst.execution import BIG_VALUE, guard_memory, to_deluge_error
 from cloudburst.typecheck import coerce_declared
 from cloudburst.values import DelugeList, DelugeMap, type_name
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+
+    from cloudburst.stdlib.registry import Registry
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 __all__ = ["load", "Spec", "Executable"]
 
@@ -31,20 +41,54 @@ class Executable:
     code: Any
     helpers: dict[str, Spec]
     constants: tuple[Any, ...]
+    #: The stdlib modules defining the built-ins the program calls (None: all of them), so
+    #: a cached run imports only those.
+    modules: tuple[str, ...] | None = None
 
     def entry(self) -> Callable[..., Any]:
         """The per-run entry point ``program(execution, inputs)``."""
         namespace: dict[str, Any] = {"__builtins__": {}}
         exec(self.code, namespace)
-        bound = {name: load(spec) for name, spec in self.helpers.items()}
+        registry = _registry(self.modules)
+        bound = {name: load(spec, registry) for name, spec in self.helpers.items()}
         return namespace["__make"](bound, self.constants)  # type: ignore[no-any-return]
 
 _BUILTINS: dict[str, Any] = {"BaseException": BaseException, "UnboundLocalError": UnboundLocalError,
                              "int": int, "str": str}
 
 
-def load(spec: Spec) -> Any:
-    """The object a helper spec names."""
+def _registry(modules: tuple[str, ...] | None) -> Registry:
+    if modules is None:
+        from cloudburst.stdlib import REGISTRY as everything
+
+        return everything
+    for module in modules:
+        import_module(module)
+    from cloudburst.stdlib.registry import REGISTRY
+
+    return REGISTRY
+
+
+def stdlib_modules(specs: Any) -> tuple[str, ...]:
+    """The stdlib modules that define the built-ins ``specs`` name (asked at compile time,
+    when every module is loaded)."""
+    from cloudburst.stdlib import REGISTRY
+
+    found: set[str] = set()
+    for kind, name in specs:
+        if kind == "method" or (kind == "function" and REGISTRY.functions.get(name.lower()) is None):
+            found.update(b.impl.__module__ for b in REGISTRY.methods.get(name.lower(), ()))
+        if kind == "function" and (b := REGISTRY.functions.get(name.lower())) is not None:
+            found.add(b.impl.__module__)
+        if kind == "system" and name in REGISTRY.system:
+            found.add(REGISTRY.system[name].impl.__module__)
+        if kind == "kv":
+            found.add("cloudburst.stdlib.collection")
+    return tuple(sorted(m for m in found if m.startswith("cloudburst.stdlib.")))
+
+
+def load(spec: Spec, registry: Registry | None = None) -> Any:
+    """The object a helper spec names (built-ins from ``registry``, default: all of them)."""
     kind, name = spec
     if kind == "op":
         return getattr(ops, name)
@@ -60,8 +104,7 @@ def load(spec: Spec) -> Any:
         from cloudburst.forms import access
 
         return getattr(access, name)
-    from cloudburst.stdlib import REGISTRY
-
+    REGISTRY = registry if registry is not None else _registry(None)
     if kind == "method":
         return REGISTRY.method_dispatcher(name)
     if kind == "function":

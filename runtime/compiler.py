@@ -27,7 +27,7 @@ from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span, TimeoutLimitError
 from cloudburst.execution import DOLLAR, DOT
 from cloudburst.forms.lowering import lower_access, lower_delete
-from cloudburst.compiled import Executable, Spec
+from cloudburst.compiled import Executable, Spec, stdlib_modules
 from cloudburst.resolver import Resolved
 from cloudburst.stdlib import REGISTRY
 from cloudburst.values import INT_MAX, INT_MIN
@@ -841,7 +841,7 @@ class _Compiler:
         except (RecursionError, SyntaxError):
             # Python's own compiler caps nesting (recursion depth, 20 nested blocks).
             raise DelugeSyntaxError("the script is nested too deeply to compile", r.program.span, name) from None
-        return Executable(code, dict(self.helpers), tuple(self.constants))
+        return Executable(code, dict(self.helpers), tuple(self.constants), stdlib_modules(self.helpers.values()))
 
 
 def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate",

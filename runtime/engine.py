@@ -12,7 +12,6 @@ import threading
 import time
 from collections import OrderedDict
 from decimal import localcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
@@ -22,9 +21,16 @@ from cloudburst.numeric import DECIMAL_CONTEXT, NumberRangeError
 from cloudburst.values import from_python, to_python
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+
     from cloudburst import nodes as n
-    from cloudburst.pages import PageMap
     from cloudburst.compiled import Executable
+    from cloudburst.pages import PageMap
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import field, record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 # The parser, resolver and compiler are imported only when a script is really compiled:
 # a run served from the compiled-script cache never loads them.
@@ -367,7 +373,8 @@ class Runtime:
         from cloudburst.compiled import Executable
         from cloudburst.pages import PageMap
 
-        script = Script(self, name, source, Executable(entry["code"], entry["helpers"], entry["constants"]),
+        script = Script(self, name, source,
+                        Executable(entry["code"], entry["helpers"], entry["constants"], entry["modules"]),
                         [Diagnostic(sev, msg, Span(*span), code) for sev, msg, span, code in entry["warnings"]],
                         tuple(Parameter(p, t) for p, t in entry["parameters"]),
                         None if entry["page"] is None else PageMap(entry["page"]))
@@ -449,6 +456,7 @@ class Runtime:
             "code": executable.code,
             "helpers": executable.helpers,
             "constants": executable.constants,
+            "modules": executable.modules,
             "warnings": [(w.severity, w.message, (w.span.line, w.span.column, w.span.end_line, w.span.end_column), w.code)
                          for w in resolved.warnings],
             "parameters": [(p.name, p.type) for p in parameters],

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
     from cloudburst.frozen import record
 
-    def dataclass(**_options: bool):
+    def dataclass(**_options: bool):  # Span is built per syntax node: not frozen at run time
         return record(eq=True)
 
 __all__ = [

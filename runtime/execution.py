@@ -12,10 +12,8 @@ import re
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable
-from zoneinfo import ZoneInfo
 
 from cloudburst.errors import (
     CancelledError,
@@ -29,7 +27,14 @@ from cloudburst.errors import (
 )
 
 if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+
     from cloudburst.engine import Runtime
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import field, record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 __all__ = ["Limits", "Settings", "Execution", "CHECK_EVERY", "DOLLAR", "DOT", "BIG_VALUE", "activate", "current", "guard_memory", "check_active", "to_deluge_error", "span_from_traceback"]
 
@@ -82,6 +87,8 @@ class Settings:
 
 def _local_zone(name: str | None) -> _dt.tzinfo:
     if name:
+        from zoneinfo import ZoneInfo
+
         return ZoneInfo(name)
     tz = _dt.datetime.now().astimezone().tzinfo
     return tz if tz is not None else _dt.timezone.utc
@@ -178,6 +185,10 @@ class Execution:
         self._checkpoints += 1
         if count and self._checkpoints % MEMORY_EVERY == 1:
             self.check_memory()
+        else:
+            # Let a waiting thread (a host's event loop) take the interpreter now rather
+            # than after the 5 ms switch interval; reading the memory above does the same.
+            time.sleep(0)
         nxt = count + CHECK_EVERY
         return nxt if limit is None else min(nxt, limit)
 

@@ -13,10 +13,25 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-__all__ = ["record"]
+__all__ = ["record", "field"]
 
 
-def record(*, eq: bool = False) -> Callable[[type], type]:
+class _Factory:
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def field(*, default_factory: Callable[[], Any]) -> Any:
+    """A default built per instance (``dataclasses.field(default_factory=...)``)."""
+    return _Factory(default_factory)
+
+
+def record(*, eq: bool = False, frozen: bool = False) -> Callable[[type], type]:
+    """The class decorator (see the module's docstring). ``frozen`` refuses assignments
+    after ``__init__`` (worth it for configuration, too slow for syntax nodes)."""
+
     def build(cls: type) -> type:
         fields: list[str] = []
         for klass in reversed(cls.__mro__[:-1]):
@@ -32,14 +47,19 @@ def record(*, eq: bool = False) -> Callable[[type], type]:
         namespace["__dataclass_fields__"] = {f: _Field(f) for f in fields}
         # The field names are this package's own identifiers, never input text.
         params = ", ".join(f"{f}=__defaults[{f!r}]" if f in defaults else f for f in fields)
-        code = f"def __init__(self, {params}):\n" + "".join(f"    self.{f} = {f}\n" for f in fields)
-        scope: dict[str, Any] = {"__defaults": defaults}
+        store = "__set(self, {0!r}, {1})" if frozen else "self.{0} = {1}"
+        code = f"def __init__(self, {params}):\n" + "".join(
+            "    " + store.format(f, f"{f}.make() if {f}.__class__ is __Factory else {f}" if isinstance(defaults.get(f), _Factory)
+                                  else f) + "\n" for f in fields)
+        scope: dict[str, Any] = {"__defaults": defaults, "__Factory": _Factory, "__set": object.__setattr__}
         exec(code, scope)  # noqa: S102
         namespace["__init__"] = scope["__init__"]
         namespace.setdefault("__repr__", _repr)
         if eq:
             namespace["__eq__"] = _eq
             namespace["__hash__"] = _hash
+        if frozen:
+            namespace["__setattr__"] = namespace["__delattr__"] = _refuse
         return type(cls)(cls.__name__, cls.__bases__, namespace)
 
     return build
@@ -57,6 +77,10 @@ class _Field:
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+def _refuse(self: Any, name: str, *_value: Any) -> None:
+    raise AttributeError(f"cannot assign to field '{name}' of a frozen {type(self).__name__}")
 
 
 def _values(self: Any) -> tuple[Any, ...]:

@@ -1,36 +1,66 @@
 """An on-disk cache of compiled scripts, so running an unchanged script skips parsing and
 compiling (and never imports the parser). Entries are keyed by a hash of everything that
-affects compilation; a missing, stale or unreadable entry is simply recompiled."""
+affects compilation; a missing, stale or unreadable entry is simply recompiled.
+
+Entries are written with :mod:`marshal` (code objects, plain data; Deluge constants such as
+DECIMAL and date literals as tagged text), so reading one imports neither ``pickle`` nor
+anything else: a cached run's start-up is what is measured.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import datetime as _dt
 import marshal
 import os
-import pickle
 import sys
-import tempfile
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+try:  # BLAKE2 is built into the interpreter; hashlib would load OpenSSL first
+    from _blake2 import blake2b as _hash
+except ImportError:  # pragma: no cover - interpreters without the builtin module
+    from hashlib import blake2b as _hash
 
 __all__ = ["cache_key", "load", "store"]
 
-_FORMAT = 2
+_FORMAT = 3
+
+_ENCODE: dict[type, tuple[str, Callable[[Any], str]]] = {
+    Decimal: ("decimal", str),
+    _dt.datetime: ("datetime", _dt.datetime.isoformat),
+    _dt.date: ("date", _dt.date.isoformat),
+    _dt.time: ("time", _dt.time.isoformat),
+}
+_DECODE: dict[str, Callable[[str], Any]] = {
+    "decimal": Decimal,
+    "datetime": _dt.datetime.fromisoformat,
+    "date": _dt.date.fromisoformat,
+    "time": _dt.time.fromisoformat,
+}
+_PLAIN = (int, str, bool, float, type(None))
 
 
 def cache_key(*parts: object) -> str:
-    digest = hashlib.sha256()
+    digest = _hash(digest_size=32)
     for part in (_FORMAT, sys.version_info[:2], *parts):
         digest.update(repr(part).encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
 
 
+def _encode(value: Any) -> tuple[str, Any]:
+    if type(value) in _PLAIN:
+        return ("", value)
+    tag, text = _ENCODE[type(value)]  # KeyError: a constant the cache cannot hold
+    return (tag, text(value))
+
+
 def load(directory: Path, key: str) -> dict[str, Any] | None:
     try:
         with open(directory / f"{key}.bin", "rb") as fh:
-            entry = pickle.load(fh)
-        entry["code"] = marshal.loads(entry["code"])
+            entry = marshal.loads(fh.read())
+        entry["constants"] = tuple(value if not tag else _DECODE[tag](value) for tag, value in entry["constants"])
     except Exception:  # any problem with the cache means "compile again"
         return None
     return entry if isinstance(entry, dict) else None
@@ -38,13 +68,18 @@ def load(directory: Path, key: str) -> dict[str, Any] | None:
 
 def store(directory: Path, key: str, entry: dict[str, Any]) -> None:
     """Write atomically (temp file + rename) so concurrent runs never read half an entry;
-    a cache that cannot be written is skipped silently."""
-    data = dict(entry, code=marshal.dumps(entry["code"]))
+    a cache that cannot be written (or a constant it cannot hold) is skipped silently."""
+    import tempfile
+
+    try:
+        data = marshal.dumps(dict(entry, constants=tuple(_encode(c) for c in entry["constants"])))
+    except (KeyError, ValueError):
+        return
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(data)
         os.replace(tmp, directory / f"{key}.bin")
     except OSError:
         return
