@@ -44,7 +44,7 @@ CHUNKS = chunks()
 
 def outcome(source: str, paths: str, max_statements: int) -> Any:
     try:
-        resolved, _ = RUNTIME._front_end(source, "chunk.dg", False, (), RUNTIME.limits, None)
+        resolved, _, _ = RUNTIME._front_end(source, "chunk.dg", False, (), RUNTIME.limits, None)
         executable = compile_program(resolved, "chunk.dg", paths=paths)
     except CloudburstError as exc:
         return ("compile", type(exc).__name__, exc.message)
