@@ -1,11 +1,12 @@
 """A batch job: run one Deluge script over many input records, each run with its own
 limits, and collect the results and the errors.
 
-    python examples/batch_job.py leads.jsonl --workers 4 --max-statements 2000
     python examples/batch_job.py            # built-in demo records
+    python examples/batch_job.py leads.jsonl --workers 4 --max-statements 2000
 
 Records are JSON objects, one a line; each is given to the script as ``lead``. The
-summary (results, errors, counts) is printed as JSON.
+summary (results, errors, counts) is printed as JSON; the exit status is 1 when any record
+failed (the demo records include two that do, to show that one broken record stops nothing).
 """
 
 from __future__ import annotations

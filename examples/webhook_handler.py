@@ -1,6 +1,7 @@
 """A small web hook handler: each POSTed JSON body runs a Deluge script, and the script's
 result comes back as JSON.
 
+    python examples/webhook_handler.py --request examples/webhook_request.json   # one request, no server
     python examples/webhook_handler.py --port 8080
     curl -s localhost:8080 -d '{"event": "order.created", "customerId": "C1",
                                 "lines": [{"qty": 2, "price": 9.95}]}'
@@ -86,11 +87,23 @@ def make_handler(script: cloudburst.Script) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def answer_once(script: cloudburst.Script, body_file: Path) -> None:
+    """What the server would answer for one POSTed body, printed instead of sent."""
+    body = json.loads(body_file.read_text(encoding="utf-8"), parse_float=Decimal)
+    result = script.run({"input": body}, limits=LIMITS)
+    print(json.dumps({"ok": True, "result": result.python_value(), "info": result.info}, default=to_json, indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0: any free port)")
     parser.add_argument("--script", type=Path, default=HERE / "webhook.dg")
+    parser.add_argument("--request", type=Path, metavar="BODY.json",
+                        help="answer this one request body and exit (prints the JSON reply)")
     args = parser.parse_args(argv)
+    if args.request is not None:
+        answer_once(build_script(args.script), args.request)
+        return
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(build_script(args.script)))
     print(f"listening on http://127.0.0.1:{server.server_port}/", flush=True)
     try:

@@ -17,7 +17,7 @@ from cloudburst.cli.zoho import add_run_options, provider_for_run, report_calls
 
 __all__ = ["HELP", "configure", "non_negative"]
 
-HELP = "run a script and print its info output"
+HELP = "run a script: print its info lines, then its return value"
 
 
 def non_negative(kind: type[int] | type[float]) -> Any:
@@ -53,6 +53,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-network", action="store_true", help="disable invokeurl and getUrl/postUrl")
     add_db_option(parser)
     parser.add_argument("--warnings", action="store_true", help="print resolver warnings to standard error")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object: info lines, return value and its type, statements, duration")
     parser.add_argument("--no-cache", action="store_true", help="do not use or write the compiled-script cache")
     parser.add_argument("--records", metavar="FIXTURE.json",
                         help="serve zoho.crm/creator/books record tasks from this fixture (see docs/records.md)")
@@ -156,7 +158,8 @@ def _run(ctx: Context) -> int:
         try:
             inputs = _inputs(ctx, {p.name: p.type for p in script.parameters})
             if script.page is None:
-                script.run(inputs, on_info=ctx.print, started=started)
+                result = script.run(inputs, on_info=None if args.json else ctx.print, started=started)
+                _show_result(ctx, result)
             else:  # a Creator page: its rendered HTML is the output; info lines go to stderr
                 result = script.run(inputs, on_info=lambda line: print(line, file=ctx.err), started=started)
                 ctx.out.write(str(result.value))
@@ -176,6 +179,38 @@ def _run(ctx: Context) -> int:
             _write_records(ctx, records)
             report_calls(ctx, zoho)
     return 0
+
+
+def _show_result(ctx: Context, result: Any) -> None:
+    """The return value is a script's main output (Zoho's Execute console shows it): a last
+    line in its ``info`` form, or with ``--json`` one object holding everything."""
+    from cloudburst.values import display, type_name
+
+    if ctx.args.json:
+        ctx.print(json.dumps({
+            "info": result.info,
+            "return": _plain_json(result.python_value()),
+            "type": None if result.value is None else type_name(result.value),
+            "statements": result.statements,
+            "duration_ms": round(result.duration * 1000, 3),
+        }, ensure_ascii=False, indent=2))
+    elif result.value is not None:
+        ctx.print(display(result.value))
+
+
+def _plain_json(value: Any) -> Any:
+    """A Python value as JSON can hold it (exact decimals stay numbers, dates become text)."""
+    from decimal import Decimal
+
+    if isinstance(value, dict):
+        return {str(k): _plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain_json(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
 
 
 def _records(args: argparse.Namespace, runtime: Any) -> Any:

@@ -16,7 +16,7 @@ from cloudburst.connectors.credentials import ConnectionCredentials
 from cloudburst.connectors.errors import ConnectorError
 
 if TYPE_CHECKING:
-    from cloudburst.connectors.service import ConnectorService
+    from cloudburst.connectors.connections import ConnectionAdmin
 
 __all__ = ["authorize_oauth", "revoke_tokens", "http_client", "free_port"]
 
@@ -47,14 +47,14 @@ def _clean(message: str, creds: ConnectionCredentials) -> str:
     return message
 
 
-def _save(service: ConnectorService, creds: ConnectionCredentials, token: Any) -> None:
+def _save(service: ConnectionAdmin, creds: ConnectionCredentials, token: Any) -> None:
     seconds = token.expires_in if token.expires_in else creds.default_expiry_seconds
     service.save_tokens(creds.link_name, access_token=token.access_token, refresh_token=token.refresh_token,
                         expires_at=datetime.now(timezone.utc) + timedelta(seconds=int(seconds)), authorized=True)
 
 
 def authorize_oauth(
-    service: ConnectorService, link_name: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None,
+    service: ConnectionAdmin, link_name: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None,
     timeout: float = 90.0, port: int = 0, client: Any = None,
 ) -> None:
     """Run the connector's grant and store the tokens; raises ConnectorError with a clear message."""
@@ -102,7 +102,7 @@ def _authorization_code(
                                code_verifier=verifier)
 
 
-def revoke_tokens(service: ConnectorService, link_name: str, client: Any = None) -> list[str]:
+def revoke_tokens(service: ConnectionAdmin, link_name: str, client: Any = None) -> list[str]:
     """RFC 7009 revoke at the connector's revoke URL when set; the caller wipes the tokens after."""
     creds = service.authorization_settings(link_name)
     token, hint = (creds.refresh_token, "refresh_token") if creds.refresh_token else (creds.access_token, "access_token")

@@ -149,3 +149,25 @@ def test_check_warns_about_a_function_that_can_end_without_return(tmp_path: Path
 def test_version_and_help(flag: str) -> None:
     proc = cli(flag)
     assert proc.returncode == 0 and proc.stdout.strip()
+
+
+def test_run_shows_the_return_value_last(tmp_path: Path) -> None:
+    proc = cli("run", "-", stdin='info "checking";\nreturn {"ok": true};\n', tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["checking", '{"ok":true}']
+    quiet = cli("run", "-", stdin='info "only info";\n', tmp=tmp_path)
+    assert quiet.stdout == "only info\n"
+
+
+def test_run_json_reports_info_return_type_and_counts(tmp_path: Path) -> None:
+    proc = cli("run", "--json", "-", stdin='info "a";\nx = 1.50;\nreturn {"n": x, "l": [1, 2]};\n', tmp=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["info"] == ["a"] and report["return"] == {"n": 1.5, "l": [1, 2]}
+    assert report["type"] == "KEY-VALUE" and report["statements"] == 3 and report["duration_ms"] >= 0
+
+
+def test_negative_limits_are_usage_errors(tmp_path: Path) -> None:
+    for option in ("--timeout", "--max-statements"):
+        proc = cli("run", option, "-1", "examples/hello.dg", tmp=tmp_path)
+        assert proc.returncode == 2 and "must be 0 (no limit) or more" in proc.stderr, proc.stderr
