@@ -16,7 +16,7 @@ import threading
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -24,6 +24,7 @@ from cloudburst.errors import DelugeRuntimeError
 from cloudburst.forms import aggregates
 from cloudburst.forms.criteria import condition, resolve_field
 from cloudburst.forms.fields import coerce, to_deluge
+from cloudburst.forms.models import FormRow
 from cloudburst.forms.schema import Field, Schema, parse_schema
 from cloudburst.forms.tables import Catalog, FormTables, build_catalog
 from cloudburst.forms.values import FormRecord, RecordList
@@ -31,14 +32,8 @@ from cloudburst.values import DelugeList, DelugeMap, type_name
 
 __all__ = ["FormStore", "FormSession", "REGISTRY_TABLE"]
 
-_meta = MetaData()
 #: Applied form definitions (JSON), one row per form; created by migration 0004.
-REGISTRY_TABLE = Table(
-    "cb_form", _meta,
-    Column("name", String(100), primary_key=True),
-    Column("definition", Text(), nullable=False),
-    Column("updated_at", DateTime(), nullable=False),
-)
+REGISTRY_TABLE: Table = FormRow.__table__  # type: ignore[attr-defined]
 _SYSTEM_SET = {"id", "added_time", "modified_time", "modified_user"}
 _CHUNK = 500
 

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import cloudburst.connectors.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import cloudburst.forms.models  # noqa: F401
 import cloudburst.workflows.models  # noqa: F401
 
 connection = context.config.attributes["connection"]
