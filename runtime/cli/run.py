@@ -157,6 +157,7 @@ def _run(ctx: Context) -> int:
                 ctx.err.write(format_diagnostic(name, "warning", w.message, w.span, source) + "\n")
         try:
             inputs = _inputs(ctx, {p.name: p.type for p in script.parameters})
+            _check_argument_names(inputs, [p.name for p in script.parameters])
             if script.page is None:
                 result = script.run(inputs, on_info=None if args.json else ctx.print, started=started)
                 _show_result(ctx, result)
@@ -179,6 +180,22 @@ def _run(ctx: Context) -> int:
             _write_records(ctx, records)
             report_calls(ctx, zoho)
     return 0
+
+
+def _check_argument_names(inputs: dict[str, Any], parameters: list[str]) -> None:
+    """A function file takes exactly its parameters: an unknown ``--arg`` name is a typo, and
+    the message names the parameter it most likely meant."""
+    if not parameters:
+        return
+    from difflib import get_close_matches
+
+    by_lower = {p.lower(): p for p in parameters}
+    for name in inputs:
+        if name in parameters:
+            continue
+        near = by_lower.get(name.lower()) or next(iter(get_close_matches(name, parameters, n=1, cutoff=0.6)), None)
+        hint = f"; did you mean {near}?" if near else f" (it takes {', '.join(parameters)})"
+        raise Usage(f"--arg {name}: the function has no parameter named {name}{hint}")
 
 
 def _show_result(ctx: Context, result: Any) -> None:

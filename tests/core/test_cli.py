@@ -171,3 +171,10 @@ def test_negative_limits_are_usage_errors(tmp_path: Path) -> None:
     for option in ("--timeout", "--max-statements"):
         proc = cli("run", option, "-1", "examples/hello.dg", tmp=tmp_path)
         assert proc.returncode == 2 and "must be 0 (no limit) or more" in proc.stderr, proc.stderr
+
+
+def test_a_mistyped_arg_name_is_refused_with_the_near_parameter(tmp_path: Path) -> None:
+    typo = cli("run", "examples/lead_score.dg", "--arg", "leadId=5", "--arg", "sourse=Referral", tmp=tmp_path)
+    assert typo.returncode == 2 and "no parameter named sourse; did you mean source?" in typo.stderr
+    case = cli("run", "examples/lead_score.dg", "--arg", "LEADID=5", "--arg", "source=Web", tmp=tmp_path)
+    assert case.returncode == 2 and "did you mean leadId?" in case.stderr
