@@ -152,3 +152,35 @@ def test_history_file_never_stores_secrets_typed_on_meta_commands(tmp_path: Any)
     history = _MaskingHistory(str(tmp_path / "history"))
     history.store_string(":connection authorize w --param appid=KEY123")
     assert "KEY123" not in (tmp_path / "history").read_text()
+
+
+def test_secret_prompt_shows_nothing_while_typing(repl: Any, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    answers: list[str] = []
+    screen = io.StringIO()
+
+    class Recording(DummyOutput):
+        def write(self, data: str) -> None:
+            screen.write(data)
+
+        def write_raw(self, data: str) -> None:
+            screen.write(data)
+
+    def fake_main(argv: list[str], **kwargs: Any) -> int:
+        answers.append(kwargs["prompt"]("Password: ", True))
+        return 0
+
+    monkeypatch.setattr("cloudburst.cli.dispatch.main", fake_main)
+
+    def typist() -> None:
+        for chunk in (":connection authorize jira" + ENTER, "s3cret" + ENTER, CTRL_D):
+            pipe.send_text(chunk)
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=typist, daemon=True)
+    thread.start()
+    run_interactive(repl.session, lambda: [], input=pipe, output=Recording(), history=InMemoryHistory())
+    thread.join()
+    assert answers == ["s3cret"]
+    assert "s3cret" not in screen.getvalue() and "******" not in screen.getvalue()

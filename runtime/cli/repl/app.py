@@ -15,6 +15,7 @@ from prompt_toolkit.formatted_text import FormattedText, StyleAndTextTuples
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from prompt_toolkit.layout.processors import Processor, Transformation, TransformationInput
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.output import Output
 from prompt_toolkit.styles import Style
@@ -128,6 +129,13 @@ def build_prompt(session: Session, link_names: Callable[[], list[str]], *, input
     )
 
 
+class _Hidden(Processor):
+    """Secret input shows nothing at all (like getpass): not even its length."""
+
+    def apply_transformation(self, transformation_input: TransformationInput) -> Transformation:
+        return Transformation([], source_to_display=lambda i: 0, display_to_source=lambda i: 0)
+
+
 class ErrorStream(io.StringIO):
     """The session's error stream on a terminal: each write is printed in red at once
     (a StringIO only so it is a text stream to everyone it is handed to; it keeps nothing)."""
@@ -148,7 +156,8 @@ def run_interactive(session: Session, link_names: Callable[[], list[str]], *, in
     prompt = build_prompt(session, link_names, input=input, output=output, history=history)
 
     def ask(text: str, secret: bool) -> str:
-        return PromptSession[str](input=input, output=output).prompt(text, is_password=secret)
+        processors: list[Processor] | None = [_Hidden()] if secret else None
+        return PromptSession[str](input=input, output=output).prompt(text, input_processors=processors)
 
     while not session.finished:
         try:
