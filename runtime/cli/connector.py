@@ -59,6 +59,9 @@ def _list(ctx: Context) -> None:
 
 def _show(ctx: Context) -> None:
     info = ctx.service.get_connector(ctx.args.link_name)
+    oauth = info.get("oauth")
+    if isinstance(oauth, dict) and oauth.get("grant_type") != "authorization_code":
+        info["oauth"] = {k: v for k, v in oauth.items() if k != "pkce"}  # PKCE belongs to the code grant only
     ctx.json(info) if ctx.args.json else show(ctx, info)
 
 

@@ -57,6 +57,7 @@ def test_client_credentials(cli: Any, httpserver: HTTPServer, svc_factory: Any) 
     assert timedelta(seconds=1700) < left <= timedelta(seconds=1800)
     shown = json.loads(cli("connection", "show", "crm_prod", "--json").out)
     assert shown["access_token"] == "••••" and shown["authorized_at"] and shown["last_refreshed_at"]
+    assert "pkce" not in cli("connector", "show", "crm").out  # PKCE is part of the code grant only
 
 
 def test_default_expiry_when_no_expires_in(cli: Any, httpserver: HTTPServer, svc_factory: Any) -> None:
