@@ -32,6 +32,7 @@ __all__ = [
     "zone",
     "to_zone",
     "epoch_millis",
+    "from_epoch_millis",
     "expand_year",
     "month_number",
     "weekday_number",
@@ -304,6 +305,12 @@ def epoch_millis(value: _dt.date | _dt.datetime, tz: _dt.tzinfo) -> int:
     if not isinstance(value, _dt.datetime):
         value = _dt.datetime.combine(value, _dt.time())
     return (value.replace(tzinfo=tz) - _EPOCH) // _MILLI
+
+
+def from_epoch_millis(millis: int, tz: _dt.tzinfo) -> _dt.datetime:
+    """The naive wall time in ``tz`` of ``millis`` after 1970-01-01T00:00Z (the inverse of
+    :func:`epoch_millis`). Raises OverflowError outside the calendar."""
+    return (_EPOCH + millis * _MILLI).astimezone(tz).replace(tzinfo=None)
 
 
 # -- patterns ------------------------------------------------------------------------------

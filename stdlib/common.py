@@ -169,7 +169,9 @@ def is_decimal(ctx: Any, value: Any) -> bool:
          doc="Text form: lists a,b,c, maps compact JSON, a file its content, null empty text.")
 def to_string(ctx: Any, value: Any, pattern: Any = None, zone: Any = None) -> str:
     if pattern is not None or zone is not None:
-        raise fail(f"toString: a format pattern applies to dates only, not to {type_name(value)}")
+        from cloudburst.stdlib.dates import format_other
+
+        return format_other(ctx, "toString", value, pattern, zone)
     if value is None:
         return ""
     if isinstance(value, DelugeMap):

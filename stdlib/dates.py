@@ -123,6 +123,22 @@ def _format(ctx: Any, fn: str, value: Any, pattern: Any, timezone: Any) -> str:
         raise fail(f"{fn}: {e}") from None
 
 
+def format_other(ctx: Any, fn: str, value: Any, pattern: Any, timezone: Any) -> str:
+    """``toString(pattern, zone)`` on a NUMBER (epoch milliseconds) or on date-time TEXT:
+    read as a date-time, then formatted (Zoho's toString page; unreadable text is an error)."""
+    if type(value) is int:
+        try:
+            value = dtx.from_epoch_millis(value, ctx.tz)
+        except (OverflowError, ValueError):
+            raise _out_of_range(fn) from None
+    elif isinstance(value, str):
+        value = _clock_value(ctx, fn, value)
+    else:
+        raise fail(f"{fn}: a format pattern applies to dates, date text and epoch milliseconds, "
+                    f"not to {type_name(value)}")
+    return _format(ctx, fn, value, pattern, timezone)
+
+
 @builtin("toString", receiver=("DATE", "DATETIME", "TIME"), aliases=("toText",), returns="TEXT", tier=1,
          doc="Format with a Java SimpleDateFormat pattern, optionally in another time zone.")
 def to_string(ctx: Any, value: Any, pattern: Any = None, timezone: Any = None) -> str:

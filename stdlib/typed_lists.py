@@ -32,7 +32,6 @@ ELEMENT_TYPES: dict[str, str] = {
     "bool": "BOOLEAN", "boolean": "BOOLEAN",
 }
 
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 _WHOLE = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
@@ -72,8 +71,10 @@ def _date_time(ctx: Any, value: Any) -> Any:
     if type(value) is _dt.datetime or type(value) is _dt.date:
         return value
     if type(value) is int:
-        moment = _EPOCH + _dt.timedelta(milliseconds=value)
-        return moment.astimezone(ctx.tz).replace(tzinfo=None)
+        try:
+            return dtx.from_epoch_millis(value, ctx.tz)
+        except OverflowError:
+            return _refuse
     if isinstance(value, str):
         try:
             parsed = dtx.parse_text(value, ctx.tz, ctx.now().date())

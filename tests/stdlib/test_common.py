@@ -89,9 +89,9 @@ def test_to_string(value: Any, text: str) -> None:
     assert fn("toString", value) == text
 
 
-def test_to_string_rejects_pattern_for_non_dates() -> None:
-    with pytest.raises(DelugeRuntimeError, match="toString"):
-        method("toString", 5, "yyyy")
+def test_to_string_pattern_needs_a_date_like_value() -> None:
+    with pytest.raises(DelugeRuntimeError, match="not to DECIMAL"):
+        method("toString", Decimal("5.5"), "yyyy")
 
 
 # -- toLong / toDecimal -----------------------------------------------------------------
