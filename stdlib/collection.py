@@ -161,16 +161,16 @@ def delete_keys(ctx: Any, target: DelugeList | DelugeMap, keys: Any) -> None:
     target[:] = [item for i, item in enumerate(target) if i not in indexes]
 
 
-@builtin("distinct", receiver="MAP", returns="MAP", tier=2,
-         doc="New map keeping only the first entry for each distinct value.")
-def distinct_map(ctx: Any, mapping: DelugeMap) -> DelugeMap:
+@builtin("distinct", receiver="MAP", returns="LIST", tier=2,
+         doc="The distinct values of a key-value collection, in order (Zoho's collection distinct page).")
+def distinct_map(ctx: Any, mapping: DelugeMap) -> DelugeList:
     seen: set[Any] = set()
-    out = DelugeMap()
-    for key, value in mapping.items():
+    out = DelugeList()
+    for value in mapping.values():
         vk = value_key(value)
         if vk not in seen:
             seen.add(vk)
-            out[key] = value
+            out.append(value)
     return out
 
 
