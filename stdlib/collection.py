@@ -233,11 +233,7 @@ def contain_value_list(ctx: Any, items: DelugeList, value: Any) -> bool:
     return any(same_value(item, value) for item in items)
 
 
-@builtin("keys", receiver="LIST", returns="LIST", tier=2, doc="On an index-value collection: its indexes 0..size-1.")
-def keys_list(ctx: Any, items: DelugeList) -> DelugeList:
-    return DelugeList(range(len(items)))
-
-
-@builtin("values", receiver="LIST", returns="LIST", tier=2, doc="On an index-value collection: a copy of its elements.")
+@builtin("values", receiver="LIST", aliases=("keys",), returns="LIST", tier=2,
+         doc="On an index-value collection: a copy of its elements (keys too, as Zoho's collection keys page shows).")
 def values_list(ctx: Any, items: DelugeList) -> DelugeList:
     return DelugeList(items)
