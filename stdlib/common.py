@@ -165,7 +165,7 @@ def is_decimal(ctx: Any, value: Any) -> bool:
 
 # -- conversion ---------------------------------------------------------------------------
 @builtin("toString", receiver=("TEXT", "NUMBER", "DECIMAL", "BOOLEAN", "NULL", "LIST", "MAP", "FILE"),
-         function=True, aliases=("toText",), returns="TEXT", tier=1,
+         function=True, aliases=("toText", "text"), returns="TEXT", tier=1,
          doc="Text form: lists a,b,c, maps compact JSON, a file its content, null empty text.")
 def to_string(ctx: Any, value: Any, pattern: Any = None, zone: Any = None) -> str:
     if pattern is not None or zone is not None:

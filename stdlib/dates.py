@@ -15,7 +15,7 @@ from typing import Any, Callable, Union
 
 from cloudburst import datetimes as dtx
 from cloudburst.stdlib.registry import builtin, fail
-from cloudburst.values import DelugeList, DelugeMap, display, type_name
+from cloudburst.values import DelugeList, DelugeMap, display, format_decimal, type_name
 
 Moment = Union[_dt.date, _dt.datetime]
 
@@ -139,7 +139,7 @@ def format_other(ctx: Any, fn: str, value: Any, pattern: Any, timezone: Any) -> 
     return _format(ctx, fn, value, pattern, timezone)
 
 
-@builtin("toString", receiver=("DATE", "DATETIME", "TIME"), aliases=("toText",), returns="TEXT", tier=1,
+@builtin("toString", receiver=("DATE", "DATETIME", "TIME"), aliases=("toText", "text"), returns="TEXT", tier=1,
          doc="Format with a Java SimpleDateFormat pattern, optionally in another time zone.")
 def to_string(ctx: Any, value: Any, pattern: Any = None, timezone: Any = None) -> str:
     return _format(ctx, "toString", value, pattern, timezone)
@@ -371,6 +371,21 @@ def total_year(ctx: Any, start: Any, end: Any) -> int:
     return _trunc_div(_calendar_months(a, _day_of(_moment(ctx, "totalYear", end, 1))), 12)
 
 
+@builtin("timeBetween", receiver=DATES, returns="TEXT", tier=2,
+         doc="Elapsed time as HH, HH:mm or HH:mm:ss text (days count as 24 hours); the end must not be earlier.")
+def time_between(ctx: Any, start: Any, end: Any) -> str:
+    a = _as_datetime(_moment(ctx, "timeBetween", start, 0))
+    b = _as_datetime(_moment(ctx, "timeBetween", end, 1))
+    if b < a:
+        raise fail("timeBetween: the end date-time is earlier than the start")
+    seconds = (b - a) // _dt.timedelta(seconds=1)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if secs:
+        return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{hours:02d}:{minutes:02d}" if minutes else f"{hours:02d}"
+
+
 # -- business days -------------------------------------------------------------------------
 def _items(fn: str, value: Any, position: int, what: str) -> DelugeList:
     """A LIST argument; ``{}`` (which reads as an empty map) counts as an empty list."""
@@ -440,6 +455,83 @@ def sub_business_day(ctx: Any, value: Any, days: Any, weekends: Any = None, holi
          doc="Like addBusinessDay, but the result is a DATE (the time is dropped).")
 def workday(ctx: Any, value: Any, days: Any, weekends: Any = None, holidays: Any = None) -> _dt.date:
     return _day_of(_business(ctx, "workday", value, days, weekends, holidays, 1))
+
+
+def _business_minutes(fn: str, amount: Any) -> int:
+    """Signed minutes of an addBusinessHour amount: a NUMBER is hours; in a DECIMAL the digits
+    after the point, as written, are minutes (Zoho: ``0.1`` is one minute, so ``1.30`` is
+    an hour and a half)."""
+    if type(amount) is int:
+        return amount * 60
+    if type(amount) is not Decimal or not amount.is_finite():
+        raise fail(f"{fn}: argument 1 must be a NUMBER or DECIMAL of hours, got {type_name(amount)}")
+    whole, _, digits = format(abs(amount), "f").partition(".")
+    minutes = int(digits) if digits else 0
+    if minutes > 59:
+        raise fail(f"{fn}: {format_decimal(amount)} has {minutes} minutes after the point (at most 59)")
+    total = int(whole) * 60 + minutes
+    return -total if amount < 0 else total
+
+
+def _business_window(fn: str, value: Any) -> tuple[int, int]:
+    """(start, end) hours of the working day from ``{"start": 10, "end": 17}``; 9 to 17 by default."""
+    if value is None:
+        return 9, 17
+    if not isinstance(value, DelugeMap):
+        raise fail(f"{fn}: argument 4 must be a map like {{\"start\": 9, \"end\": 17}}, got {type_name(value)}")
+    bounds = []
+    for key in ("start", "end"):
+        raw = value.get(key)
+        text = display(raw).strip() if type(raw) in (int, str) else ""
+        if not text.isdigit() or not 0 <= int(text) <= 24:
+            raise fail(f"{fn}: business hours need a \"{key}\" hour from 0 to 24, got {display(raw)}")
+        bounds.append(int(text))
+    if bounds[0] >= bounds[1]:
+        raise fail(f"{fn}: business hours start ({bounds[0]}) must be before their end ({bounds[1]})")
+    return bounds[0], bounds[1]
+
+
+@builtin("addBusinessHour", receiver=DATES, returns="DATETIME", tier=2,
+         doc="Add (or, when negative, subtract) working hours, skipping weekends, holidays and off-hours.")
+def add_business_hour(ctx: Any, value: Any, hours: Any, weekends: Any = None, holidays: Any = None,
+                      business_hours: Any = None) -> _dt.datetime:
+    fn = "addBusinessHour"
+    moment = _as_datetime(_moment(ctx, fn, value))
+    left = _business_minutes(fn, hours)
+    off = _weekends(fn, weekends)
+    skip = _holidays(ctx, fn, holidays)
+    start_hour, end_hour = _business_window(fn, business_hours)
+    if left == 0:
+        return moment
+    step = 1 if left > 0 else -1
+    left = abs(left)
+
+    def working(day: _dt.date) -> bool:
+        return day.weekday() not in off and day not in skip
+
+    def opening(day: _dt.date) -> _dt.datetime:
+        return _dt.datetime.combine(day, _dt.time()) + _dt.timedelta(hours=start_hour)
+
+    def closing(day: _dt.date) -> _dt.datetime:
+        return _dt.datetime.combine(day, _dt.time()) + _dt.timedelta(hours=end_hour)
+
+    day, at = moment.date(), moment
+    try:
+        for turn in range(_MAX_BUSINESS_DAYS):
+            if turn % 10_000 == 9_999:
+                ctx.check()
+            if working(day):
+                lo, hi = opening(day), closing(day)
+                at = min(max(at, lo), hi)
+                room = ((hi - at) if step > 0 else (at - lo)) // _dt.timedelta(minutes=1)
+                if left <= room:
+                    return at + step * _dt.timedelta(minutes=left)
+                left -= room
+            day += step * _DAY
+            at = opening(day) if step > 0 else closing(day)
+    except OverflowError:
+        pass
+    raise _out_of_range(fn)
 
 
 def _next_day(ctx: Any, fn: str, value: Any, name: Any, step: int) -> Moment:

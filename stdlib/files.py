@@ -35,6 +35,12 @@ def get_file_content(ctx: Any, file: DelugeFile) -> str:
     return file.content.decode("utf-8", "replace")
 
 
+@builtin("isFile", receiver="ANY", function=True, returns="BOOLEAN", tier=2,
+         doc="True for a FILE value (such as an invokeurl download), false for anything else.")
+def is_file(ctx: Any, value: Any) -> bool:
+    return type(value) is DelugeFile
+
+
 @builtin("toFile", receiver="TEXT", returns="FILE", tier=1,
          doc="Make a FILE named `name` holding the text (UTF-8).")
 def to_file(ctx: Any, text: str, name: Any = "file.txt") -> DelugeFile:
