@@ -128,6 +128,21 @@ def _inherited(table: dict[type, Callable[..., Any]], missing: Callable[..., Any
     return by_base
 
 
+def _arity_checked(b: Builtin) -> Callable[..., Any]:
+    """``b.impl`` refusing an argument count its own overload does not take (``count(field)``
+    works on fetched records, not on a plain list)."""
+    impl, lo, hi = b.impl, b.min_args, b.max_args
+
+    def checked(ctx: Any, recv: Any, *args: Any) -> Any:
+        if len(args) < lo or (hi is not None and len(args) > hi):
+            want = str(lo) if lo == hi else (f"at least {lo}" if hi is None else f"{lo} to {hi}")
+            raise DelugeRuntimeError(f"{b.name} on {type_name(recv)} takes {want} argument"
+                                     f"{'' if want == '1' else 's'}, got {len(args)}")
+        return impl(ctx, recv, *args)
+
+    return checked
+
+
 @dataclass
 class Registry:
     builtins: list[Builtin] = field(default_factory=list)
@@ -195,13 +210,16 @@ class Registry:
         cached = self._dispatch.get(key)
         if cached is not None:
             return cached
+        overloads = self.methods.get(key, [])
+        mixed = len({(o.min_args, o.max_args) for o in overloads}) > 1
         table: dict[type, Callable[..., Any]] = {}
-        for b in self.methods.get(key, []):
+        for b in overloads:
+            impl = _arity_checked(b) if mixed else b.impl  # the resolver checked the widest range only
             for tname in b.receiver:
                 for t in TYPES[tname]:
                     if t in table:
                         raise ValueError(f"method {name} registered twice for {tname}")
-                    table[t] = b.impl
+                    table[t] = impl
         missing = _inherited(table, _no_method(name))
         get = table.get
 

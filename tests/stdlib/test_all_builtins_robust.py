@@ -22,7 +22,8 @@ from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Limits
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.registry import TYPES, Builtin
-from cloudburst.values import INT_MAX, INT_MIN, CaughtError, DelugeFile, DelugeList, DelugeMap
+from cloudburst.values import INT_MAX, INT_MIN, CaughtError, DelugeFile, DelugeList, TypedList, DelugeMap
+from cloudburst.forms.values import RecordList
 
 def _nested(depth: int) -> DelugeList:
     """A list nested ``depth`` levels deep (JSON from an API can be)."""
@@ -45,7 +46,7 @@ POOL: list[Any] = [
     Decimal("1.5"), Decimal("-0.5"), Decimal("0.0"), Decimal("1E+30"), Decimal("-1E-30"), Decimal("123456789.123456789"),
     True, False,
     DelugeList(), DelugeList([3, 1, 2]), DelugeList([1, "a", None, Decimal("2.5")]), DelugeList(["b", "a"]),
-    DelugeList([DelugeMap({"a": 1}), DelugeList([1])]),
+    DelugeList([DelugeMap({"a": 1}), DelugeList([1])]), TypedList([2, 1], "NUMBER"), TypedList(["b"], "TEXT"), RecordList("Orders", []),
     DelugeMap(), DelugeMap({"a": 1, "b": None}), DelugeMap({"x": DelugeMap({"y": DelugeList([1, 2])})}),
     DelugeMap({1: "x", "k": DelugeList()}),
     _nested(150),

@@ -361,7 +361,7 @@ def test_sweep_only_deluge_errors_escape() -> None:
 
 def test_sweep_optional_list_arguments() -> None:
     wide = [b for b in _ours() if b.max_args is not None and b.max_args >= 3]
-    assert {b.name for b in wide} == {"addBusinessDay", "subBusinessDay", "workday"}
+    assert {b.name for b in wide} == {"addBusinessDay", "subBusinessDay", "workday", "addBusinessHour"}
     for b in wide:
         call = REGISTRY.method_dispatcher(b.name)
         for recv, weekends, holidays in itertools.product(SAMPLES, repeat=3):
@@ -369,6 +369,12 @@ def test_sweep_optional_list_arguments() -> None:
                 call(ctx, recv, 1, weekends, holidays)
             except DelugeRuntimeError:
                 pass
+    hours = REGISTRY.method_dispatcher("addBusinessHour")
+    for recv, amount, window in itertools.product(SAMPLES, repeat=3):
+        try:
+            hours(ctx, recv, amount, None, None, window)
+        except DelugeRuntimeError:
+            pass
 
 
 def test_sweep_system_variables() -> None:
