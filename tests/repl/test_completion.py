@@ -94,7 +94,7 @@ def test_nothing_inside_text_or_comments(filled: Any) -> None:
 
 
 def test_meta_commands(filled: Any) -> None:
-    assert texts(":", filled) == ["help", "vars", "reset", "load", "time", "quit", "connector", "connection"]
+    assert texts(":", filled) == ["help", "vars", "reset", "load", "time", "quit", "connector", "connection", "forms"]
     assert texts(":con", filled) == ["connector", "connection"]
     assert texts(":vars x", filled) == []
 
