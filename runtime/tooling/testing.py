@@ -144,7 +144,7 @@ def _run(case: Case, timeout: float, workdir: Path | None) -> Outcome:
     fixture = case.fixture
     limits_given = fixture.get("limits") or {}
     limits = Limits(timeout=float(limits_given.get("timeout", timeout)),
-                    max_statements=limits_given.get("max_statements", Limits.max_statements))
+                    max_statements=limits_given.get("max_statements", Limits().max_statements))
     store, keys = _connections(case, workdir)
     runtime = Runtime(timezone="UTC", limits=limits, http_transport=_transport(case), store=store, secret_keys=keys)
     if fixture.get("records") is not None:

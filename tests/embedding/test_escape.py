@@ -145,7 +145,7 @@ CASES = [
          f"try {{ for each a in {_loop(100000)} {{ x = 1; }} }} catch (e) {{ info \"caught\"; }}",
          StatementLimitError, "more than", Limits(max_statements=100, timeout=10)),
     Case("number-overflow", "x = 9223372036854775807; info x + 1;", DelugeRuntimeError, "overflow"),
-    Case("decimal-growth", f"d = 10.5; for each i in {_loop(40)} {{ d = d * d; }} info d;", DelugeRuntimeError, "overflow"),
+    Case("decimal-growth", f"d = 10.5; for each i in {_loop(40)} {{ d = d * d; }} info d;", DelugeRuntimeError, "out of range"),
 ]
 
 
