@@ -90,7 +90,7 @@ def test_webhook_reports_script_errors_and_bad_json(webhook: str) -> None:
     bad_line = {"event": "order.created", "customerId": "C2", "lines": [{"qty": "two", "price": 1}]}
     status, reply = _post(webhook, json.dumps(bad_line).encode())
     assert status == 422 and reply["ok"] is False and reply["kind"] == "DelugeRuntimeError"
-    assert "webhook.dg:15" in reply["error"]
+    assert "webhook.dg:16" in reply["error"]
 
     huge = {"event": "order.created", "customerId": "C2", "lines": [{"qty": 1, "price": 1}] * 6000}
     status, reply = _post(webhook, json.dumps(huge).encode())
