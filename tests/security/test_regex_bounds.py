@@ -48,7 +48,6 @@ def test_java_syntax_still_works(expression: str, expected: object) -> None:
 
 @pytest.mark.parametrize("expression", [
     '("a,".repeat(64)).matches("(.*?,){30}z")',
-    '("a".repeat(20000) + "!").replaceAll("^(\\\\w+\\\\s?)*$", "x")',
     '("a,".repeat(200)).replaceFirst("(.*?,){40}z", "y")',
 ])
 def test_the_time_cap_holds_for_backtracking_patterns(expression: str) -> None:
