@@ -12,12 +12,12 @@ import pytest
 
 import cloudburst.stdlib  # noqa: F401  (fills the registry)
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.execution import Execution
+from cloudburst.execution import Execution, Limits
 from cloudburst.stdlib.common import same_value, value_key
 from cloudburst.stdlib.registry import REGISTRY, TYPES
 from cloudburst.values import DelugeFile, DelugeList, DelugeMap
 
-ctx = Execution()
+ctx = Execution(limits=Limits(timeout=None))  # module-wide: a 60 s clock from import would run out mid-suite
 
 
 def fn(name: str, *args: Any) -> Any:

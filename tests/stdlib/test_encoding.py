@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 
 import cloudburst.stdlib  # noqa: F401  (fills the registry)
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.execution import Execution
+from cloudburst.execution import Execution, Limits
 from cloudburst.stdlib.registry import REGISTRY
 from cloudburst.values import DelugeFile, DelugeList, DelugeMap
 
-CTX = Execution()
+CTX = Execution(limits=Limits(timeout=None))  # module-wide: a 60 s clock from import would run out mid-suite
 ENC = "zoho.encryption."
 
 

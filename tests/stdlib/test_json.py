@@ -9,14 +9,14 @@ import pytest
 
 import cloudburst.stdlib  # noqa: F401
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.execution import Execution
+from cloudburst.execution import Execution, Limits
 from cloudburst.stdlib.json import parse_json
 from cloudburst.stdlib.registry import REGISTRY
 from cloudburst.values import DelugeList as L
 from cloudburst.values import DelugeMap as M
 from cloudburst.values import display, to_json_text
 
-ctx = Execution()
+ctx = Execution(limits=Limits(timeout=None))  # module-wide: a 60 s clock from import would run out mid-suite
 
 
 def method(name: str, recv: Any, *args: Any) -> Any:

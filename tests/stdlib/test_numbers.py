@@ -9,11 +9,11 @@ import pytest
 
 import cloudburst.stdlib  # noqa: F401
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.execution import Execution
+from cloudburst.execution import Execution, Limits
 from cloudburst.stdlib.registry import REGISTRY
 from cloudburst.values import INT_MAX, INT_MIN, display
 
-ctx = Execution()
+ctx = Execution(limits=Limits(timeout=None))  # module-wide: a 60 s clock from import would run out mid-suite
 
 
 def call(name: str, *args: Any) -> Any:

@@ -18,7 +18,7 @@ from cloudburst.stdlib.registry import REGISTRY, TYPES
 from cloudburst.stdlib.text import java_regex
 from cloudburst.values import DelugeFile, DelugeList, DelugeMap
 
-CTX = Execution()
+CTX = Execution(limits=Limits(timeout=None))  # module-wide: a 60 s clock from import would run out mid-suite
 
 
 def m(name: str, receiver: Any, *args: Any) -> Any:
