@@ -1,17 +1,17 @@
 """Connectors and connections: the store, its rules, and the commands that manage them.
 
-Importing this package is cheap: the SQL stack loads only when :class:`ConnectorService`
-is first used.
+Importing this package (or its ``errors`` module) is cheap: every public name loads on
+first use, and the SQL stack only with :class:`ConnectorService`.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from cloudburst.connectors.credentials import ApiKeyValue, ConnectionCredentials, ConnectionUnavailable
-from cloudburst.connectors.errors import ConnectorError, NotFoundError, RuleViolation, SecretKeyError
-
 if TYPE_CHECKING:
+    from cloudburst.connectors.credentials import ApiKeyValue, ConnectionCredentials, ConnectionUnavailable
+    from cloudburst.connectors.errors import ConnectorError, NotFoundError, RuleViolation, SecretKeyError
     from cloudburst.connectors.service import ConnectorService
 
 __all__ = [
@@ -26,9 +26,13 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name == "ConnectorService":
-        from cloudburst.connectors.service import ConnectorService
+_HOMES = {"ApiKeyValue": "credentials", "ConnectionCredentials": "credentials",
+          "ConnectionUnavailable": "credentials", "ConnectorError": "errors", "NotFoundError": "errors",
+          "RuleViolation": "errors", "SecretKeyError": "errors", "ConnectorService": "service"}
 
-        return ConnectorService
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is not None:
+        return getattr(import_module(f"cloudburst.connectors.{home}"), name)
     raise AttributeError(f"module 'cloudburst.connectors' has no attribute {name!r}")

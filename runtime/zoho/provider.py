@@ -73,11 +73,13 @@ class ZohoProvider:
     def live(cls, runtime: Any, *, connection_for: Mapping[str, str] | None = None,
              record: str | Path | None = None, table: Any = None, **options: Any) -> ZohoProvider:
         """Calls to the real Zoho through ``runtime``'s connections (optionally recorded)."""
-        from cloudburst.zoho.connections import ConnectionFinder
-        from cloudburst.zoho.live import LiveTransport
+        def build() -> Transport:
+            from cloudburst.zoho.connections import ConnectionFinder
+            from cloudburst.zoho.live import LiveTransport
 
-        transport: Transport = LiveTransport(runtime, ConnectionFinder(runtime.connections, connection_for),
-                                             table=table, **options)
+            return LiveTransport(runtime, ConnectionFinder(runtime.connections, connection_for), table=table, **options)
+
+        transport: Transport = _OnFirstSend(build)
         if record is not None:
             from cloudburst.zoho.recording import Recorder
 
@@ -90,6 +92,22 @@ class ZohoProvider:
         from cloudburst.zoho.recording import Replayer
 
         return cls(Replayer(directory))
+
+
+class _OnFirstSend:
+    """Builds the live transport on the first Zoho call: every ``cloudburst run`` installs the
+    Zoho tasks, and a script that never calls one should not pay for loading the HTTP stack."""
+
+    def __init__(self, build: Callable[[], Transport]) -> None:
+        self._build = build
+        self._transport: Transport | None = None
+        self._lock = threading.Lock()
+
+    def send(self, request: ZohoRequest) -> ZohoAnswer:
+        with self._lock:
+            if self._transport is None:
+                self._transport = self._build()
+        return self._transport.send(request)
 
 
 def install_record_store(store: Any, runtime: Any) -> None:

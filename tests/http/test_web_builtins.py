@@ -10,7 +10,7 @@ import pytest
 from cloudburst.engine import Runtime
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution
-from cloudburst.stdlib.registry import REGISTRY
+from cloudburst.stdlib import REGISTRY  # every built-in module loaded
 from cloudburst.values import DelugeMap
 
 
