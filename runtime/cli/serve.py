@@ -59,9 +59,21 @@ def _serve(ctx: Context) -> None:
             sock = bind(a.host, a.port)
         except OSError as exc:
             raise Usage(f"cannot listen on {a.host}:{a.port}: {exc.strerror}") from None
-        app = create_app(state, scheduler=scheduler, grace=a.grace)
-        run_server(app, sock, grace=a.grace,
-                   on_ready=lambda url: ctx.print(f"cloudburst serve: listening on {url} ({kind}); Ctrl-C stops"))
+        from cloudburst.console import Console, routes
+
+        console = Console(state, allow_remote=a.allow_remote)
+        app = create_app(state, scheduler=scheduler, grace=a.grace, extra_routes=routes(console))
+
+        def ready(url: str) -> None:
+            ctx.print(f"cloudburst serve: listening on {url} ({kind}); Ctrl-C stops")
+            first = console.first_start_path()
+            ctx.print(f"console: {url}{first}  (first start: choose the admin password there)" if first
+                      else f"console: {url}/")
+
+        try:
+            run_server(app, sock, grace=a.grace, on_ready=ready)
+        finally:
+            console.close()
     finally:
         wf.close()
 

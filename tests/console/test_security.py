@@ -1,0 +1,101 @@
+"""The console's guards: first-start setup, login, CSRF on every form, headers, host check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console_client import PASSWORD, ConsoleClient
+
+SECURITY = {"content-security-policy", "x-frame-options", "x-content-type-options"}
+
+
+def test_first_start_needs_the_printed_setup_code(fresh_console: ConsoleClient) -> None:
+    assert fresh_console.get("/connectors", follow_redirects=False).headers["location"] == "/setup"
+    page = fresh_console.get("/setup?code=setup-code-for-tests")
+    assert 'value="setup-code-for-tests"' in page.text
+    wrong = fresh_console.post("/setup", {"code": "guessed", "password": "long enough pw", "confirm": "long enough pw"})
+    assert wrong.status_code == 400 and "does not match the setup code" in wrong.text
+    short = fresh_console.post("/setup", {"code": "setup-code-for-tests", "password": "short", "confirm": "short"})
+    assert short.status_code == 400 and "at least 10 characters" in short.text
+    ok = fresh_console.post("/setup", {"code": "setup-code-for-tests", "password": "a good password",
+                                       "confirm": "a good password"})
+    assert ok.status_code == 303 and ok.headers["location"] == "/connectors"
+    # Once set, the setup page only leads to the login.
+    assert fresh_console.get("/setup?code=setup-code-for-tests", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_password_is_stored_hashed(console_setup: Any) -> None:
+    from cloudburst.connectors.models import StoreMeta
+
+    with console_setup.workflows.store.tx() as s:
+        stored = s.get(StoreMeta, "console_admin_password").value
+    assert PASSWORD not in stored and stored.startswith("scrypt$")
+
+
+def test_pages_need_login_and_come_back_after_it(anonymous: ConsoleClient) -> None:
+    answer = anonymous.get("/connectors?search=x", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?next=/connectors%3Fsearch%3Dx"
+    wrong = anonymous.post("/login", {"password": "not it", "next": "/connectors"}, from_page="/login")
+    assert wrong.status_code == 400 and "wrong password" in wrong.text
+    right = anonymous.post("/login", {"password": PASSWORD, "next": "/connectors?search=x"}, from_page="/login")
+    assert right.status_code == 303 and right.headers["location"] == "/connectors?search=x"
+
+
+def test_login_never_redirects_off_site(anonymous: ConsoleClient) -> None:
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        answer = anonymous.post("/login", {"password": PASSWORD, "next": target}, from_page="/login")
+        assert answer.headers["location"] == "/", target
+        anonymous.post("/logout", from_page="/connectors")
+
+
+def test_login_rotates_the_session_and_logout_ends_it(anonymous: ConsoleClient) -> None:
+    anonymous.get("/login")
+    before = anonymous.http.cookies.get("cloudburst_console")
+    anonymous.log_in()
+    after = anonymous.http.cookies.get("cloudburst_console")
+    assert before and after and before != after
+    out = anonymous.post("/logout", from_page="/connectors")
+    assert out.status_code == 303
+    assert anonymous.get("/connectors", follow_redirects=False).status_code == 303
+
+
+def test_wrong_passwords_are_throttled(anonymous: ConsoleClient) -> None:
+    statuses = [anonymous.post("/login", {"password": f"guess {i}"}, from_page="/login").status_code for i in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    assert anonymous.post("/login", {"password": PASSWORD}).status_code == 429
+
+
+def test_a_post_without_the_sessions_csrf_token_is_refused(console: ConsoleClient) -> None:
+    for token in ("", "forged-token"):
+        answer = console.http.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+        assert answer.status_code == 403 and "did not come from this console" in answer.text
+    # Still logged in: the forged logout did nothing.
+    assert console.get("/connectors", follow_redirects=False).status_code == 200
+
+
+def test_cookie_and_security_headers(anonymous: ConsoleClient) -> None:
+    answer = anonymous.get("/login")
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+    csp = answer.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert answer.headers["x-frame-options"] == "DENY"
+    static = anonymous.get("/static/console.css")
+    assert static.status_code == 200 and SECURITY <= set(static.headers)
+    assert "<script>" not in answer.text and " on" + "click=" not in answer.text
+
+
+def test_https_cookie_is_secure_with_host_prefix(console_setup: Any) -> None:
+    from starlette.testclient import TestClient
+
+    with TestClient(console_setup.app, base_url="https://127.0.0.1") as http:
+        cookie = http.get("/login").headers["set-cookie"]
+    assert cookie.startswith("__Host-cloudburst_console=") and "Secure" in cookie
+
+
+def test_another_host_name_is_refused_on_loopback(console_setup: Any) -> None:
+    from starlette.testclient import TestClient
+
+    with TestClient(console_setup.app, base_url="http://rebound.example") as http:
+        answer = http.get("/login")
+    assert answer.status_code == 421 and "content-security-policy" in answer.headers
