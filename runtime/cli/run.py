@@ -6,7 +6,6 @@ Only argparse is imported up front; the engine loads when a script really runs.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from typing import Any
 
@@ -68,11 +67,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _inputs(ctx: Context, parameters: dict[str, str]) -> dict[str, Any]:
+    args = ctx.args
+    if not args.input and not args.arg:
+        return {}
+    import json
+
     from cloudburst.numeric import JSON_NUMBERS
     from cloudburst.typecheck import from_text
     from cloudburst.values import from_python
 
-    args = ctx.args
     values: dict[str, Any] = {}
     if args.input:
         try:
@@ -204,6 +207,8 @@ def _show_result(ctx: Context, result: Any) -> None:
     from cloudburst.values import display, type_name
 
     if ctx.args.json:
+        import json
+
         ctx.print(json.dumps({
             "info": result.info,
             "return": _plain_json(result.python_value()),
@@ -252,6 +257,8 @@ def _records(args: argparse.Namespace, runtime: Any) -> Any:
 def _write_records(ctx: Context, records: Any) -> None:
     if records is None or not ctx.args.records_out:
         return
+    import json
+
     try:
         with open(ctx.args.records_out, "w", encoding="utf-8") as fh:
             json.dump(records.dump(), fh, indent=2, ensure_ascii=False)
