@@ -87,19 +87,7 @@ def bench_loop() -> None:
 def bench_parse() -> None:
     from cloudburst.parser import parse
 
-    body = [
-        'resp = invokeurl\n[\n\turl: "https://api.example.test/v1/items/" + id\n\ttype: GET\n\tconnection: "conn"\n];',
-        'm = Map();\nm.put("name", rec.get("Name").trim());\nm.put("total", (qty * price).round(2));',
-        'if (m.get("status") == "Open" && !isNull(owner))\n{\n\tinfo "open: " + m.get("name");\n}\nelse\n{\n\tlist.add(m);\n}',
-        'for each item in items\n{\n\tcount = count + 1;\n\tif (count > 10) { break; }\n}',
-        '// a comment with "quotes" and // slashes\nx = ifnull(rec.get("Amount"), 0).toDecimal();',
-    ]
-    lines: list[str] = []
-    i = 0
-    while len(lines) < 2000:
-        lines.extend(body[i % len(body)].replace("id", f"id{i}").split("\n"))
-        i += 1
-    source = "\n".join(lines[:2000])
+    source = _big_script().rstrip("\n")
     if not source.rstrip().endswith((";", "}")):
         source += ";"
     parse(source)  # warm the grammar cache
