@@ -114,36 +114,42 @@ def _position(source: str, offset: int) -> tuple[int, int]:
     return line, offset - (source.rfind("\n", 0, offset) + 1) + 1
 
 
-def _code_end(source: str, start: int, name: str) -> tuple[int, bool]:
-    """Where the code starting at ``start`` ends: the offset of its closing ``%>`` and whether
-    a ``}`` just before it closes the page's ``<%{`` block. Text, dates and comments are
-    skipped, so ``"%>"`` inside a string does not end the code."""
+def _skip_literal(code: str, i: int, stop: str | None = None) -> int:
+    """The offset just after the text, date or comment that starts at ``i`` (``i`` itself when
+    none does), so scanners never see a brace or ``%>`` inside one. A ``//`` comment ends at
+    its line's end, or at ``stop`` (a block's ``%>``) if that comes first."""
+    length = len(code)
+    if code[i] == '"':
+        j = i + 1
+        while j < length and code[j] != '"':
+            j += 2 if code[j] == "\\" else 1
+        return j + 1
+    if code[i] == "'":
+        j = code.find("'", i + 1)
+        return length if j < 0 else j + 1
+    if code.startswith("//", i):
+        j = code.find("\n", i)
+        j = length if j < 0 else j
+        if stop is not None and stop in code[i:j]:
+            j = code.index(stop, i)
+        return j
+    if code.startswith("/*", i):
+        j = code.find("*/", i + 2)
+        return length if j < 0 else j + 2
+    return i
+
+
+def _code_end(source: str, start: int, name: str) -> int:
+    """The offset of the ``%>`` that ends the code starting at ``start``. Text, dates and
+    comments are skipped, so ``"%>"`` inside a string does not end the code."""
     i, length = start, len(source)
     while i < length:
-        ch = source[i]
-        if ch == '"':
-            j = i + 1
-            while j < length and source[j] != '"':
-                j += 2 if source[j] == "\\" else 1
-            i = j + 1
-            continue
-        if ch == "'":
-            j = source.find("'", i + 1)
-            i = length if j < 0 else j + 1
-            continue
-        if source.startswith("//", i):
-            j = source.find("\n", i)
-            j = length if j < 0 else j
-            if "%>" in source[i:j]:  # `// note %>`: the comment ends at the block's end
-                j = source.index("%>", i)
-            i = j
-            continue
-        if source.startswith("/*", i):
-            j = source.find("*/", i + 2)
-            i = length if j < 0 else j + 2
+        skipped = _skip_literal(source, i, "%>")
+        if skipped != i:
+            i = skipped
             continue
         if source.startswith("%>", i):
-            return i, False
+            return i
         i += 1
     line, column = _position(source, start)
     raise DelugeSyntaxError("this '<%' block is never closed by '%>'", Span.point(line, max(column - 2, 1)), name,
@@ -178,7 +184,7 @@ def translate(source: str, name: str = "<page>") -> Page:
             break
         if source.startswith("<%=", tag):
             body = tag + 3
-            end, _ = _code_end(source, body, name)
+            end = _code_end(source, body, name)
             line, column = _position(source, body)
             out.emit(f"{OUTPUT} = {OUTPUT} + ifnull(", line, column - 3)
             out.code(source[body:end], line, column)
@@ -189,7 +195,7 @@ def translate(source: str, name: str = "<page>") -> Page:
         if source.startswith("{", body):
             open_blocks.append((tag, depth))
             body += 1
-        end, _ = _code_end(source, body, name)
+        end = _code_end(source, body, name)
         code = source[body:end]
         for pos, delta in _braces(code):
             if delta < 0 and open_blocks and depth == open_blocks[-1][1]:
@@ -211,25 +217,11 @@ def _braces(code: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     i, length = 0, len(code)
     while i < length:
+        skipped = _skip_literal(code, i)
+        if skipped != i:
+            i = skipped
+            continue
         ch = code[i]
-        if ch == '"':
-            j = i + 1
-            while j < length and code[j] != '"':
-                j += 2 if code[j] == "\\" else 1
-            i = j + 1
-            continue
-        if ch == "'":
-            j = code.find("'", i + 1)
-            i = length if j < 0 else j + 1
-            continue
-        if code.startswith("//", i):
-            j = code.find("\n", i)
-            i = length if j < 0 else j
-            continue
-        if code.startswith("/*", i):
-            j = code.find("*/", i + 2)
-            i = length if j < 0 else j + 2
-            continue
         if ch in "{}":
             found.append((i, 1 if ch == "{" else -1))
         i += 1
