@@ -55,35 +55,41 @@ def _seg(text: str) -> str:
     return quote(text.strip(), safe="")
 
 
-def creator_task(label: str, name: str, send: Send) -> Callable[..., Any]:
-    params = SIGNATURES[name]
+Route = tuple[str, str, str, str, tuple[tuple[str, str], ...], "str | None"]
+
+
+def _task(label: str, params: Any, send: Send, route: Callable[[dict[str, Any], str], Route]) -> Callable[..., Any]:
+    """A Creator task: bind the script's arguments, let ``route`` pick the request
+    (method, path, operation, module, query, body) under the app's base path, send it."""
 
     def task(*args: Any) -> Any:
         v, connection = bind(label, params, args)
-        base = f"/creator/v2.1/data/{_seg(v['owner'])}/{_seg(v['app'])}"
-        query: tuple[tuple[str, str], ...] = ()
-        body = None
-        if name == "getRecords":
-            if v["page_size"] > MAX_LIMIT:
-                raise DelugeRuntimeError(f"{label}: page_size may be at most {MAX_LIMIT}, got {v['page_size']}")
-            start = (v["page"] - 1) * v["page_size"] + 1
-            query = (("from", str(start)), ("limit", str(v["page_size"])))
-            if v["criteria"]:
-                query = (("criteria", v["criteria"]),) + query
-            method, path, op, module = "GET", f"{base}/report/{_seg(v['report'])}", "READ", v["report"]
-        elif name == "getRecordById":
-            method, path, op, module = "GET", f"{base}/report/{_seg(v['report'])}/{v['id']}", "READ", v["report"]
-        elif name == "createRecord":
-            body = json_text({"data": v["data"], **(v["options"] or {})})
-            method, path, op, module = "POST", f"{base}/form/{_seg(v['form'])}", "CREATE", v["form"]
-        else:
-            body = json_text({"data": v["data"], **(v["options"] or {})})
-            method, path, op, module = "PATCH", f"{base}/report/{_seg(v['report'])}/{v['id']}", "UPDATE", v["report"]
+        method, path, op, module, query, body = route(v, f"/creator/v2.1/data/{_seg(v['owner'])}/{_seg(v['app'])}")
         request = ZohoRequest("creator", method, path, query, body, operation=op, module=module, task=label,
                               connection=connection)
         return whole(request, send(request))
 
     return task
+
+
+def creator_task(label: str, name: str, send: Send) -> Callable[..., Any]:
+    def route(v: dict[str, Any], base: str) -> Route:
+        if name == "getRecords":
+            if v["page_size"] > MAX_LIMIT:
+                raise DelugeRuntimeError(f"{label}: page_size may be at most {MAX_LIMIT}, got {v['page_size']}")
+            start = (v["page"] - 1) * v["page_size"] + 1
+            query: tuple[tuple[str, str], ...] = (("from", str(start)), ("limit", str(v["page_size"])))
+            if v["criteria"]:
+                query = (("criteria", v["criteria"]),) + query
+            return "GET", f"{base}/report/{_seg(v['report'])}", "READ", v["report"], query, None
+        if name == "getRecordById":
+            return "GET", f"{base}/report/{_seg(v['report'])}/{v['id']}", "READ", v["report"], (), None
+        body = json_text({"data": v["data"], **(v["options"] or {})})
+        if name == "createRecord":
+            return "POST", f"{base}/form/{_seg(v['form'])}", "CREATE", v["form"], (), body
+        return "PATCH", f"{base}/report/{_seg(v['report'])}/{v['id']}", "UPDATE", v["report"], (), body
+
+    return _task(label, SIGNATURES[name], send, route)
 
 
 def _query(config: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
@@ -91,26 +97,15 @@ def _query(config: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
 
 
 def creator_v2_1_task(label: str, name: str, send: Send) -> Callable[..., Any]:
-    params = V2_1_SIGNATURES[name]
-
-    def task(*args: Any) -> Any:
-        v, connection = bind(label, params, args)
-        base = f"/creator/v2.1/data/{_seg(v['owner'])}/{_seg(v['app'])}"
-        query: tuple[tuple[str, str], ...] = ()
-        body = None
+    def route(v: dict[str, Any], base: str) -> Route:
         if name == "getRecords":
-            method, path, op, module = "GET", f"{base}/report/{_seg(v['report'])}", "READ", v["report"]
-            query = _query(v["configuration"])
-        elif name == "getRecordById":
-            method, path, op, module = "GET", f"{base}/report/{_seg(v['report'])}/{v['id']}", "READ", v["report"]
-            query = _query(v["configuration"])
-        else:
-            if name == "createRecords" and len(v["data"]) > MAX_CREATE:
-                raise DelugeRuntimeError(f"{label}: at most {MAX_CREATE} records per call, got {len(v['data'])}")
-            body = json_text({"data": v["data"], **(v["configuration"] or {})})
-            method, path, op, module = "POST", f"{base}/form/{_seg(v['form'])}", "CREATE", v["form"]
-        request = ZohoRequest("creator", method, path, query, body, operation=op, module=module, task=label,
-                              connection=connection)
-        return whole(request, send(request))
+            return "GET", f"{base}/report/{_seg(v['report'])}", "READ", v["report"], _query(v["configuration"]), None
+        if name == "getRecordById":
+            return ("GET", f"{base}/report/{_seg(v['report'])}/{v['id']}", "READ", v["report"],
+                    _query(v["configuration"]), None)
+        if name == "createRecords" and len(v["data"]) > MAX_CREATE:
+            raise DelugeRuntimeError(f"{label}: at most {MAX_CREATE} records per call, got {len(v['data'])}")
+        body = json_text({"data": v["data"], **(v["configuration"] or {})})
+        return "POST", f"{base}/form/{_seg(v['form'])}", "CREATE", v["form"], (), body
 
-    return task
+    return _task(label, V2_1_SIGNATURES[name], send, route)
