@@ -219,13 +219,17 @@ class ConnectorAdmin(StoreBase):
             if c.auth_type == "basic":
                 raise RuleViolation("params", "the username and password parameters of a Basic connector cannot be deleted")
             params = {p.key: p for p in self._params(s, c)}
-            missing = [k for k in wanted if k not in params]
-            if missing:
-                raise NotFoundError(f'connector "{link_name}" has no parameter with key {", ".join(missing)}')
-            for k in wanted:
-                s.delete(params[k])
-            self._touch(c)
-            return len(wanted)
+            return self._delete_rows(s, c, params, wanted, f'connector "{link_name}" has no parameter with key')
+
+    def _delete_rows(self, s: Session, c: Connector, present: dict[str, Any], wanted: list[str], missing: str) -> int:
+        """Delete the rows named in ``wanted`` (all or none: an unknown name is refused first)."""
+        unknown = [k for k in wanted if k not in present]
+        if unknown:
+            raise NotFoundError(f"{missing} {', '.join(unknown)}")
+        for k in wanted:
+            s.delete(present[k])
+        self._touch(c)
+        return len(wanted)
 
     # -- OAuth 2.0
 
@@ -306,13 +310,7 @@ class ConnectorAdmin(StoreBase):
             self._require_auth(c, "scopes", "oauth2")
             self._scopes_unlocked(s, c)
             by_value = {sc.value: sc for sc in self._scopes(s, c)}
-            missing = [v for v in wanted if v not in by_value]
-            if missing:
-                raise NotFoundError(f'connector "{link_name}" has no scope {", ".join(missing)}')
-            for v in wanted:
-                s.delete(by_value[v])
-            self._touch(c)
-            return len(wanted)
+            return self._delete_rows(s, c, by_value, wanted, f'connector "{link_name}" has no scope')
 
     def list_scopes(self, link_name: str, search: str | None = None) -> list[dict[str, str]]:
         """Scopes in order; ``search`` matches the display name or the value (case-insensitive)."""
