@@ -53,9 +53,23 @@ def test_inputs_run_and_variables_persist(repl: Any, pipe: PipeInput) -> None:
 
 
 def test_unfinished_input_continues_with_indentation(repl: Any, pipe: PipeInput) -> None:
-    history = drive(repl, pipe, "x = 5;" + ENTER + "if (x > 1) {" + ENTER + 'info "big";' + ENTER + "}" + ENTER)
+    history = drive(repl, pipe, "x = 5;" + ENTER + "if (x > 1) {" + ENTER + 'info "big";' + ENTER + "}" + ENTER
+                    + ENTER)
     assert repl.take() == ("big\n", "")
     assert list(history.get_strings())[-1] == 'if (x > 1) {\n    info "big";\n}'
+
+
+def test_else_on_its_own_line_after_the_closing_brace(repl: Any, pipe: PipeInput) -> None:
+    drive(repl, pipe, "x = 5;" + ENTER + "if (x > 9)" + ENTER + "{" + ENTER + 'info "big";' + ENTER + "}" + ENTER,
+          "else if (x > 7)" + ENTER + "{" + ENTER + 'info "medium";' + ENTER + "}" + ENTER,
+          "else" + ENTER + "{" + ENTER + 'info "small";' + ENTER + "}" + ENTER + 'info "after";' + ENTER)
+    assert repl.take() == ("small\nafter\n", "")
+
+
+def test_an_if_block_waits_for_else_then_runs_with_the_next_statement(repl: Any, pipe: PipeInput) -> None:
+    drive(repl, pipe, "if (true) { info 1; }" + ENTER, "info 2;" + ENTER, "if (false) { info 3; }" + ENTER + ENTER)
+    assert repl.take() == ("1\n2\n", "")
+    assert repl.session.failures == 0
 
 
 def test_missing_semicolon_waits_for_more(repl: Any, pipe: PipeInput) -> None:

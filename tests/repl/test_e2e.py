@@ -44,7 +44,15 @@ def test_repl_in_a_terminal(terminal: pexpect.spawn, isolated_user_dirs: Path) -
     t.expect(r"\.\.\. ")
     t.send('info "bi" + "g";\r')
     t.send("}\r")
+    t.expect(r"\.\.\. ")  # a finished if block waits one line for a Zoho-style else
+    t.send("\r")
     t.expect("big")
+    # else on its own line after '}' belongs to the if: only the else branch runs
+    t.send("if (x > 99)\r{\r")
+    t.send('info "wr" + "ong";\r}\r')
+    t.send("else\r{\r")
+    t.send('info "ri" + "ght";\r}\r\r')
+    t.expect("right")
     # an error: message, line and caret, and the session goes on
     t.send("y = x / 0;\r")
     t.expect(r"<input>:1:5: error: division by zero")
@@ -67,6 +75,10 @@ def test_repl_in_a_terminal(terminal: pexpect.spawn, isolated_user_dirs: Path) -
     t.sendintr()
     t.send('info "cl" + "ean";\r')
     t.expect("clean")
+    # an error in a bare expression shows the expression as typed
+    t.send("x.toUpperCase()\r")
+    t.expect(r"<input>:1:1: error: ")
+    t.expect(r"\n    x\.toUpperCase\(\)\r*\n    \^\^")
     # Ctrl-D leaves
     t.expect("dg> ")
     time.sleep(0.3)

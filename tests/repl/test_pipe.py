@@ -89,3 +89,43 @@ def test_cloudburst_repl_with_piped_stdin_prints_plain_text() -> None:
     assert "\x1b" not in proc.stdout + proc.stderr
     assert "dg>" not in proc.stdout
     assert proc.returncode == 1
+
+
+def _piped(source: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cloudburst", "repl"], input=source, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_piped_input_reads_like_the_same_script() -> None:
+    source = (
+        "lead = {\"score\": 42};\n"
+        "if (lead.get(\"score\") > 50)\n"
+        "{\n"
+        "\tinfo \"hot\";\n"
+        "}\n"
+        "\n"
+        "// otherwise\n"
+        "else if (lead.get(\"score\") > 40)\n"
+        "{\n"
+        "\tinfo \"warm\";\n"
+        "}\n"
+        "total = lead.get(\"score\") + missing;\n"
+        "info \"end\";\n"
+    )
+    proc = _piped(source)
+    assert proc.stdout == "warm\nend\n"
+    assert proc.stderr.startswith("<input>:12:29: error: variable 'missing' is used before it has a value\n"
+                                  "    total = lead.get(\"score\") + missing;\n")
+    assert proc.returncode == 1
+
+
+def test_an_if_block_before_other_statements_runs_once() -> None:
+    proc = _piped("x = 2;\nif (x > 1)\n{\n  info \"big\";\n}\nelsewhere = 3;\ninfo elsewhere;\n")
+    assert (proc.stdout, proc.stderr, proc.returncode) == ("big\n3\n", "", 0)
+
+
+def test_an_error_in_a_bare_expression_shows_it_as_typed() -> None:
+    proc = _piped("names = {\"Ann\", \"Bo\"};\n\n   names.get(5)\n")
+    assert proc.stderr.startswith("<input>:3:4: error: get: index 5 is out of range for a list of size 2\n"
+                                  "       names.get(5)\n"
+                                  "       ^^^^^^^^^^")

@@ -1,5 +1,6 @@
 """The terminal front end (prompt_toolkit): highlighting, history, auto-suggestion,
-completion, and Enter that runs only a finished input."""
+completion, and Enter that runs only a finished input (an ``if`` block waits one more line
+for a Zoho-style ``else`` on its own line)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from prompt_toolkit.styles import Style
 from cloudburst.highlight import DelugeLexer
 from cloudburst.cli.repl.commands import execute
 from cloudburst.cli.repl.completion import DelugeCompleter
-from cloudburst.cli.repl.incomplete import is_complete
+from cloudburst.cli.repl.incomplete import awaits_else, is_complete
 from cloudburst.cli.repl.session import Session
 
 __all__ = ["build_prompt", "run_interactive", "history_file", "PROMPT", "ErrorStream"]
@@ -86,9 +87,15 @@ def _bindings() -> KeyBindings:
         if state is not None and state.current_completion is not None:
             buffer.apply_completion(state.current_completion)
             return
-        if is_complete(buffer.text):
-            buffer.validate_and_handle()
-            return
+        text = buffer.text
+        if is_complete(text):
+            if not awaits_else(text):
+                buffer.validate_and_handle()
+                return
+            if "\n" in text and not text.rsplit("\n", 1)[1].strip():
+                buffer.text = text.rsplit("\n", 1)[0]  # an empty line ends the if block: run it
+                buffer.validate_and_handle()
+                return
         line = buffer.document.current_line_before_cursor
         indent = line[: len(line) - len(line.lstrip())]
         if line.rstrip().endswith(("{", "[", "(")):

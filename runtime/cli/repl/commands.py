@@ -47,12 +47,13 @@ empty lines (or Esc then Enter) to run it anyway. Ctrl-C cancels the input or st
 running script; Ctrl-D leaves."""
 
 
-def execute(session: Session, text: str, prompt: Prompt | None = None) -> bool:
-    """Run one finished input: a meta-command (``:...``) or Deluge code."""
+def execute(session: Session, text: str, prompt: Prompt | None = None, *, first_line: int = 1) -> bool:
+    """Run one finished input: a meta-command (``:...``) or Deluge code that starts on
+    line ``first_line`` of the input."""
     stripped = text.strip()
     if stripped.startswith(":"):
         return _command(session, stripped[1:], prompt)
-    return session.run_source(text)
+    return session.run_source(text, first_line=first_line)
 
 
 def _command(session: Session, line: str, prompt: Prompt | None) -> bool:

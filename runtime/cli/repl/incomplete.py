@@ -1,7 +1,11 @@
 """Is an input finished? The parser decides: text whose only problem is that it stops too
 early (an open brace, bracket, parenthesis, text or comment, or a statement without its
 closing ``;``) keeps reading with a continuation prompt; anything else runs on Enter,
-including input with a real syntax error, so the error shows at once."""
+including input with a real syntax error, so the error shows at once.
+
+Zoho's editor puts ``else`` and ``else if`` on their own line after ``}``, so a finished
+input that ends in an ``if`` without ``else`` waits for one (:func:`awaits_else`), as
+Python's REPL waits after an ``if`` block."""
 
 from __future__ import annotations
 
@@ -9,21 +13,22 @@ import re
 
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError
-from cloudburst.parser import parse_expression_or_program
+from cloudburst.parser import parse, parse_expression_or_program
 from cloudburst.cli.repl.scan import BLOCK_COMMENT, scan
 
-__all__ = ["is_complete"]
+__all__ = ["is_complete", "awaits_else"]
 
 _MISSING_SEMICOLON = re.compile(r"^missing ';' at the end of line (\d+)$")
 _HEADER_WORDS = ("try", "else")
 _TRAILING_NOISE = re.compile(r"(?:\s|//[^\n]*)+\Z")
 
 
-def is_complete(text: str) -> bool:
-    """True when ``text`` should run now (it parses, or fails somewhere before its end)."""
+def is_complete(text: str, *, blank_lines_run: bool = True) -> bool:
+    """True when ``text`` should run now (it parses, or fails somewhere before its end).
+    At a terminal, two empty lines run an unfinished input anyway (``blank_lines_run``)."""
     if text.lstrip().startswith(":") or not text.strip():
         return True
-    if text.endswith("\n\n"):
+    if blank_lines_run and text.endswith("\n\n"):
         return True  # Enter on a second empty line: run it anyway and show the error
     if scan(text).ends_in == BLOCK_COMMENT:
         return False
@@ -32,6 +37,23 @@ def is_complete(text: str) -> bool:
     except DelugeSyntaxError as exc:
         return not _fails_at_end(text, exc.message)
     return not (was_expression and _block_header(program))
+
+
+def awaits_else(text: str) -> bool:
+    """True when ``text`` parses and ends with an ``if`` block that has no ``else``: the
+    next line may still be ``else`` or ``else if``, which belongs to it."""
+    if text.lstrip().startswith(":"):
+        return False
+    try:
+        program = parse(text, "<input>")
+    except DelugeSyntaxError:
+        return False
+    if not program.body:
+        return False
+    last = program.body[-1]
+    if not isinstance(last, n.If) or last.otherwise is not None:
+        return False
+    return all(fn.span.line < last.span.line for fn in program.functions)
 
 
 def _block_header(program: n.Program) -> bool:

@@ -62,30 +62,32 @@ class Session:
         return [name for name, _ in self.functions.values()]
 
     # -- running -------------------------------------------------------------------------
-    def run_source(self, text: str, name: str = INPUT_NAME) -> bool:
+    def run_source(self, text: str, name: str = INPUT_NAME, first_line: int = 1) -> bool:
         """Run one input (statements, function definitions or a bare expression, whose
-        value is shown). Errors are reported on ``err``; returns True on success."""
+        value is shown) that starts on line ``first_line`` of what the user typed or piped
+        in, so errors name that line. Errors are reported on ``err``; returns True on success."""
         if not text.strip():
             return True
+        typed = "\n" * (first_line - 1) + text
         try:
-            program, was_expression = parse_expression_or_program(text, name)
+            program, was_expression = parse_expression_or_program(typed, name)
         except CloudburstError as exc:
-            return self._fail(exc, text)
-        source = f"info {text.strip().rstrip(';')};" if was_expression else text
-        defined = {fn.name.lower(): (fn.name, _definition(text, fn.span)) for fn in program.functions}
+            return self._fail(exc, typed)
+        defined = {fn.name.lower(): (fn.name, _definition(typed, fn.span)) for fn in program.functions}
         functions = {**{k: v for k, v in self.functions.items() if k not in defined}, **defined}
         kept = [src for key, (_, src) in functions.items() if key not in defined]
-        combined = "\n".join(part for part in (source, *kept) if part)
+        combined = "\n".join((_as_info(typed) if was_expression else typed, *kept))
+        shown = _Shown("\n".join((typed, *kept)), _expression_start(typed) if was_expression else None)
         try:
             script = self.runtime.compile(combined, name, inputs=sorted(self.variables))
         except CloudburstError as exc:
-            return self._fail(exc, combined)
+            return self._fail(exc, shown)
         self.functions = functions
         if not program.body:
             return True
-        return self._execute(script, combined)
+        return self._execute(script, shown)
 
-    def _execute(self, script: Script, source: str) -> bool:
+    def _execute(self, script: Script, shown: _Shown) -> bool:
         execution = script.new_execution(on_info=self._emit)
         execution.capture_variables = True
         outcome = _Outcome()
@@ -96,10 +98,10 @@ class Session:
             while not outcome.done.wait(0.05):
                 pass
         except KeyboardInterrupt:
-            return self._cancel(execution, outcome, source)
+            return self._cancel(execution, outcome, shown)
         self._keep_variables(execution)
         if outcome.error is not None:
-            return self._fail(outcome.error, source)
+            return self._fail(outcome.error, shown)
         assert outcome.result is not None
         if outcome.result.value is not None:
             self._emit(display(outcome.result.value))
@@ -107,7 +109,7 @@ class Session:
             self._timing(outcome.result.duration, outcome.result.statements)
         return True
 
-    def _cancel(self, execution: Execution, outcome: _Outcome, source: str) -> bool:
+    def _cancel(self, execution: Execution, outcome: _Outcome, shown: _Shown) -> bool:
         """Ctrl-C while a script runs: stop it at its next checkpoint; a run stuck in a
         call that does not check (a slow request) is left behind."""
         execution.cancel()
@@ -121,7 +123,7 @@ class Session:
             self.err.flush()
             return False
         self._keep_variables(execution)
-        return self._fail(outcome.error or CancelledError("the run was cancelled"), source)
+        return self._fail(outcome.error or CancelledError("the run was cancelled"), shown)
 
     def _keep_variables(self, execution: Execution) -> None:
         """Values assigned before a failure stay, as in any REPL."""
@@ -137,11 +139,49 @@ class Session:
         self.err.write(f"({_duration(seconds)}, {statements} statement{'s' if statements != 1 else ''})\n")
         self.err.flush()
 
-    def _fail(self, error: CloudburstError, source: str) -> bool:
+    def _fail(self, error: CloudburstError, source: str | _Shown) -> bool:
         self.failures += 1
+        if isinstance(source, _Shown):
+            error.span = source.as_typed(error.span)
+            source = source.text
         self.err.write(format_error(error, source) + "\n")
         self.err.flush()
         return False
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the user typed, for error reports: a bare expression runs as ``info <expr>;``,
+    but its errors point into the expression as typed."""
+
+    text: str
+    #: Where a bare expression starts (line, column); None for statements.
+    expression: tuple[int, int] | None
+
+    def as_typed(self, span: Span | None) -> Span | None:
+        """``span`` in the compiled source, moved back over the inserted ``info ``."""
+        if span is None or self.expression is None or span.line != self.expression[0]:
+            return span
+        if span.column <= self.expression[1]:
+            return span
+        shift = len(_INFO)
+        end = span.end_column - shift if span.end_line == span.line else span.end_column
+        return Span(span.line, span.column - shift, span.end_line, max(end, span.column - shift + 1))
+
+
+_INFO = "info "
+
+
+def _expression_start(text: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.count("\n", 0, start) + 1, start - line_start + 1
+
+
+def _as_info(text: str) -> str:
+    """``info <expr>;`` with the expression on its own lines and columns as typed."""
+    offset = len(text) - len(text.lstrip())
+    return text[:offset] + _INFO + text[offset:].rstrip().rstrip(";") + ";"
 
 
 def _run(script: Script, variables: dict[str, Any], execution: Execution, outcome: _Outcome) -> None:
