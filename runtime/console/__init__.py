@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount
 
-from cloudburst.console import connectors_pages, login
+from cloudburst.console import (connectors_pages, functions_pages, login, runs_pages, schedules_pages,
+                                webhooks_pages)
 from cloudburst.console.web import Console, SecureHeaders
 
 __all__ = ["Console", "routes"]
@@ -22,5 +23,9 @@ def routes(console: Console) -> list[BaseRoute]:
     return [
         *login.routes(console),
         *connectors_pages.routes(console),
+        *functions_pages.routes(console),
+        *schedules_pages.routes(console),
+        *webhooks_pages.routes(console),
+        *runs_pages.routes(console),
         Mount("/static", app=SecureHeaders(static), name="static"),
     ]

@@ -85,6 +85,15 @@ class Runner:
                 if execution is not None:
                     execution.cancel()
 
+    def progress(self, run_id: int) -> tuple[list[str], list[dict[str, Any]]] | None:
+        """The info lines and HTTP calls of a run executing here so far (None if it is not),
+        so a page can show a long run as it goes."""
+        with self._lock:
+            execution = self.active.get(run_id)
+        if execution is None:
+            return None
+        return list(execution.info_lines), self._recorder.calls_of(execution)
+
     def running(self) -> list[int]:
         """Runs this runner holds (claimed, not yet recorded)."""
         with self._lock:

@@ -1,0 +1,87 @@
+"""Function pages: the deployed functions, one function with its highlighted source, versions,
+schedules, webhooks and recent runs, and a form that runs it with inputs (then follows the
+run's page, which updates live until the run ends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from cloudburst.console.source import highlighted
+from cloudburst.console.web import Console, Page
+from cloudburst.console.workflow_views import install, not_found, workflows
+from cloudburst.workflows.errors import NotFound, WorkflowError
+
+__all__ = ["routes"]
+
+
+def _list(page: Page) -> Response:
+    return page.render("functions/list.html", title="Functions", rows=workflows(page).functions.all())
+
+
+def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
+    wf = workflows(page)
+    name = page.params["name"]
+    try:
+        function = wf.functions.show(name)
+        versions = wf.functions.versions(name)
+    except NotFound as exc:
+        return not_found(page, exc.message)
+    return page.render(
+        "functions/detail.html", 400 if errors else 200, title=f"Function {name}", function=function,
+        source=highlighted(function["source"]), versions=versions,
+        schedules=[s for s in wf.schedules.all() if s["function"] == name], webhooks=wf.webhooks.all(name),
+        runs=wf.runs.find(function=name, limit=10), values=values or {}, errors=errors or {})
+
+
+def _show(page: Page) -> Response:
+    return _detail(page)
+
+
+def _field_errors(parameters: list[list[str]], values: dict[str, str]) -> dict[str, str]:
+    """Each input checked on its own, so every wrong field gets its own message."""
+    from cloudburst.workflows.inputs import to_deluge
+
+    errors: dict[str, str] = {}
+    for name, kind in parameters:
+        try:
+            to_deluge([(name, kind)], {name: values[name]})
+        except WorkflowError as exc:
+            errors[name] = exc.message
+    return errors
+
+
+def _run(page: Page) -> Response:
+    wf = workflows(page)
+    name = page.params["name"]
+    try:
+        parameters: list[list[str]] = wf.functions.show(name)["parameters"]
+    except NotFound as exc:
+        return not_found(page, exc.message)
+    # Form fields keep their spaces: an input's value is the script's, not the form's.
+    values: dict[str, str] = {p: _raw(page, f"arg.{p}") for p, _ in parameters}
+    errors = _field_errors(parameters, values)
+    if errors:
+        return _detail(page, values, errors)
+    try:
+        run_id = wf.request_run(name, values, "manual")
+    except WorkflowError as exc:  # the function changed between the two reads
+        return _detail(page, values, {"inputs": exc.message})
+    page.console.state.executor.submit(run_id)
+    return page.redirect(f"/runs/{run_id}", f"Run {run_id} of {name} queued.")
+
+
+def _raw(page: Page, field: str) -> str:
+    value: Any = page.form.get(field) if page.form is not None else None
+    return value if isinstance(value, str) else ""
+
+
+def routes(console: Console) -> list[BaseRoute]:
+    install(console.templates)
+    return [
+        Route("/functions", console.page(_list)),
+        Route("/functions/{name}", console.page(_show)),
+        Route("/functions/{name}/run", console.page(_run), methods=["POST"]),
+    ]
