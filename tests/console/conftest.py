@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fixtures import echo_server  # noqa: E402,F401  (session fixture re-exported)
 from console_client import PASSWORD, ConsoleClient  # noqa: E402
-from real_browser import artifacts, browser, browsing  # noqa: E402,F401  (fixtures re-exported)
+from real_browser import artifacts, browser  # noqa: E402,F401  (fixtures re-exported)
 
 @dataclass
 class ConsoleSetup:

@@ -2,7 +2,7 @@
 Playwright for Python through ``executable_path`` (Playwright downloads no browser).
 
 One browser per test worker (session scope; each xdist worker has its own), a fresh context
-(cookies, storage) per test. Screenshots go to ``$CLOUDBURST_ARTIFACTS`` or
+(cookies, storage) per journey (:func:`open_browsing`). Screenshots go to ``$CLOUDBURST_ARTIFACTS`` or
 ``tests/console/artifacts/`` (git-ignored), named by the test's journey so a CI run keeps one
 picture of each main page. Where Chromium or Playwright is missing the tests are skipped with
 the reason printed.
@@ -10,6 +10,7 @@ the reason printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["browser", "artifacts", "browsing", "Browsing", "PHONE", "DESKTOP"]
+__all__ = ["browser", "artifacts", "open_browsing", "Browsing", "PHONE", "DESKTOP"]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -79,6 +80,8 @@ class Browsing:
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.problems.append(str(e)))
         self.page.on("response", self._response)
+        # Forms with data-confirm ask first; a person reading the question says yes.
+        self.page.on("dialog", lambda dialog: dialog.accept())
 
     def _console(self, message: Any) -> None:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
@@ -142,11 +145,12 @@ class Browsing:
         assert not self.problems, f"the browser reported errors: {self.problems}"
 
 
-@pytest.fixture
-def browsing(browser: Any, live_console: Any, artifacts: Path) -> Iterator[Browsing]:
-    """A fresh browser context (no cookies) on the ``live_console``, at desktop size."""
-    context = browser.new_context(viewport=DESKTOP)
+@contextlib.contextmanager
+def open_browsing(browser: Any, base: str, artifacts: Path, **options: Any) -> Iterator[Browsing]:
+    """A fresh browser context (no cookies) on the console at ``base``, desktop size unless
+    ``options`` say otherwise (e.g. ``java_script_enabled=False``)."""
+    context = browser.new_context(**{"viewport": DESKTOP, **options})
     try:
-        yield Browsing(context, live_console.url, artifacts)
+        yield Browsing(context, base, artifacts)
     finally:
         context.close()

@@ -1,18 +1,31 @@
-"""In a real browser: the workflow pages a developer uses after deploying functions — run one
-from its page with inputs, watch a slow run finish without reloading, read a failure's line and
-caret, filter the history, pause a schedule, make a webhook and call it — then the layout
-basics on every page (phone width, keyboard focus) and the pages without JavaScript."""
+"""In a real browser against a real ``cloudburst serve``: the first start (the printed setup
+address, choosing the admin password), then the workflow pages a developer uses after deploying
+functions from the command line — run one from its page with inputs, watch a slow run finish
+without reloading, read a failure's line and caret, filter the history, pause a schedule, make
+a webhook and call it — then the layout basics on every page (phone width, keyboard focus) and
+the pages without JavaScript."""
 
 from __future__ import annotations
 
+import io
+import os
 import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx2
+import pytest
+from cryptography.fernet import Fernet
 from playwright.sync_api import expect
 
-from console_client import PASSWORD
-from real_browser import Browsing
+from real_browser import Browsing, open_browsing
+
+PASSWORD = "a long admin password"
 
 GREET = """string greet(string name, int times)
 {
@@ -41,6 +54,48 @@ return resp;
 """
 
 
+@dataclass
+class Served:
+    url: str
+    setup_url: str
+    env: dict[str, str]
+    folder: Path
+
+    def cli(self, *argv: str) -> str:
+        """A command as the user types it, against the server's store."""
+        from cloudburst.cli import main
+
+        out, err = io.StringIO(), io.StringIO()
+        assert main(list(argv), stdout=out, stderr=err, environ=self.env) == 0, err.getvalue()
+        return out.getvalue()
+
+    def deploy(self, name: str, source: str) -> None:
+        path = self.folder / f"{name}.dg"
+        path.write_text(source)
+        self.cli("function", "deploy", str(path), "--name", name)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``cloudburst serve --port 0`` as a process on a fresh store, as the README starts it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLOUDBURST_", "XDG_"))}
+    env.update(HOME=str(tmp_path), CLOUDBURST_DATABASE_URL=f"sqlite:///{tmp_path / 'store.db'}",
+               CLOUDBURST_SECRET_KEY=Fernet.generate_key().decode(), CLOUDBURST_CACHE_DIR=str(tmp_path / "cache"))
+    process = subprocess.Popen([sys.executable, "-m", "cloudburst", "serve", "--port", "0", "--workers", "2"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        listening, console = process.stdout.readline(), process.stdout.readline()
+        assert listening.startswith("cloudburst serve: listening on http://127.0.0.1:"), listening
+        url = listening.split(" on ", 1)[1].split()[0]
+        assert console.startswith(f"console: {url}/setup?code="), console
+        yield Served(url, console.split()[1], env, tmp_path)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) in (0, -signal.SIGTERM)
+        assert process.stderr is not None and "Traceback" not in process.stderr.read()
+
+
 def _run_from_page(b: Browsing, function: str, **inputs: str) -> Any:
     page = b.go(f"/functions/{function}")
     for name, value in inputs.items():
@@ -50,18 +105,25 @@ def _run_from_page(b: Browsing, function: str, **inputs: str) -> Any:
     return page
 
 
-def test_workflow_pages_journey(browsing: Browsing, live_console: Any, echo_server: Any) -> None:
-    b = browsing
-    wf = live_console.setup.workflows
-    wf.functions.deploy(GREET, "greet.dg", "greet")
-    wf.functions.deploy(BOOM, "boom.dg", "boom")
-    wf.functions.deploy(_slow(echo_server), "slow.dg", "slow")
-    wf.schedules.create("greet", kind="daily", at="09:00", timezone_name="Europe/Berlin",
-                        inputs={"name": "Team", "times": "1"})
+def test_workflow_pages_journey(browser: Any, artifacts: Path, served: Served, echo_server: Any) -> None:
+    served.deploy("greet", GREET)
+    served.deploy("boom", BOOM)
+    served.deploy("slow", _slow(echo_server))
+    served.cli("schedule", "create", "greet", "--kind", "daily", "--at", "09:00", "--timezone", "Europe/Berlin",
+               "--arg", "name=Team", "--arg", "times=1")
+    with open_browsing(browser, served.url, artifacts) as b:
+        _journey(b, served)
 
-    b.go("/login")
-    b.shot("01-login")
-    b.log_in(PASSWORD)
+
+def _journey(b: Browsing, served: Served) -> None:
+    # First start: the address serve printed carries the setup code; choose the password.
+    page = b.go(served.setup_url[len(served.url):])
+    page.get_by_label("Admin password").fill(PASSWORD)
+    page.get_by_label("Repeat the password").fill(PASSWORD)
+    b.shot("00-first-start-setup")
+    page.get_by_role("button", name="Set password and log in").click()
+    page.wait_for_url(f"{served.url}/connectors")
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
     # The functions list leads to a function's page with its highlighted source.
     page = b.go("/functions")
@@ -166,13 +228,11 @@ def test_workflow_pages_journey(browsing: Browsing, live_console: Any, echo_serv
     b.assert_clean()
 
     # Without JavaScript the read-only pages read the same.
-    plain = b.context.browser.new_context(java_script_enabled=False)
-    try:
-        nojs = Browsing(plain, b.base, b.artifacts)
+    with open_browsing(b.context.browser, b.base, b.artifacts, java_script_enabled=False) as nojs:
+        nojs.go("/login")
+        nojs.shot("01-login")
         nojs.log_in(PASSWORD)
         page = nojs.go(f"/runs/{failed_run}")
         expect(page.locator("#run-caret")).to_contain_text("share = total / 0;")
         page = nojs.go("/runs?function=greet")
         expect(page.locator("#runs-live tbody tr")).to_have_count(2)
-    finally:
-        plain.close()

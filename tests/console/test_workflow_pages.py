@@ -36,8 +36,9 @@ def _finished(wf: Any, run_id: int, timeout: float = 20) -> dict[str, Any]:
 
 
 def _errors(text: str) -> dict[str, str]:
+    """The error shown next to each field, by field name (``e-f-NAME`` or ``e-NAME`` ids)."""
     return {m.group(1): html.unescape(m.group(2))
-            for m in re.finditer(r'<p class="error" id="e-([^"]+)">([^<]*)</p>', text)}
+            for m in re.finditer(r'<p class="error" id="e-(?:f-)?([^"]+)">([^<]*)</p>', text)}
 
 
 def test_function_page_runs_with_inputs_and_names_each_wrong_field(console: ConsoleClient, console_setup: Any) -> None:
