@@ -17,7 +17,6 @@ import datetime as _dt
 import re
 from functools import lru_cache
 from typing import Union
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 __all__ = [
     "MONTHS",
@@ -273,6 +272,8 @@ def _offset_zone(text: str) -> _dt.timezone:
 
 @lru_cache(maxsize=1)
 def _zone_names() -> dict[str, str]:
+    from zoneinfo import available_timezones  # loaded when a zone is first named
+
     return {n.lower(): n for n in available_timezones()}
 
 
@@ -288,6 +289,8 @@ def zone(name: str) -> _dt.tzinfo:
     key = _JAVA_SHORT_IDS.get(n.upper()) or _zone_names().get(n.lower())
     if key is None:
         raise ValueError(f"'{name}' is not a known time zone")
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError):

@@ -371,13 +371,11 @@ class Runtime:
             if self.cache_dir is not None:
                 script_cache.store(self.cache_dir, key, entry)
         from cloudburst.compiled import Executable
-        from cloudburst.pages import PageMap
 
         script = Script(self, name, source,
                         Executable(entry["code"], entry["helpers"], entry["constants"], entry["modules"]),
                         [Diagnostic(sev, msg, Span(*span), code) for sev, msg, span, code in entry["warnings"]],
-                        tuple(Parameter(p, t) for p, t in entry["parameters"]),
-                        None if entry["page"] is None else PageMap(entry["page"]))
+                        tuple(Parameter(p, t) for p, t in entry["parameters"]), _page_map(entry["page"]))
         with self._lock:
             self._cache[key] = script
             while len(self._cache) > self._cache_size:
@@ -485,6 +483,15 @@ def _deadline(limits: Limits, started: float | None = None) -> float | None:
     if limits.timeout is None:
         return None
     return (time.monotonic() if started is None else started) + limits.timeout
+
+
+def _page_map(anchors: Any) -> PageMap | None:
+    """A Creator page's position map (the pages module loads only for a page)."""
+    if anchors is None:
+        return None
+    from cloudburst.pages import PageMap
+
+    return PageMap(anchors)
 
 
 def _moved(d: Diagnostic, page: PageMap) -> Diagnostic:

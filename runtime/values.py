@@ -9,7 +9,6 @@ exact), BOOLEAN ``bool``, null ``None``, DATE ``datetime.date``, DATE-TIME
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Iterable
 
@@ -226,7 +225,10 @@ def _too_long() -> LimitError:
     return LimitError(f"text longer than {MAX_DISPLAY_LENGTH} characters")
 
 
-_dumps_text = json.JSONEncoder(ensure_ascii=False).encode
+try:  # what json.dumps(text, ensure_ascii=False) calls, without loading the json package
+    from _json import encode_basestring as _dumps_text
+except ImportError:  # pragma: no cover - interpreters without the C accelerator
+    from json.encoder import py_encode_basestring as _dumps_text
 
 
 def _write_json(value: Any, out: list[str], size: int) -> int:

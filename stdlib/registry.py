@@ -30,13 +30,21 @@ functions, which always win):
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.forms.values import RecordList
 from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, TypedList, type_name
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import field, record
+
+    def dataclass(_cls: type | None = None, *, frozen: bool = False) -> Any:
+        make = record(eq=True, frozen=frozen)
+        return make if _cls is None else make(_cls)
 
 __all__ = [
     "Builtin",

@@ -9,7 +9,6 @@ are 0-based everywhere (``find`` is ``indexOf``, as Zoho's indexOf page document
 from __future__ import annotations
 
 import functools
-import html
 import re
 import sys
 import unicodedata
@@ -919,10 +918,14 @@ def hex_to_text(ctx: Any, text: str) -> str:
 @builtin("htmlEncode", receiver="TEXT", returns="TEXT", tier=3,
          doc="Escape &, <, >, \" and ' as HTML entities.")
 def html_encode(ctx: Any, text: str) -> str:
+    import html
+
     return html.escape(text, quote=True).replace("&#x27;", "&#39;")
 
 
 @builtin("htmlDecode", receiver="TEXT", returns="TEXT", tier=3,
          doc="Turn HTML entities back into characters.")
 def html_decode(ctx: Any, text: str) -> str:
+    import html
+
     return html.unescape(text)

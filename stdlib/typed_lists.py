@@ -17,7 +17,6 @@ import re
 from decimal import Decimal
 from typing import Any, Callable
 
-from cloudburst import datetimes as dtx
 from cloudburst.stdlib.registry import fail
 from cloudburst.values import DelugeList, TypedList, display, type_name
 
@@ -70,6 +69,8 @@ def _decimal(ctx: Any, value: Any) -> Any:
 def _date_time(ctx: Any, value: Any) -> Any:
     if type(value) is _dt.datetime or type(value) is _dt.date:
         return value
+    from cloudburst import datetimes as dtx  # a list of dates is rare: keep start-up light
+
     if type(value) is int:
         try:
             return dtx.from_epoch_millis(value, ctx.tz)

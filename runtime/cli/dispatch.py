@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from cloudburst.cli.env import Env
+from cloudburst.cli.env import Env, terminal_columns
 from cloudburst.cli.groups import GROUPS
 
 if TYPE_CHECKING:
@@ -61,11 +61,24 @@ class _ParseError(Exception):
         self.parser = parser
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized as ``shutil.get_terminal_size`` would size it: argparse
+    builds one per option added, and importing shutil for it is a tenth of a run's start-up."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser that writes to its class's streams and raises instead of exiting."""
 
     _out: TextIO = sys.stdout
     _err: TextIO = sys.stderr
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:

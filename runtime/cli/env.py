@@ -8,10 +8,11 @@ reads the environment itself).
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["Env"]
+__all__ = ["Env", "terminal_columns"]
 
 
 class Env:
@@ -67,9 +68,7 @@ class Env:
         override = self._environ.get("CLOUDBURST_CACHE_DIR")
         if override:
             return override
-        from platformdirs import user_cache_dir
-
-        return os.path.join(user_cache_dir("cloudburst"), "scripts")
+        return os.path.join(_user_cache_dir(), "scripts")
 
     def smtp_password(self) -> str | None:
         return self._environ.get("CLOUDBURST_SMTP_PASSWORD") or None
@@ -86,3 +85,30 @@ class Env:
     def variable(self, name: str) -> str | None:
         """Any environment variable the user named on the command line (``--param-env``)."""
         return self._environ.get(name)
+
+
+def _user_cache_dir() -> str:
+    """``platformdirs.user_cache_dir("cloudburst")``, worked out directly on Linux (the XDG
+    rule) because importing platformdirs costs more than a cached run's whole compile."""
+    home = os.environ.get("HOME", "")
+    if sys.platform == "linux" and os.path.isabs(home) and "ANDROID_DATA" not in os.environ:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        return os.path.join(xdg if os.path.isabs(xdg) else os.path.join(home, ".cache"), "cloudburst")
+    from platformdirs import user_cache_dir
+
+    return user_cache_dir("cloudburst")
+
+
+def terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` reports it ($COLUMNS, else the
+    terminal of standard output, else 80), without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80

@@ -9,11 +9,18 @@ connection too (older documented forms such as ``getRecordById(module, id, conne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.values import DelugeFile
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 __all__ = ["Param", "bind", "record_id"]
 

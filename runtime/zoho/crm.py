@@ -10,15 +10,21 @@ docs/zoho.md lists each task with its endpoint and where a page was silent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote
 
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.records import parse_criteria
 from cloudburst.zoho.answers import crm_item, crm_record, crm_records, crm_write, whole
 from cloudburst.zoho.args import Param, bind, record_id
 from cloudburst.zoho.wire import ZohoAnswer, ZohoRequest, json_text
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 __all__ = ["CRM_TASKS", "crm_task"]
 
@@ -93,6 +99,8 @@ def _triggers(task: str, options: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _check_criteria(task: str, criteria: str) -> None:
+    from cloudburst.records import parse_criteria  # the record model loads only for a search
+
     try:
         parse_criteria(criteria)
     except ValueError as exc:

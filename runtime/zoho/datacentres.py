@@ -9,9 +9,16 @@ environment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 __all__ = ["DataCentre", "DATA_CENTRES", "lookup", "from_accounts_url", "with_overrides"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from cloudburst.errors import DelugeRuntimeError
-from cloudburst.http.convert import field_text
 from cloudburst.values import DelugeList, DelugeMap, to_json_text, type_name
 from cloudburst.zoho.connections import service_of
 from cloudburst.zoho.wire import ZohoAnswer, ZohoRequest
@@ -45,6 +44,8 @@ def _pairs(items: dict[str, Any], key: str) -> tuple[tuple[str, str], ...]:
         return tuple(parse_qsl(value.lstrip("?"), keep_blank_values=True))
     if not isinstance(value, DelugeMap):
         raise DelugeRuntimeError(f"invokeapi: '{key}' must be KEY-VALUE or TEXT, got {type_name(value)}")
+    from cloudburst.http.convert import field_text  # loaded with the first call
+
     return tuple((field_text(k), field_text(v)) for k, v in value.items())
 
 

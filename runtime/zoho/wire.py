@@ -8,13 +8,17 @@ no credential: the live transport adds both, so recordings and messages cannot l
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from cloudburst.http.convert import parse_body
-from cloudburst.records import plain_value
 from cloudburst.values import DelugeFile, from_python, to_json_text
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import record
+
+    def dataclass(**_options: bool):
+        return record(eq=True, frozen=True)
 
 __all__ = ["ZohoRequest", "ZohoAnswer", "Transport", "json_text"]
 
@@ -41,6 +45,8 @@ class ZohoRequest:
 
     def key(self) -> dict[str, Any]:
         """The request as recordings store and match it (no credentials, no host)."""
+        import hashlib
+
         return {
             "service": self.service, "method": self.method, "path": self.path,
             "query": [list(p) for p in self.query], "body": self.body,
@@ -57,13 +63,15 @@ class ZohoRequest:
 class ZohoAnswer:
     status: int
     text: str
-    headers: Pairs = field(default=())
+    headers: Pairs = ()
 
     def value(self) -> Any:
         """The body as Deluge values: a JSON object or array as a map or list, else text
         (an empty body, e.g. HTTP 204, is null)."""
         if not self.text.strip():
             return None
+        from cloudburst.http.convert import parse_body  # loaded with the first answer
+
         return parse_body(self.text)
 
     def header(self, name: str) -> str | None:
@@ -77,4 +85,6 @@ class Transport(Protocol):
 
 def json_text(value: Any) -> str:
     """A request body as JSON; 64-bit numbers and decimals keep every digit."""
+    from cloudburst.records import plain_value  # loaded with the first request body
+
     return to_json_text(from_python(plain_value(value)))
