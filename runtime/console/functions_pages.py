@@ -29,8 +29,11 @@ def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, 
         versions = wf.functions.versions(name)
     except NotFound as exc:
         return not_found(page, exc.message)
+    from cloudburst.workflows.inputs import secret_name
+
     return page.render(
         "functions/detail.html", 400 if errors else 200, title=f"Function {name}", function=function,
+        secret={p: secret_name(p) for p, _ in function["parameters"]},
         source=highlighted(function["source"]), versions=versions,
         schedules=[s for s in wf.schedules.all() if s["function"] == name], webhooks=wf.webhooks.all(name),
         runs=wf.runs.find(function=name, limit=10), values=values or {}, errors=errors or {})

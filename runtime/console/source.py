@@ -1,5 +1,5 @@
 """Deluge source as the console shows it: highlighted by our Pygments lexer (CSS classes only,
-styled by ``static/highlight.css``, so the strict CSP needs no inline style), and the line an
+styled by ``static/workflows.css``, so the strict CSP needs no inline style), and the line an
 error points at with a caret under its column."""
 
 from __future__ import annotations
@@ -11,16 +11,14 @@ from markupsafe import Markup
 __all__ = ["highlighted", "Excerpt", "excerpt"]
 
 
-def highlighted(source: str, mark_line: int | None = None) -> Markup:
-    """``source`` as HTML with line numbers; ``mark_line`` (1-based) is highlighted."""
+def highlighted(source: str) -> Markup:
+    """``source`` as HTML with line numbers (each line an anchor ``#L-N``)."""
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
 
     from cloudburst.highlight import DelugeLexer
 
-    lines = source.count("\n") + 1
-    formatter = HtmlFormatter(linenos="inline", cssclass="source", wrapcode=True, lineanchors="L",
-                              hl_lines=[mark_line] if mark_line and 1 <= mark_line <= lines else [])
+    formatter = HtmlFormatter(linenos="inline", cssclass="source", wrapcode=True, lineanchors="L")
     return Markup(highlight(source, DelugeLexer(), formatter))
 
 

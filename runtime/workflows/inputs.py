@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from cloudburst.workflows.errors import InvalidRequest
 
-__all__ = ["check_inputs", "to_deluge", "mask_inputs", "MASK"]
+__all__ = ["check_inputs", "to_deluge", "mask_inputs", "secret_name", "MASK"]
 
 MASK = "••••"
 _SECRET_NAME = re.compile(r"pass(word)?|secret|token|api_?key|zapikey|authorization|credential", re.I)
@@ -54,13 +54,19 @@ def check_inputs(parameters: Sequence[tuple[str, str]], given: Any) -> dict[str,
     return plain
 
 
+def secret_name(name: str) -> bool:
+    """Does ``name`` look like it holds a secret (password, token, API key)? Such inputs are
+    masked wherever they are shown, and typed into password fields."""
+    return _SECRET_NAME.search(name) is not None
+
+
 def mask_inputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """Inputs for display: values of secret-looking names masked, registered secrets redacted."""
     from cloudburst.http.redact import REDACTOR
 
     shown: dict[str, Any] = {}
     for name, value in inputs.items():
-        if _SECRET_NAME.search(name) and value not in (None, ""):
+        if secret_name(name) and value not in (None, ""):
             shown[name] = MASK
         elif isinstance(value, str):
             shown[name] = REDACTOR.redact(value)

@@ -15,9 +15,9 @@ from console_client import ConsoleClient
 
 PAGE = {"accept": "text/html"}
 
-INVOICE = """map invoice(string customer, int amount, map extra)
+INVOICE = """map invoice(string customer, int amount, map extra, string api_key)
 {
-\tinfo "invoicing " + customer + " <" + amount + ">";
+\tinfo "invoicing " + customer + " <" + amount + "> with a key of " + api_key.length();
 \treturn {"customer": customer, "total": amount + extra.get("fee")};
 }
 """
@@ -50,21 +50,26 @@ def test_function_page_runs_with_inputs_and_names_each_wrong_field(console: Cons
     assert '<span class="kt">map</span>' in page.text  # highlighted by the Deluge lexer
     assert "&lt;" in page.text and '" <"' not in page.text  # source text is escaped
 
+    assert 'name="arg.api_key" type="password"' in page.text  # a secret-looking input is typed unseen
     bad = console.post("/functions/invoice/run", {"arg.customer": "Zylker", "arg.amount": "12.5",
-                                                 "arg.extra": "{fee: 1}"}, from_page="/functions/invoice")
+                                                 "arg.extra": "{fee: 1}", "arg.api_key": "sk-live-0042"},
+                       from_page="/functions/invoice")
     assert bad.status_code == 400
     errors = _errors(bad.text)
     assert "is not a whole number" in errors["arg-amount"] and "not valid JSON" in errors["arg-extra"]
     assert "arg-customer" not in errors and 'value="Zylker"' in bad.text
+    assert "sk-live-0042" not in bad.text  # what was typed comes back, but never the secret
     assert wf.runs.find() == []  # nothing was queued
 
     good = console.post("/functions/invoice/run", {"arg.customer": "Zylker", "arg.amount": "40",
-                                                  "arg.extra": '{"fee": 2}'}, from_page="/functions/invoice")
+                                                  "arg.extra": '{"fee": 2}', "arg.api_key": "sk-live-0042"},
+                        from_page="/functions/invoice")
     assert good.status_code == 303
     run_id = int(good.headers["location"].rsplit("/", 1)[1])
     assert _finished(wf, run_id)["status"] == "succeeded"
     done = console.get(f"/runs/{run_id}", headers=PAGE)
-    assert "invoicing Zylker &lt;40&gt;" in done.text
+    assert "invoicing Zylker &lt;40&gt; with a key of 12" in done.text
+    assert "sk-live-0042" not in done.text and "&#34;api_key&#34;: &#34;••••&#34;" in done.text
     result = re.search(r"id=\"run-result\"[^>]*><code>(.*?)</code>", done.text, re.S)
     assert result and json.loads(html.unescape(result.group(1))) == {"customer": "Zylker", "total": 42}
     assert "data-live" not in done.text and 'http-equiv="refresh"' not in done.text
