@@ -1,14 +1,17 @@
-"""OAuth 2.0 steps driven by the CLI: authorization code (with PKCE and a loopback listener),
-client credentials, and RFC 7009 revoke. The protocol pieces come from ``cloudburst.http.oauth``,
-imported only when one of these runs.
+"""OAuth 2.0 steps: authorization code (with PKCE; the CLI waits on a loopback listener, the
+console splits the grant into :func:`begin_authorization` and :func:`complete_authorization`
+around its own callback route), client credentials, and RFC 7009 revoke. The protocol pieces
+come from ``cloudburst.http.oauth``, imported only when one of these runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import secrets as _secrets
 import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cloudburst.connectors import rules
@@ -18,7 +21,20 @@ from cloudburst.connectors.errors import ConnectorError
 if TYPE_CHECKING:
     from cloudburst.connectors.connections import ConnectionAdmin
 
-__all__ = ["authorize_oauth", "revoke_tokens", "http_client", "free_port"]
+__all__ = ["authorize_oauth", "revoke_tokens", "http_client", "free_port", "PendingAuthorization",
+           "begin_authorization", "complete_authorization"]
+
+
+@dataclass(frozen=True)
+class PendingAuthorization:
+    """An authorization-code grant between the redirect to the provider and its callback.
+    ``verifier`` is the PKCE secret: keep it server-side (never in a page or a cookie)."""
+
+    link_name: str
+    redirect_uri: str
+    state: str
+    verifier: str | None
+    url: str
 
 
 def _oauth() -> Any:
@@ -60,46 +76,74 @@ def authorize_oauth(
     """Run the connector's grant and store the tokens; raises ConnectorError with a clear message."""
     oauth = _oauth()
     creds = service.authorization_settings(link_name)
-    details = service.flow_details(link_name)
-    own_client = client is None
-    client = client or http_client()
-    try:
+    with _explained(creds, timeout), _client(client) as http:
         if creds.grant_type == "client_credentials":
             token = oauth.client_credentials_token(
-                client, creds.token_url, client_id=creds.client_id, client_secret=creds.client_secret,
+                http, creds.token_url, client_id=creds.client_id, client_secret=creds.client_secret,
                 scopes=list(creds.scopes), delimiter=creds.scope_delimiter)
         else:
-            token = _authorization_code(oauth, creds, details, out, open_browser, timeout, port, client)
-    except ConnectorError:
-        raise
-    except Exception as exc:  # OAuthError and transport errors become one clear message
-        if isinstance(exc, TimeoutError) or getattr(exc, "kind", None) == "timeout":
-            raise ConnectorError(f"gave up waiting for the authorization after {timeout:g} seconds") from None
-        raise ConnectorError(_clean(f"authorization failed: {exc}", creds)) from None
-    finally:
-        if own_client:
-            client.close()
+            port = port or free_port()
+            pending = begin_authorization(service, link_name, f"http://127.0.0.1:{port}/callback")
+            out.write(f"Open this address to authorize {link_name} (waiting {timeout:g} s for "
+                      f"{pending.redirect_uri}):\n{pending.url}\n")
+            out.flush()
+            if open_browser is not None:
+                open_browser(pending.url)
+            code = oauth.wait_for_redirect("127.0.0.1", port, pending.state, timeout)
+            token = _exchange(oauth, creds, pending, code, http)
     _save(service, creds, token)
 
 
-def _authorization_code(
-    oauth: Any, creds: ConnectionCredentials, details: dict[str, Any], out: TextIO,
-    open_browser: Callable[[str], object] | None, timeout: float, port: int, client: Any,
-) -> Any:
-    port = port or free_port()
-    redirect_uri = f"http://127.0.0.1:{port}/callback"
+def begin_authorization(service: ConnectionAdmin, link_name: str, redirect_uri: str) -> PendingAuthorization:
+    """The provider's authorization URL for ``link_name`` (a fresh ``state`` and PKCE pair)."""
+    oauth = _oauth()
+    creds = service.authorization_settings(link_name)
+    details = service.flow_details(link_name)
+    if details["auth_type"] != "oauth2" or creds.grant_type != "authorization_code":
+        raise ConnectorError(f'connection "{link_name}" is not authorized through an OAuth 2.0 authorization code')
     verifier, challenge = oauth.new_pkce_pair() if details["pkce"] else (None, None)
     state = _secrets.token_urlsafe(24)
     url = oauth.build_authorization_url(details["authorize_url"], creds.client_id, redirect_uri,
                                         list(creds.scopes), creds.scope_delimiter, state, challenge)
-    out.write(f"Open this address to authorize {creds.link_name} (waiting {timeout:g} s for {redirect_uri}):\n{url}\n")
-    out.flush()
-    if open_browser is not None:
-        open_browser(url)
-    code = oauth.wait_for_redirect("127.0.0.1", port, state, timeout)
-    return oauth.exchange_code(client, creds.token_url, code=code, redirect_uri=redirect_uri,
+    return PendingAuthorization(link_name, redirect_uri, state, verifier, url)
+
+
+def complete_authorization(service: ConnectionAdmin, pending: PendingAuthorization, code: str, *,
+                           client: Any = None) -> None:
+    """Exchange the callback's ``code`` (with the PKCE verifier) and store the tokens."""
+    oauth = _oauth()
+    creds = service.authorization_settings(pending.link_name)
+    with _explained(creds, 40.0), _client(client) as http:
+        token = _exchange(oauth, creds, pending, code, http)
+    _save(service, creds, token)
+
+
+def _exchange(oauth: Any, creds: ConnectionCredentials, pending: PendingAuthorization, code: str, client: Any) -> Any:
+    return oauth.exchange_code(client, creds.token_url, code=code, redirect_uri=pending.redirect_uri,
                                client_id=creds.client_id, client_secret=creds.client_secret,
-                               code_verifier=verifier)
+                               code_verifier=pending.verifier)
+
+
+@contextlib.contextmanager
+def _client(given: Any) -> Iterator[Any]:
+    if given is not None:
+        yield given
+        return
+    with http_client() as client:
+        yield client
+
+
+@contextlib.contextmanager
+def _explained(creds: ConnectionCredentials, timeout: float) -> Iterator[None]:
+    """OAuthError and transport errors become one ConnectorError without any secret in it."""
+    try:
+        yield
+    except ConnectorError:
+        raise
+    except Exception as exc:
+        if isinstance(exc, TimeoutError) or getattr(exc, "kind", None) == "timeout":
+            raise ConnectorError(f"gave up waiting for the authorization after {timeout:g} seconds") from None
+        raise ConnectorError(_clean(f"authorization failed: {exc}", creds)) from None
 
 
 def revoke_tokens(service: ConnectionAdmin, link_name: str, client: Any = None) -> list[str]:

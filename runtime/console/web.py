@@ -152,7 +152,7 @@ class Console:
     def render(self, page: Page, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         path = page.request.url.path
         body = self.templates.get_template(template).render(
-            nav=NAV, current=next((p for p, _ in NAV if path == p or path.startswith(p + "/")), None),
+            nav=NAV, nav_current=next((p for p, _ in NAV if path == p or path.startswith(p + "/")), None),
             csrf_token=page.session.csrf, logged_in=page.session.logged_in,
             flashes=page.session.take_flashes(), **context)
         return HTMLResponse(body, status)
@@ -204,5 +204,5 @@ class Console:
 
     def _plain_page(self, message: str, status: int) -> HTMLResponse:
         body = self.templates.get_template("message.html").render(
-            nav=NAV, current=None, csrf_token="", logged_in=False, flashes=[], title="Refused", message=message)
+            nav=NAV, nav_current=None, csrf_token="", logged_in=False, flashes=[], title="Refused", message=message)
         return HTMLResponse(body, status)
