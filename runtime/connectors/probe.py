@@ -6,6 +6,7 @@ Redirects are never followed, so credentials cannot leak to another origin.
 from __future__ import annotations
 
 import base64
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,8 @@ class ProbeResult:
     status_code: int | None
     ok: bool
     reason: str
+    #: How long the request took (None when it was never sent).
+    seconds: float | None = None
 
 
 def _request_parts(creds: ConnectionCredentials) -> dict[str, Any]:
@@ -57,11 +60,12 @@ def probe(creds: ConnectionCredentials, url: str, client: Any) -> ProbeResult:
         return ProbeResult(None, False, "the test URL's host is not in the connector's allowed hosts")
     _mask_in_logs(creds)
     parts = _request_parts(creds)
+    started = time.monotonic()
     try:
         response = client.request(parts["method"], url, headers=parts["headers"], params=parts["params"],
                                   data=parts["data"], follow_redirects=False)
     except Exception as exc:  # any transport failure is reported, not raised
         reason = f"request failed: {exc.__class__.__name__}"
-        return ProbeResult(None, False, reason)
+        return ProbeResult(None, False, reason, time.monotonic() - started)
     ok = 200 <= response.status_code < 300
-    return ProbeResult(response.status_code, ok, f"HTTP {response.status_code}")
+    return ProbeResult(response.status_code, ok, f"HTTP {response.status_code}", time.monotonic() - started)

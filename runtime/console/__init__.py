@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Mount
 
-from cloudburst.console import (connectors_pages, functions_pages, login, runs_pages, schedules_pages,
-                                webhooks_pages)
+from cloudburst.console import (connections_pages, connectors_pages, functions_pages, login, oauth_pages, runs_pages,
+                                schedules_pages, webhooks_pages)
 from cloudburst.console.web import Console, SecureHeaders
 
 __all__ = ["Console", "routes"]
@@ -23,6 +23,8 @@ def routes(console: Console) -> list[BaseRoute]:
     return [
         *login.routes(console),
         *connectors_pages.routes(console),
+        *connections_pages.routes(console),
+        *oauth_pages.routes(console),
         *functions_pages.routes(console),
         *schedules_pages.routes(console),
         *webhooks_pages.routes(console),

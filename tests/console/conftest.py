@@ -4,6 +4,8 @@ uvicorn on 127.0.0.1 (``live_console``, for the OAuth redirect and the browser t
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import sys
 import threading
 import time
@@ -18,7 +20,7 @@ from cryptography.fernet import Fernet
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "servers"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fixtures import echo_server  # noqa: E402,F401  (session fixture re-exported)
+from fixtures import Provider, echo_server, start_provider, stop_provider  # noqa: E402,F401  (echo_server: re-exported)
 from console_client import PASSWORD, ConsoleClient  # noqa: E402
 from real_browser import artifacts, browser  # noqa: E402,F401  (fixtures re-exported)
 
@@ -85,16 +87,12 @@ class LiveConsole:
         return ConsoleClient(httpx2.Client(timeout=30), self.url)
 
 
-@pytest.fixture
-def live_console(tmp_path: Path) -> Iterator[LiveConsole]:
-    """The whole ``serve`` app (console included) under real uvicorn on 127.0.0.1; the admin
-    password is :data:`PASSWORD`."""
+@contextlib.contextmanager
+def _serving(setup: ConsoleSetup, sock: socket.socket) -> Iterator[LiveConsole]:
     import uvicorn
 
-    from cloudburst.server.serving import address, bind
+    from cloudburst.server.serving import address
 
-    setup = _setup(tmp_path)
-    sock = bind("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(setup.app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -102,11 +100,38 @@ def live_console(tmp_path: Path) -> Iterator[LiveConsole]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
-    yield LiveConsole(address(sock), setup)
-    server.should_exit = True
-    thread.join(timeout=20)
-    setup.console.close()
-    setup.workflows.close()
+    try:
+        yield LiveConsole(address(sock), setup)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        setup.console.close()
+        setup.workflows.close()
+
+
+@pytest.fixture
+def live_console(tmp_path: Path) -> Iterator[LiveConsole]:
+    """The whole ``serve`` app (console included) under real uvicorn on 127.0.0.1; the admin
+    password is :data:`PASSWORD`."""
+    from cloudburst.server.serving import bind
+
+    with _serving(_setup(tmp_path), bind("127.0.0.1", 0)) as live:
+        yield live
+
+
+@pytest.fixture
+def oauth_console(tmp_path: Path) -> Iterator[tuple[LiveConsole, Provider]]:
+    """A live console and a real OAuth 2.0 provider (oidc-provider) whose client accepts the
+    console's callback ``http://127.0.0.1:PORT/oauth/callback`` as its redirect URI."""
+    from cloudburst.server.serving import bind
+
+    sock = bind("127.0.0.1", 0)
+    process, provider = start_provider(at_ttl=3600, redirect_uri=f"http://127.0.0.1:{sock.getsockname()[1]}/oauth/callback")
+    try:
+        with _serving(_setup(tmp_path), sock) as live:
+            yield live, provider
+    finally:
+        stop_provider(process)
 
 
 @pytest.fixture

@@ -125,13 +125,14 @@ def _npm_ci() -> None:
         pytest.fail(f"npm ci failed in {OAUTH_DIR}:\n{done.stderr[-2000:]}")
 
 
-def start_provider(at_ttl: int = 2) -> tuple[subprocess.Popen[bytes], Provider]:
+def start_provider(at_ttl: int = 2, redirect_uri: str | None = None) -> tuple[subprocess.Popen[bytes], Provider]:
+    """oidc-provider on a free port; its one client accepts ``redirect_uri`` (default 127.0.0.1:8765/callback)."""
     ensure_node_modules()
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is needed for the OAuth integration tests (oidc-provider)")
     port = free_port()
-    provider = Provider(f"http://127.0.0.1:{port}")
+    provider = Provider(f"http://127.0.0.1:{port}", **({"redirect_uri": redirect_uri} if redirect_uri else {}))
     env = {**os.environ, "PORT": str(port), "AT_TTL": str(at_ttl), "CLOCK_TOLERANCE": "0",
            "REDIRECT_URI": provider.redirect_uri}
     process = subprocess.Popen([node, "server.mjs"], cwd=OAUTH_DIR, env=env,
@@ -150,17 +151,21 @@ def start_provider(at_ttl: int = 2) -> tuple[subprocess.Popen[bytes], Provider]:
     pytest.fail("oidc-provider did not start")
 
 
+def stop_provider(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 @pytest.fixture(scope="session")
 def oauth_provider() -> Iterator[Provider]:
     process, provider = start_provider(at_ttl=2)
     try:
         yield provider
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_provider(process)
 
 
 @dataclass
