@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from cloudburst.connectors.errors import NotFoundError
 from cloudburst.console.connectors_pages import AUTH_LABELS
 from cloudburst.console.oauth_pages import start_authorization
-from cloudburst.console.outcome import GENERAL, Errors, attempt
+from cloudburst.console.outcome import GENERAL, Errors, attempt, perform
 from cloudburst.console.web import Console, Page
 
 __all__ = ["routes"]
@@ -112,11 +112,11 @@ def _authorize(page: Page) -> Response:
     prompts = attempt(lambda: svc.authorization_prompts(link), errors) or []
     if page.form is not None and not errors:
         if grant == "client_credentials":
-            done = attempt(lambda: svc.authorize_oauth(link, out=io.StringIO()) or True, errors)
+            done = perform(lambda: svc.authorize_oauth(link, out=io.StringIO()), errors)
         else:
             values = {p["key"]: str(page.form.get(f"value-{p['key']}") or "") for p in prompts}
-            done = attempt(lambda: svc.authorize_with_values(link, values) or True, errors)
-        if done is not None:
+            done = perform(lambda: svc.authorize_with_values(link, values), errors)
+        if done:
             return page.redirect(f"/connections/{link}", f"{info['name']} is connected.")
     return page.render("connections/authorize.html", 400 if errors else 200, title=f"Authorize {info['name']}",
                        info=info, grant=grant, prompts=prompts, errors=errors)
@@ -141,13 +141,13 @@ def _action(page: Page) -> Response:
                 page.session.flash(f"warning: {warning}", "error")
             return page.redirect(back, "Authorization revoked; the connection is not connected.")
     elif action in ("enable", "disable"):
-        if attempt(lambda: svc.set_enabled(link, action == "enable") or True, errors):
+        if perform(lambda: svc.set_enabled(link, action == "enable"), errors):
             return page.redirect(back, f"Connection {action}d.")
     elif action == "rename":
-        if attempt(lambda: svc.rename_connection(link, page.field("name")) or True, errors):
+        if perform(lambda: svc.rename_connection(link, page.field("name")), errors):
             return page.redirect(back, "Display name changed (the link name never changes).")
     elif action == "delete":
-        if attempt(lambda: svc.delete_connection(link) or True, errors):
+        if perform(lambda: svc.delete_connection(link), errors):
             return page.redirect("/connections", f"Connection {link} deleted.")
     else:
         errors[GENERAL] = f"unknown action {action}"

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from cloudburst.connectors import rules
 from cloudburst.connectors.errors import NotFoundError, RuleViolation
-from cloudburst.console.outcome import GENERAL, Errors, attempt
+from cloudburst.console.outcome import GENERAL, Errors, attempt, perform
 from cloudburst.console.web import Console, Page
 
 __all__ = ["routes", "AUTH_LABELS"]
@@ -161,7 +161,7 @@ def _security(page: Page) -> Response:
     oauth_values = {**(info.get("oauth") or {}), "client_secret": None}
     action = page.field("action")
     if page.form is not None:
-        done = None
+        done: Any = None
         if action == "auth_type":
             wanted = page.field("auth_type")
             if info["auth_type"] is not None and info["auth_type"] != wanted and not page.field("confirm"):
@@ -230,7 +230,7 @@ def _scopes(page: Page) -> Response:
         elif action == "delete":
             done = attempt(lambda: svc.delete_scopes(link, [page.field("value")]), errors)
         elif action == "delimiter":
-            done = attempt(lambda: svc.set_scope_delimiter(link, page.field("scope_delimiter")) or True, errors)
+            done = perform(lambda: svc.set_scope_delimiter(link, page.field("scope_delimiter")), errors) or None
         else:
             errors[GENERAL] = "unknown action"
         if done is not None and not errors:

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from cloudburst.connectors.errors import ConnectorError, RuleViolation
 
-__all__ = ["attempt", "Errors", "GENERAL"]
+__all__ = ["attempt", "perform", "Errors", "GENERAL"]
 
 T = TypeVar("T")
 Errors = dict[str, str]
@@ -29,3 +29,10 @@ def attempt(call: Callable[[], T], errors: Errors) -> T | None:
     except ConnectorError as exc:
         errors.setdefault(GENERAL, str(exc))
     return None
+
+
+def perform(call: Callable[[], object], errors: Errors) -> bool:
+    """Run ``call()`` for its effect; False (with the refusal in ``errors``) when refused."""
+    before = len(errors)
+    attempt(call, errors)
+    return len(errors) == before
