@@ -8,6 +8,7 @@ connector's own pages can be shadowed.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -48,6 +49,16 @@ def _connector(page: Page) -> dict[str, Any] | None:
 def _missing(page: Page) -> Response:
     return page.render("message.html", 404, title="No such connector",
                        message=f'There is no connector "{page.params["link"]}".')
+
+
+def _for_connector(handler: Callable[[Page, dict[str, Any]], Response]) -> Callable[[Page], Response]:
+    """A page of the connector in the path (a 404 page when there is none)."""
+
+    def with_connector(page: Page) -> Response:
+        info = _connector(page)
+        return _missing(page) if info is None else handler(page, info)
+
+    return with_connector
 
 
 def _step_page(page: Page, template: str, step: str, info: dict[str, Any], status: int = 200,
@@ -115,17 +126,13 @@ def _import(page: Page) -> Response:
 
 # -- one connector ----------------------------------------------------------------------------
 
-def _review(page: Page) -> Response:
-    info = _connector(page)
-    if info is None:
-        return _missing(page)
+@_for_connector
+def _review(page: Page, info: dict[str, Any]) -> Response:
     return _step_page(page, "connectors/review.html", "review", info, redirect_uri=f"{page.base_url()}/oauth/callback")
 
 
-def _general(page: Page) -> Response:
-    info = _connector(page)
-    if info is None:
-        return _missing(page)
+@_for_connector
+def _general(page: Page, info: dict[str, Any]) -> Response:
     errors: Errors = {}
     values: dict[str, Any] = {"name": info["name"], "link_name": info["link_name"],
                               "description": info["description"] or "", "test_url": info["test_url"] or "",
@@ -151,10 +158,8 @@ def _general(page: Page) -> Response:
                       values=values, errors=errors)
 
 
-def _security(page: Page) -> Response:
-    info = _connector(page)
-    if info is None:
-        return _missing(page)
+@_for_connector
+def _security(page: Page, info: dict[str, Any]) -> Response:
     link = info["link_name"]
     svc = page.console.service
     errors: Errors = {}
@@ -212,10 +217,8 @@ def _oauth_form(page: Page) -> dict[str, Any]:
     return values
 
 
-def _scopes(page: Page) -> Response:
-    info = _connector(page)
-    if info is None:
-        return _missing(page)
+@_for_connector
+def _scopes(page: Page, info: dict[str, Any]) -> Response:
     link = info["link_name"]
     svc = page.console.service
     errors: Errors = {}
