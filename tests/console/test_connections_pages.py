@@ -99,7 +99,7 @@ def test_create_errors_and_draft_connectors(console: ConsoleClient, service: Any
     assert 'connector: "draft_only" is a Draft; mark it Ready before creating connections' in html.unescape(refused.text)
     service.mark_ready("draft_only")
     bad = console.post("/connections/-/new", {"connector": "draft_only", "name": "Ok", "link_name": "Bad Link"})
-    assert re.search(r'id="e-f-link_name">link_name: must start with a lowercase letter', bad.text)
+    assert re.search(r'id="e-link_name">link_name: must start with a lowercase letter', bad.text)
     assert service.list_connections() == []
 
 

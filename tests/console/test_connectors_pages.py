@@ -15,8 +15,10 @@ GIF = b"GIF89a" + b"\x00" * 64
 
 
 def error_for(page_html: str, field: str, form: str = "f") -> str:
-    """The error shown next to ``field`` (its ``e-FORM-FIELD`` element), unescaped."""
-    found = re.search(rf'<p class="error" id="e-{form}-{re.escape(field)}">([^<]*)</p>', page_html)
+    """The error shown next to ``field`` (its ``e-FIELD`` element, ``e-FORM-FIELD`` in a form
+    with its own prefix), unescaped."""
+    eid = field if form == "f" else f"{form}-{field}"
+    found = re.search(rf'<p class="error" id="e-{re.escape(eid)}">([^<]*)</p>', page_html)
     assert found, f"no error next to {field}"
     return html.unescape(found.group(1))
 
