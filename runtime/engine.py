@@ -120,6 +120,7 @@ class Script:
                 ex.finish(False)
             error = _as_error(exc)
             error.source_name = self.name
+            _lend_suggestion(error, self.warnings)
             if self.page is not None:
                 error.span = self.page.span(error.span)
             raise _without_frames(error) from error.__cause__
@@ -152,6 +153,18 @@ def _arguments(inputs: Mapping[str, Any], ex: Execution, name: str) -> dict[str,
         except NumberRangeError as exc:
             raise InputError(f"argument '{key}': {exc.message}", None, name) from None
     return args
+
+
+def _lend_suggestion(error: CloudburstError, warnings: tuple[Diagnostic, ...]) -> None:
+    """A run that fails where the check warned of a near name (``nams`` for ``name``,
+    ``lenght(`` for ``length(``) says "did you mean" too."""
+    if error.span is None or "did you mean" in error.message:
+        return
+    from cloudburst.suggest import suggestion_in
+
+    at = (error.span.line, error.span.column)
+    hint = next((suggestion_in(w.message) for w in warnings if (w.span.line, w.span.column) == at), "")
+    error.message += hint
 
 
 def _without_frames(error: CloudburstError) -> CloudburstError:
@@ -286,10 +299,21 @@ class Runtime:
 
         return self.service("http", build)
 
-    def connections(self) -> Any:
-        """The connection store (a ``ConnectorService``), or None when the runtime has none."""
+    def connections(self, *, create: bool = False) -> Any:
+        """The connection store (a ``ConnectorService``), or None when the runtime has none.
+
+        The user's default store is made only by what saves into it (``create``): a script
+        that names a connection in a fresh home makes no store or key file, and its error
+        says how to create one."""
         if self.store_url is None:
             return None
+        if self.store_url == "default" and not create and "connections" not in self._services:
+            from cloudburst.connectors.database import default_database_path
+
+            if not default_database_path().is_file():
+                raise DelugeRuntimeError(
+                    "no connection is saved yet; create one with: cloudburst connector create \"NAME\" --auth TYPE, "
+                    "then: cloudburst connection create CONNECTOR \"NAME\" --link-name LINK_NAME")
 
         def build() -> Any:
             from cloudburst.connectors.service import ConnectorService

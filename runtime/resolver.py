@@ -18,6 +18,7 @@ from cloudburst.errors import Diagnostic, ResolveError, Span
 from cloudburst.namespaces import APP_PREFIXES, FUNCTION_CATEGORIES, is_zoho_task
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.typed_lists import ELEMENT_TYPES, element_kind
+from cloudburst.suggest import builtin_functions, builtin_methods, did_you_mean
 from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
 
 __all__ = ["Diagnostic", "Resolved", "FunctionInfo", "resolve", "CONSTRUCTORS"]
@@ -357,9 +358,11 @@ class _Resolver:
         if self.in_function is None:
             self.free.add(e.name)
             if e.name != "input" and e.name not in self.inputs:
-                self.warn(f"undefined variable '{e.name}' (it may be supplied by the caller)", e.span, "N203")
+                self.warn(f"undefined variable '{e.name}' (it may be supplied by the caller)"
+                          f"{did_you_mean(e.name, self.scope)}", e.span, "N203")
             return e
-        self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'", e.span, "N203")
+        self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'"
+                  f"{did_you_mean(e.name, self.scope)}", e.span, "N203")
         return e
 
     def typed_ctor(self, e: n.TypedCtor) -> n.Expr:
@@ -424,8 +427,9 @@ class _Resolver:
             # `getPrefix(t, " ")` is the method `t.getPrefix(" ")` in function form.
             self.check_method(e.name, len(args) - 1, e.span)
             return n.BuiltinMethod(e.span, args[0], key, args[1:])
-        self.warn(f"function '{e.name}' is not defined in this script (it may be defined in another file of the app)",
-                  e.span, "N205")
+        known = (*builtin_functions(), *(fn.name for fn in self.program.functions), *self.host_functions)
+        self.warn(f"function '{e.name}' is not defined in this script (it may be defined in another file of the app)"
+                  f"{did_you_mean(e.name, known)}", e.span, "N205")
         return n.UserCall(e.span, e.name, args)
 
     def method_call(self, e: n.MethodCall) -> n.Expr:
@@ -527,9 +531,9 @@ class _Resolver:
             return
         if receiver is not None and receiver not in self.scope and receiver.lower() != "input":
             self.error(f"variable '{receiver}' is not defined ('{receiver}.{name}()' is neither a method call "
-                       "nor a known task or function)", span, "N207")
+                       f"nor a known task or function){did_you_mean(receiver, self.scope)}", span, "N207")
             return
-        self.error(f"unknown method '{name}'", span, "N208")
+        self.error(f"unknown method '{name}'{did_you_mean(name, builtin_methods())}", span, "N208")
 
     def member(self, e: n.Member) -> n.Expr:
         parts = _chain(e)

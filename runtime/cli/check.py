@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudburst.cli.dispatch import EXIT_COMPILE, EXIT_OK, Context
 from cloudburst.cli.sources import read_script
+
+if TYPE_CHECKING:
+    from cloudburst.errors import Diagnostic
 
 __all__ = ["HELP", "configure"]
 
@@ -18,7 +21,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=_check)
     parser.add_argument("files", nargs="+", help="script files")
     parser.add_argument("--strict", action="store_true", help="treat undefined names as errors")
-    parser.add_argument("--warnings", action="store_true", help="print warnings too")
+    parser.add_argument("--warnings", action="store_true",
+                        help="print every warning (without it: only variables read but never assigned, and "
+                             "names with a near known name)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary line")
     parser.add_argument("--syntax-only", action="store_true", help="only parse (no name, type or arity checks)")
     parser.add_argument("--json", action="store_true",
@@ -50,16 +55,30 @@ def _check(ctx: Context) -> int:
         except CloudburstError as exc:
             bad += 1
             records.extend(error_records(exc))
+            found: list[Diagnostic] = getattr(exc, "diagnostics", None) or []
             if text and not args.quiet:
-                ctx.err.write(format_error(exc, source) + "\n")
+                if not found:
+                    ctx.err.write(format_error(exc, source) + "\n")
+                for d in found:
+                    if d.severity == "error" or args.warnings or _always_shown(d):
+                        ctx.err.write(format_diagnostic(exc.source_name, d.severity, d.message, d.span, source) + "\n")
             continue
         records.extend(diagnostic_record(path, w.severity, w.message, w.span, w.code) for w in warnings)
-        if text and args.warnings and not args.quiet:
+        if text and not args.quiet:
             for w in warnings:
-                ctx.err.write(format_diagnostic(path, "warning", w.message, w.span, source) + "\n")
+                if args.warnings or _always_shown(w):
+                    ctx.err.write(format_diagnostic(path, "warning", w.message, w.span, source) + "\n")
     total = len(args.files)
     if args.json:
         ctx.print(json.dumps({"diagnostics": records, "files": total, "ok": total - bad, "with_errors": bad}, indent=2))
     else:
         ctx.print(f"checked {total} file{'s' if total != 1 else ''}: {total - bad} ok, {bad} with errors")
     return EXIT_OK if bad == 0 else EXIT_COMPILE
+
+
+def _always_shown(warning: Diagnostic) -> bool:
+    """Warnings that are most likely typos: a variable read but never assigned anywhere
+    (N203), or any name with a near known name ("did you mean")."""
+    from cloudburst.suggest import suggestion_in
+
+    return warning.code == "N203" or bool(suggestion_in(warning.message))

@@ -110,14 +110,14 @@ class StoreBase:
     def _connector(s: Session, link_name: str) -> Connector:
         row = s.exec(select(Connector).where(Connector.link_name == link_name)).first()
         if row is None:
-            raise NotFoundError(f'connector "{link_name}" does not exist')
+            raise NotFoundError(_absent(s, Connector, link_name))
         return row
 
     @staticmethod
     def _connection(s: Session, link_name: str) -> Connection:
         row = s.exec(select(Connection).where(Connection.link_name == link_name)).first()
         if row is None:
-            raise NotFoundError(f'connection "{link_name}" does not exist')
+            raise NotFoundError(_absent(s, Connection, link_name))
         return row
 
     @staticmethod
@@ -193,7 +193,7 @@ class StoreBase:
         with self._tx() as s:
             conn = s.exec(select(Connection).where(Connection.link_name == link_name)).first()
             if conn is None:
-                raise ConnectionUnavailable(f'connection "{link_name}" does not exist')
+                raise ConnectionUnavailable(_absent(s, Connection, link_name))
             c = s.get(Connector, conn.connector_id)
             assert c is not None
             if c.stage != "ready":
@@ -205,3 +205,16 @@ class StoreBase:
                 raise ConnectionUnavailable(
                     f'connection "{link_name}" is not connected; run: cloudburst connection authorize {link_name}')
             return self._credentials(s, conn, c)
+
+
+def _absent(s: Session, table: type[Connector] | type[Connection], link_name: str) -> str:
+    """'… does not exist', with the nearest saved link name or the command that creates it."""
+    from cloudburst.suggest import did_you_mean
+
+    kind = "connector" if table is Connector else "connection"
+    hint = did_you_mean(link_name, s.exec(select(table.link_name)))
+    if hint:
+        return f'{kind} "{link_name}" does not exist{hint}'
+    how = (f'cloudburst connector create "NAME" --link-name {link_name} --auth TYPE' if table is Connector
+           else f'cloudburst connection create CONNECTOR "NAME" --link-name {link_name}')
+    return f'{kind} "{link_name}" does not exist; create it with: {how}'

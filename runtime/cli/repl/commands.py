@@ -130,7 +130,7 @@ def _store_command(session: Session, argv: list[str], prompt: Prompt | None) -> 
     from cloudburst.errors import CloudburstError
 
     try:
-        service = session.runtime.connections()
+        service = session.runtime.connections(create=True)
     except CloudburstError as exc:
         return _problem(session, f"cloudburst: error: {exc.message}")
     status = main(argv, stdout=session.out, stderr=session.err, prompt=prompt, service=service)
