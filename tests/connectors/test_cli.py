@@ -202,7 +202,8 @@ def test_help_exits_0(cli: Cli) -> None:
 
 def test_refusals_exit_1(cli: Cli) -> None:
     result = cli("connector", "show", "missing")
-    assert (result.code, result.err) == (1, 'cloudburst: error: connector "missing" does not exist\n')
+    assert (result.code, result.err) == (1, 'cloudburst: error: connector "missing" does not exist; create it with: '
+                                           'cloudburst connector create "NAME" --link-name missing --auth TYPE\n')
     result = cli("connection", "enable", "missing")
     assert result.code == 1 and 'connection "missing" does not exist' in result.err
     result = cli("connector", "create", "x" * 51)
