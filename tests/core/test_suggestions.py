@@ -48,14 +48,18 @@ def home(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
 def cloudburst(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "cloudburst", *args], env=env, cwd=cwd, capture_output=True,
                           text=True, timeout=60)
 
 
 def test_check_suggests_near_names(tmp_path: Path, home: dict[str, str]) -> None:
-    script = tmp_path / "lead.dg"
-    script.write_text(LEAD_SCRIPT)
+    script = write(tmp_path / "lead.dg", LEAD_SCRIPT)
     proc = cloudburst(home, "check", str(script))
     assert proc.returncode == 3
     assert "lead.dg:2:9: warning: function 'lenght' is not defined in this script" in proc.stderr
@@ -66,8 +70,7 @@ def test_check_suggests_near_names(tmp_path: Path, home: dict[str, str]) -> None
 
 
 def test_check_warns_about_a_variable_never_assigned(tmp_path: Path, home: dict[str, str]) -> None:
-    script = tmp_path / "follow_up.dg"
-    script.write_text(FOLLOW_UP)
+    script = write(tmp_path / "follow_up.dg", FOLLOW_UP)
     proc = cloudburst(home, "check", str(script))
     assert proc.returncode == 0
     assert proc.stderr == (
@@ -101,8 +104,7 @@ def test_a_mistyped_connection_link_name(tmp_path: Path, home: dict[str, str]) -
                  ["connector", "ready", "open_weather"],
                  ["connection", "create", "open_weather", "Weather prod", "--link-name", "weather_prod"]):
         assert cloudburst(env, *step).returncode == 0
-    script = tmp_path / "weather.dg"
-    script.write_text(WEATHER)
+    script = write(tmp_path / "weather.dg", WEATHER)
     proc = cloudburst(env, "run", str(script))
     assert proc.returncode == 1
     assert "connection \"weather_pord\" does not exist; did you mean 'weather_prod'?" in proc.stderr
@@ -113,8 +115,7 @@ def test_a_mistyped_connection_link_name(tmp_path: Path, home: dict[str, str]) -
 
 
 def test_a_fresh_home_gets_no_store_from_a_script(tmp_path: Path, home: dict[str, str]) -> None:
-    script = tmp_path / "weather.dg"
-    script.write_text(WEATHER)
+    script = write(tmp_path / "weather.dg", WEATHER)
     proc = cloudburst(home, "run", str(script))
     assert proc.returncode == 1
     assert "no connection is saved yet; create one with: cloudburst connector create" in proc.stderr
