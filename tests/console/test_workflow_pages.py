@@ -175,3 +175,23 @@ def test_a_webhook_key_is_shown_once(console: ConsoleClient, console_setup: Any)
     assert "its key no longer works" in revoked.text and not wf.webhooks.check("hooked", new_key)
     missing = console.post("/webhooks/new", {"function": ""}, from_page="/webhooks")
     assert missing.status_code == 400 and _errors(missing.text)["function"] == "choose the function this webhook runs"
+
+
+def test_a_running_run_shows_its_info_lines_and_calls_so_far(console: ConsoleClient, console_setup: Any,
+                                                             echo_server: Any) -> None:
+    wf = console_setup.workflows
+    wf.functions.deploy(f'info "asking the slow API";\nresp = invokeurl\n[\n\turl: "{echo_server.url_for("/slow/1.5")}"\n'
+                        '\ttype: GET\n];\ninfo "answered";\nreturn resp;', "slowly.dg", "slowly")
+    run_id = wf.request_run("slowly", {})
+    console_setup.console.state.executor.submit(run_id)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        live = console.get(f"/runs/{run_id}/live").text
+        if 'id="run-status">running<' in live and "asking the slow API" in live:
+            break
+        assert 'id="run-status">succeeded<' not in live, "the run ended before its progress was shown"
+        time.sleep(0.05)
+    else:
+        raise AssertionError("a running run never showed its first info line")
+    assert "answered" not in live and f'data-live="/runs/{run_id}/live"' in live
+    assert _finished(wf, run_id)["info"] == ["asking the slow API", "answered"]
