@@ -1,10 +1,10 @@
 """Built-ins: URL, Base64 and Base32 encoding, hashes, HMACs and AES (``zoho.encryption.*``).
 
-Formats follow Zoho's documented examples: URL encoding is Java's ``URLEncoder``
-(space as ``+``), hashes default to hex and HMACs to Base64, and AES is the scheme Zoho's
-own test vector decodes with (AES-256-CBC, PKCS#7, UTF-8 key NUL-padded or cut to 32
-bytes, random IV prepended, Base64). Crypto is the ``cryptography`` package, never our own.
-Error messages never repeat keys or plaintext.
+Formats follow Zoho's documented examples: URL encoding is Java's ``URLEncoder`` (space
+as ``+`` for ``encodeUrl``, ``%20`` for ``urlEncode``), hashes default to hex and HMACs to
+Base64, and AES is the scheme Zoho's own test vectors decode with (AES-256-CBC, PKCS#7,
+UTF-8 key NUL-padded or cut to 32 bytes, random IV prepended, Base64). Crypto is the
+``cryptography`` package, never our own. Error messages never repeat keys or plaintext.
 """
 
 from __future__ import annotations
@@ -70,15 +70,16 @@ def _encode(fn: str, text: str, codec: str) -> bytes:
 _URL_SAFE = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-*_")
 
 
-def url_encode_text(text: str) -> str:
+def url_encode_text(text: str, space: str = "+") -> str:
     """Java ``URLEncoder.encode(text, "UTF-8")``: letters, digits and ``.-*_`` kept,
-    space as ``+``, every other UTF-8 byte as ``%XX`` (upper-case hex)."""
+    space as ``space`` (``+``, or ``%20`` for ``urlEncode``), every other UTF-8 byte as
+    ``%XX`` (upper-case hex)."""
     out: list[str] = []
     for byte in text.encode("utf-8", "surrogatepass"):
         if byte in _URL_SAFE:
             out.append(chr(byte))
         elif byte == 0x20:
-            out.append("+")
+            out.append(space)
         else:
             out.append(f"%{byte:02X}")
     return "".join(out)
@@ -98,19 +99,25 @@ def url_decode_text(fn: str, text: str) -> str:
 
 
 @builtin("zoho.encryption.urlEncode", returns="TEXT", tier=1,
-         doc="Percent-encode text for a URL query (Java URLEncoder: space becomes +).")
-def zoho_url_encode(ctx: Any, text: Any) -> str:
-    return url_encode_text(_text("zoho.encryption.urlEncode", text, 1))
+         doc="Percent-encode text for a URL (space becomes %20); anything but TEXT gives null.")
+def zoho_url_encode(ctx: Any, text: Any) -> str | None:
+    return url_encode_text(text, "%20") if type(text) is str else None
 
 
 @builtin("zoho.encryption.urlDecode", returns="TEXT", tier=1,
-         doc="Decode percent-encoded text (+ becomes a space).")
-def zoho_url_decode(ctx: Any, text: Any) -> str:
-    return url_decode_text("zoho.encryption.urlDecode", _text("zoho.encryption.urlDecode", text, 1))
+         doc="Decode percent-encoded text (+ becomes a space); anything but TEXT gives null.")
+def zoho_url_decode(ctx: Any, text: Any) -> str | None:
+    return url_decode_text("zoho.encryption.urlDecode", text) if type(text) is str else None
 
 
-@builtin("encodeUrl", receiver="TEXT", aliases=("urlEncode",), returns="TEXT", tier=1,
-         doc="Percent-encode text for a URL query (same as zoho.encryption.urlEncode).")
+@builtin("urlEncode", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Percent-encode text for a URL (space becomes %20, like zoho.encryption.urlEncode).")
+def url_encode(ctx: Any, text: str) -> str:
+    return url_encode_text(text, "%20")
+
+
+@builtin("encodeUrl", receiver="TEXT", returns="TEXT", tier=1,
+         doc="Percent-encode text for a URL query (Java URLEncoder: space becomes +).")
 def encode_url(ctx: Any, text: str) -> str:
     return url_encode_text(text)
 

@@ -763,20 +763,28 @@ def right(ctx: Any, text: str, n: Any) -> str:
     return text[len(text) - count:]
 
 
+#: Zoho's leftpad and rightpad pages: "Maximum value: 100,00" (read as 10,000).
+PAD_MAX = 10_000
+
+
+def _pad_width(ctx: Any, fn: str, n: Any) -> int:
+    width = int_arg(fn, n, 1)
+    if width > PAD_MAX:
+        raise fail(f"{fn}: the width must be at most {PAD_MAX}, got {width}")
+    _check_length(ctx, fn, width)
+    return width
+
+
 @builtin("leftpad", receiver="TEXT", returns="TEXT", tier=1,
-         doc="Pad with spaces on the left up to n characters; longer text is unchanged.")
+         doc="Pad with spaces on the left up to n characters (at most 10,000); longer text is unchanged.")
 def leftpad(ctx: Any, text: str, n: Any) -> str:
-    width = int_arg("leftpad", n, 1)
-    _check_length(ctx, "leftpad", width)
-    return text.rjust(width)
+    return text.rjust(_pad_width(ctx, "leftpad", n))
 
 
 @builtin("rightpad", receiver="TEXT", returns="TEXT", tier=1,
-         doc="Pad with spaces on the right up to n characters; longer text is unchanged.")
+         doc="Pad with spaces on the right up to n characters (at most 10,000); longer text is unchanged.")
 def rightpad(ctx: Any, text: str, n: Any) -> str:
-    width = int_arg("rightpad", n, 1)
-    _check_length(ctx, "rightpad", width)
-    return text.ljust(width)
+    return text.ljust(_pad_width(ctx, "rightpad", n))
 
 
 @builtin("repeat", receiver="TEXT", returns="TEXT", tier=2,
@@ -787,9 +795,11 @@ def repeat(ctx: Any, text: str, n: Any) -> str:
     return text * count
 
 
-@builtin("reverse", receiver="TEXT", returns="TEXT", tier=2, doc="The characters in reverse order.")
-def reverse(ctx: Any, text: str) -> str:
-    return text[::-1]
+@builtin("reverse", receiver=("TEXT", "NUMBER", "DECIMAL", "BOOLEAN", "LIST", "MAP"), function=True,
+         returns="TEXT", tier=2,
+         doc="The characters in reverse order; another value is reversed as its text ({1,2,13} gives '31,2,1').")
+def reverse(ctx: Any, value: Any) -> str:
+    return (value if type(value) is str else display(value))[::-1]
 
 
 @builtin("concat", receiver="TEXT", returns="TEXT", tier=2,

@@ -279,6 +279,21 @@ def test_padding() -> None:
         REGISTRY.method_dispatcher("leftpad")(Execution(limits=Limits(max_text_length=5)), "a", 6)
 
 
+def test_padding_maximum_is_10000() -> None:
+    """Zoho's leftpad/rightpad pages give a maximum width ("100,00", read as 10,000)."""
+    assert len(m("leftpad", "x", 10_000)) == 10_000
+    assert len(f("rightpad", "x", 10_000)) == 10_000
+    assert "at most 10000" in err("leftpad", "x", 10_001)
+    assert "at most 10000" in err("rightpad", "x", 10_001)
+
+
+def test_reverse_of_a_non_text_value_reverses_its_text() -> None:
+    """Zoho's reverse page: reverse({1, 2, 13}) converts the list to text first."""
+    assert f("reverse", DelugeList([1, 2, 13])) == "31,2,1"
+    assert f("reverse", 120) == "021"
+    assert m("reverse", Decimal("1.25")) == "52.1"
+
+
 def test_repeat_reverse_concat() -> None:
     assert m("repeat", "ab", 3) == "ababab"
     assert m("repeat", "ab", 0) == ""
