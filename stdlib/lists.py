@@ -69,8 +69,11 @@ def remove(ctx: Any, items: DelugeList, index: Any) -> Any:
 
 
 @builtin("removeElement", receiver="LIST", returns="NULL", tier=1,
-         doc="Remove the first element equal to value; a missing value is a no-op.")
+         doc="Remove the first element equal to value; a missing value is a no-op; a typed list refuses another type.")
 def remove_element(ctx: Any, items: DelugeList, value: Any) -> None:
+    kind = items.element_type
+    if kind is not None:  # Zoho's page: the value must fit a data-type specific list
+        value = coerce_element(ctx, "removeElement", kind, value)
     for i, item in enumerate(items):
         if same_value(item, value):
             del items[i]

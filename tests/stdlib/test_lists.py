@@ -12,6 +12,7 @@ import cloudburst.stdlib  # noqa: F401
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution, Limits
 from cloudburst.stdlib.registry import REGISTRY
+from cloudburst.stdlib.typed_lists import typed_list
 from cloudburst.values import DelugeList as L
 from cloudburst.values import DelugeMap
 
@@ -76,6 +77,15 @@ def test_remove_family() -> None:
     assert numbers == [2, 3, True] and type(numbers[2]) is bool
     method("clear", numbers)
     assert numbers == []
+
+
+def test_remove_element_checks_a_typed_lists_element_type() -> None:
+    ids = typed_list(ctx, "int", L([1, 2, 3]))
+    method("removeElement", ids, "2")  # whole-number text fits a number list
+    assert ids == [1, 3]
+    with pytest.raises(DelugeRuntimeError, match="removeElement: a NUMBER list cannot hold the TEXT 'abc'"):
+        method("removeElement", ids, "abc")
+    assert ids == [1, 3]
 
 
 def test_membership_and_search() -> None:
