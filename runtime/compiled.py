@@ -16,7 +16,7 @@ from cloudburst import tasks, values
 from cloudburst.errors import DelugeRuntimeError, RecursionLimitError
 from cloudburst.execution import BIG_VALUE, guard_memory, to_deluge_error
 from cloudburst.typecheck import coerce_declared
-from cloudburst.values import DelugeList, DelugeMap, type_name
+from cloudburst.values import DelugeList, DelugeMap, map_key, type_name
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
@@ -127,8 +127,8 @@ def map_of(*flat: Any) -> DelugeMap:
         key = flat[i]
         try:
             m[key] = flat[i + 1]
-        except TypeError:
-            raise DelugeRuntimeError(f"a {type_name(key)} cannot be a map key") from None
+        except TypeError:  # a LIST or KEY-VALUE key (rare): stored as a hashable copy
+            m[map_key(key)] = flat[i + 1]
     return m
 
 

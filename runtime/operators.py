@@ -24,6 +24,7 @@ from cloudburst.values import (
     TypedList,
     CaughtError,
     DelugeMap,
+    map_key,
     display,
     type_name,
 )
@@ -295,17 +296,13 @@ def _list_position(lst: DelugeList, index: Any) -> int:
     return index
 
 
-def _map_key(key: Any) -> Any:
-    if isinstance(key, (DelugeList, DelugeMap)):
-        raise DelugeRuntimeError(f"a {type_name(key)} cannot be used as a map key")
-    return key
 
 
 def get_index(target: Any, index: Any) -> Any:
     if isinstance(target, DelugeList):
         return target[_list_position(target, index)]
     if isinstance(target, DelugeMap):
-        return target.get(_map_key(index))
+        return target.get(map_key(index))
     raise DelugeRuntimeError(f"cannot index a {type_name(target)} with [ ]")
 
 
@@ -313,7 +310,7 @@ def set_index(target: Any, index: Any, value: Any) -> None:
     if isinstance(target, DelugeList):
         target[_list_position(target, index)] = value
     elif isinstance(target, DelugeMap):
-        target[_map_key(index)] = value
+        target[map_key(index)] = value
     else:
         raise DelugeRuntimeError(f"cannot assign into a {type_name(target)} with [ ]")
 

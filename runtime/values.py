@@ -19,6 +19,7 @@ __all__ = [
     "DelugeList",
     "TypedList",
     "DelugeMap",
+    "map_key",
     "DelugeFile",
     "CaughtError",
     "INT_MIN",
@@ -65,6 +66,35 @@ class DelugeMap(dict):  # type: ignore[type-arg]
     """An insertion-ordered KEY-VALUE map; a missing key reads as null."""
 
     __slots__ = ()
+
+
+class _KeyList(DelugeList):
+    """A LIST used as a map key: a copy, hashed by its elements."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self))
+
+
+class _KeyMap(DelugeMap):
+    """A KEY-VALUE used as a map key: a copy, hashed by its entries."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
+
+
+def map_key(key: Any) -> Any:
+    """``key`` in a form a map can hold. Zoho's keys page uses a LIST as a key (Java maps
+    hash a list by its elements), so a LIST or KEY-VALUE key is stored as a hashable copy
+    that equals the original; other values are keys as they are."""
+    if isinstance(key, DelugeList):
+        return key if type(key) is _KeyList else _KeyList(map_key(v) for v in key)
+    if isinstance(key, DelugeMap):
+        return key if type(key) is _KeyMap else _KeyMap((map_key(k), map_key(v)) for k, v in key.items())
+    return key
 
 
 class CaughtError(str):

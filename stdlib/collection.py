@@ -17,10 +17,9 @@ from typing import Any
 
 from cloudburst.stdlib.common import same_value, value_key
 from cloudburst.stdlib.lists import check_growth, check_index, order_key, sorted_or_none
-from cloudburst.stdlib.maps import check_key
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.stdlib.typed_lists import coerce_elements
-from cloudburst.values import DelugeList, DelugeMap
+from cloudburst.values import DelugeList, DelugeMap, map_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +48,10 @@ def _insert_map(ctx: Any, mapping: DelugeMap, items: tuple[Any, ...]) -> None:
     for item in items:
         if type(item) is not KeyValuePair:
             raise fail("insert: a key-value collection accepts only key : value pairs")
-        check_key("insert", item.key)
-        if item.key not in mapping:
+        key = map_key(item.key)
+        if key not in mapping:
             check_growth(ctx, "insert", len(mapping) + 1)
-        mapping[item.key] = item.value
+        mapping[key] = item.value
 
 
 @builtin("insert", receiver=("LIST", "MAP"), returns="NULL", tier=1,
@@ -111,7 +110,7 @@ def get_last_key(ctx: Any, target: DelugeList | DelugeMap, value: Any) -> Any:
          doc="Replace the value of a key (a new key is added) or of the element at a 0-based index (must exist).")
 def update(ctx: Any, target: DelugeList | DelugeMap, key: Any, value: Any) -> None:
     if isinstance(target, DelugeMap):
-        check_key("update", key)
+        key = map_key(key)
         if key not in target:
             check_growth(ctx, "update", len(target) + 1)
         target[key] = value
@@ -144,7 +143,7 @@ def delete_all(ctx: Any, target: DelugeList | DelugeMap, values: Any) -> None:
          doc="Remove a key and its value (absent key: no-op) or the element at a 0-based index (must exist).")
 def delete_key(ctx: Any, target: DelugeList | DelugeMap, key: Any) -> None:
     if isinstance(target, DelugeMap):
-        target.pop(check_key("deleteKey", key), None)
+        target.pop(map_key(key), None)
         return
     del target[check_index("deleteKey", target, key)]
 
@@ -155,7 +154,7 @@ def delete_keys(ctx: Any, target: DelugeList | DelugeMap, keys: Any) -> None:
     expect("deleteKeys", keys, "LIST", 1)
     if isinstance(target, DelugeMap):
         for key in keys:
-            target.pop(check_key("deleteKeys", key), None)
+            target.pop(map_key(key), None)
         return
     indexes = {check_index("deleteKeys", target, k) for k in keys}
     target[:] = [item for i, item in enumerate(target) if i not in indexes]
@@ -213,12 +212,12 @@ def sort_key(ctx: Any, mapping: DelugeMap, ascending: Any = True) -> DelugeMap |
 
 @builtin("contains", receiver="MAP", returns="BOOLEAN", tier=2, doc="True when the map has the key.")
 def contains_map(ctx: Any, mapping: DelugeMap, key: Any) -> bool:
-    return check_key("contains", key) in mapping
+    return map_key(key) in mapping
 
 
 @builtin("notContains", receiver="MAP", returns="BOOLEAN", tier=2, doc="True when the map lacks the key.")
 def not_contains_map(ctx: Any, mapping: DelugeMap, key: Any) -> bool:
-    return check_key("notContains", key) not in mapping
+    return map_key(key) not in mapping
 
 
 @builtin("containKey", receiver="LIST", aliases=("containsKey",), returns="BOOLEAN", tier=2,

@@ -1,7 +1,7 @@
 """Built-ins on KEY-VALUE maps: get/put, membership, keys and values.
 
 A missing key reads as null and removing a missing key does nothing, as in Zoho. Keys may
-be of any hashable type; a LIST or MAP key is rejected with a clear error.
+be of any type; a LIST or MAP key is held as a hashable copy (Zoho's keys page).
 """
 
 from __future__ import annotations
@@ -11,24 +11,19 @@ from typing import Any
 from cloudburst.stdlib.common import same_value
 from cloudburst.stdlib.lists import check_growth
 from cloudburst.stdlib.registry import builtin, expect, fail
-from cloudburst.values import DelugeList, DelugeMap, type_name
+from cloudburst.values import DelugeList, DelugeMap, map_key
 
 
-def check_key(fn: str, key: Any) -> Any:
-    """Reject keys that cannot index a map (lists and maps are mutable)."""
-    if isinstance(key, (DelugeList, DelugeMap)):
-        raise fail(f"{fn}: a {type_name(key)} cannot be used as a map key")
-    return key
 
 
 @builtin("get", receiver="MAP", returns="ANY", tier=1, doc="Value for key; null when the key is absent.")
 def get(ctx: Any, mapping: DelugeMap, key: Any) -> Any:
-    return mapping.get(check_key("get", key))
+    return mapping.get(map_key(key))
 
 
 @builtin("put", receiver="MAP", returns="NULL", tier=1, doc="Add an entry or overwrite the value of an existing key.")
 def put(ctx: Any, mapping: DelugeMap, key: Any, value: Any) -> None:
-    check_key("put", key)
+    key = map_key(key)
     if key not in mapping:
         check_growth(ctx, "put", len(mapping) + 1)
     mapping[key] = value
@@ -39,19 +34,19 @@ def put(ctx: Any, mapping: DelugeMap, key: Any, value: Any) -> None:
 def put_all(ctx: Any, mapping: DelugeMap, other: Any) -> None:
     expect("putAll", other, "MAP", 1)
     check_growth(ctx, "putAll", len(mapping) + sum(1 for k in other if k not in mapping))
-    mapping.update(dict(other))
+    mapping.update(dict(other))  # other's keys are already hashable
 
 
 @builtin("remove", receiver="MAP", returns="ANY", tier=1,
          doc="Delete the entry for key and return its value; a missing key is a no-op (null).")
 def remove(ctx: Any, mapping: DelugeMap, key: Any) -> Any:
-    return mapping.pop(check_key("remove", key), None)
+    return mapping.pop(map_key(key), None)
 
 
 @builtin("containKey", receiver="MAP", aliases=("containsKey",), returns="BOOLEAN", tier=1,
          doc="True when the map has the key (case-sensitive for text keys).")
 def contain_key(ctx: Any, mapping: DelugeMap, key: Any) -> bool:
-    return check_key("containKey", key) in mapping
+    return map_key(key) in mapping
 
 
 @builtin("containValue", receiver="MAP", aliases=("containsValue",), returns="BOOLEAN", tier=1,
