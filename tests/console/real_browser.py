@@ -74,6 +74,8 @@ class Browsing:
         self.base = base
         self.artifacts = artifacts
         self.problems: list[str] = []
+        #: Values no page may ever contain (checked on every page opened or photographed).
+        self.secrets: list[str] = []
         # A script or style blocked by the Content-Security-Policy, a failed asset or an
         # uncaught error is a bug even when the page looks right. (A page answered with 400,
         # a form with an error, is not: documents are judged by the tests.)
@@ -95,7 +97,13 @@ class Browsing:
     def go(self, path: str) -> Any:
         answer = self.page.goto(self.base + path)
         assert answer is not None and answer.status < 400, f"{path}: HTTP {answer.status if answer else '?'}"
+        self._no_secrets()
         return self.page
+
+    def _no_secrets(self) -> None:
+        html = self.page.content()
+        shown = [secret for secret in self.secrets if secret in html]
+        assert not shown, f"{self.page.url} shows a secret"
 
     def log_in(self, password: str) -> None:
         self.go("/login")
@@ -104,6 +112,7 @@ class Browsing:
         self.page.wait_for_url(lambda url: "/login" not in url)
 
     def shot(self, name: str, *, full_page: bool = True) -> Path:
+        self._no_secrets()
         path = self.artifacts / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
