@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import httpx2
+
 PASSWORD = "console-admin-password"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -46,3 +48,21 @@ class ConsoleClient:
         answer = self.post("/login", {"password": password}, from_page="/login")
         assert answer.status_code == 303, answer.text
         self.get("/connectors")
+
+
+def consent_at_provider(authorize_url: str, redirect_prefix: str) -> str:
+    """Log in and consent at oidc-provider's dev pages like a browser; the URL it sends the
+    browser back to (the console's callback)."""
+    url = authorize_url
+    with httpx2.Client(follow_redirects=False, timeout=10) as browser:
+        for form in ({"prompt": "login", "login": "alice"}, {"prompt": "consent"}, None):
+            while not url.startswith(redirect_prefix):
+                r = browser.get(url)
+                if r.status_code not in (302, 303):
+                    break
+                url = str(httpx2.URL(url).join(r.headers["location"]))
+            if url.startswith(redirect_prefix) or form is None:
+                return url
+            r = browser.post(url, data=form)
+            url = str(httpx2.URL(url).join(r.headers["location"]))
+    return url

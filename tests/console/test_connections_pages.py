@@ -8,11 +8,10 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx2
 import pytest
 from werkzeug import Request, Response
 
-from console_client import ConsoleClient
+from console_client import ConsoleClient, consent_at_provider
 from fixtures import catch_all_server
 
 API_KEY = "wx-live-7f3a9c2e"
@@ -145,24 +144,6 @@ def test_failed_refresh_shows_reconnect_and_the_reason(console: ConsoleClient, s
     assert "at-1" not in page.text and "rt-1" not in page.text
 
 
-def _consent(authorize_url: str, redirect_prefix: str) -> str:
-    """Log in and consent at oidc-provider's dev pages like a browser; the URL it sends the
-    browser back to (the console's callback)."""
-    url = authorize_url
-    with httpx2.Client(follow_redirects=False, timeout=10) as browser:
-        for form in ({"prompt": "login", "login": "alice"}, {"prompt": "consent"}, None):
-            while not url.startswith(redirect_prefix):
-                r = browser.get(url)
-                if r.status_code not in (302, 303):
-                    break
-                url = str(httpx2.URL(url).join(r.headers["location"]))
-            if url.startswith(redirect_prefix) or form is None:
-                return url
-            r = browser.post(url, data=form)
-            url = str(httpx2.URL(url).join(r.headers["location"]))
-    return url
-
-
 def _oauth_connection(service: Any, provider: Any, grant: str = "authorization_code") -> None:
     service.create_connector("Zylker ID", auth_type="oauth2")
     service.configure_oauth("zylker_id", grant_type=grant, client_id=provider.client_id,
@@ -189,7 +170,7 @@ def test_authorization_code_with_pkce_through_the_console(oauth_console: Any) ->
     assert target.startswith(provider.authorize_url)
     assert query["redirect_uri"] == [f"{live.url}/oauth/callback"] and query["code_challenge_method"] == ["S256"]
     assert query["scope"] == ["openid offline_access"]
-    back = _consent(target + "&prompt=consent", f"{live.url}/oauth/callback")
+    back = consent_at_provider(target + "&prompt=consent", f"{live.url}/oauth/callback")
     assert back.startswith(f"{live.url}/oauth/callback?") and "code=" in back, back
     landed = console.http.get(back, follow_redirects=True)
     assert "zylker is connected." in flashes(landed.text)
@@ -214,7 +195,7 @@ def test_oauth_state_from_another_session_is_refused(oauth_console: Any) -> None
     admin.log_in()
     other.log_in()
     target = admin.http.get(f"{live.url}/connections/zylker/authorize", follow_redirects=False).headers["location"]
-    back = _consent(target + "&prompt=consent", f"{live.url}/oauth/callback")
+    back = consent_at_provider(target + "&prompt=consent", f"{live.url}/oauth/callback")
     stolen = other.http.get(back, follow_redirects=False)
     assert stolen.status_code == 400 and "state does not match" in stolen.text
     forged = admin.http.get(f"{live.url}/oauth/callback?code=abc&state=made-up", follow_redirects=False)

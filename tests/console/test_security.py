@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from typing import Any
 
 from console_client import PASSWORD, ConsoleClient
@@ -99,3 +102,51 @@ def test_another_host_name_is_refused_on_loopback(console_setup: Any) -> None:
     with TestClient(console_setup.app, base_url="http://rebound.example") as http:
         answer = http.get("/login")
     assert answer.status_code == 421 and "content-security-policy" in answer.headers
+
+
+FORM = re.compile(r'<form\b(?=[^>]*\bmethod="post")[^>]*\baction="([^"]+)"', re.I)
+HREF = re.compile(r'href="(/[^"#]*)"')
+
+
+def _store_snapshot(service: Any, workflows: Any) -> str:
+    connectors = [service.get_connector(c["link_name"]) for c in service.list_connectors()]
+    connections = [service.get_connection(c["link_name"]) for c in service.list_connections()]
+    return json.dumps([connectors, connections, workflows.functions.all(), workflows.runs.find(limit=1000)], sort_keys=True, default=str)
+
+
+def test_every_post_form_refuses_a_missing_or_forged_csrf_token(console: ConsoleClient, console_setup: Any) -> None:
+    service, workflows = console_setup.console.service, console_setup.workflows
+    service.create_connector("Keyed", auth_type="api_key")
+    service.add_param("keyed", "Key", "X-Key", "header")
+    service.mark_ready("keyed")
+    service.create_connection("keyed", "Keyed")
+    service.authorize_with_values("keyed", {"X-Key": "k-1"})
+    service.create_connector("Draft Desk", auth_type="oauth2")
+    service.add_scopes("draft_desk", [("Read", "desk.read"), ("Write", "desk.write")])
+    workflows.functions.deploy('info "hi";\nreturn "ok";', "hello.dg", "hello")
+
+    forms: set[str] = set()
+    pages, seen = ["/connectors", "/connections", "/functions", "/schedules", "/webhooks", "/runs",
+                   "/connectors/-/new", "/connectors/-/import", "/connections/-/new?connector=keyed"], set()
+    while pages:
+        path = html.unescape(pages.pop())
+        if path in seen or path.startswith("/static/") or path.endswith(("/export", "/logo")):
+            continue
+        seen.add(path)
+        answer = console.get(path)
+        forms.update(html.unescape(a) for a in FORM.findall(answer.text))
+        pages += HREF.findall(answer.text)
+    expected = {"/logout", "/connectors/-/new", "/connectors/-/import", "/connectors/draft_desk/security",
+                "/connectors/draft_desk/scopes", "/connectors/draft_desk/ready", "/connectors/keyed/delete",
+                "/connections/-/new", "/connections/keyed/test", "/connections/keyed/revoke",
+                "/connections/keyed/disable", "/connections/keyed/rename", "/connections/keyed/delete",
+                "/connections/keyed/authorize"}
+    assert expected <= forms, expected - forms
+    before = _store_snapshot(service, workflows)
+    for action in sorted(forms):
+        for token in (None, "forged-token"):
+            data = {"name": "Changed", "action": "add", "value": "x.y"} | ({} if token is None else {"csrf_token": token})
+            answer = console.http.post(action, data=data, follow_redirects=False)
+            assert answer.status_code == 403, (action, token)
+    assert _store_snapshot(service, workflows) == before
+    assert console.get("/connectors", follow_redirects=False).status_code == 200  # still logged in
