@@ -115,6 +115,9 @@ def test_api_key_and_oauth_connections_from_the_screens(browser: Any, artifacts:
         page.get_by_label("Scopes are joined with").select_option("space")
         page.get_by_role("button", name="Save delimiter").click()
         b.shot("66-connector-scopes")
+        page.get_by_role("link", name="General", exact=True).click()
+        page.get_by_label("Test URL").fill(provider.userinfo_url)
+        page.get_by_role("button", name="Save").click()
         _mark_ready(page)
         _create_connection(page, "Acme Prod", scopes=("openid", "offline_access"))
 
@@ -133,6 +136,8 @@ def test_api_key_and_oauth_connections_from_the_screens(browser: Any, artifacts:
         token = live.setup.console.service.credentials_for("acme_prod").access_token
         assert token
         b.secrets.append(token)
+        page.get_by_role("button", name="Test").click()  # with the stored access token
+        expect(page.get_by_role("status")).to_have_text(re.compile(r"Test: HTTP 200 in \d+ ms"))
         b.shot("68-connection-oauth-connected")
         page = b.go("/connections")
         expect(page.locator("tbody tr")).to_have_count(2)

@@ -87,6 +87,10 @@ def test_a_run_not_yet_ended_updates_itself_and_can_be_cancelled_or_retried(cons
     page = console.get(f"/runs/{waiting}", headers=PAGE)
     assert f'data-live="/runs/{waiting}/live"' in page.text
     assert '<noscript><meta http-equiv="refresh"' in page.text  # without JavaScript: reloads
+    history = console.get("/runs?function=one")
+    assert 'data-live="/runs/live?function=one"' in history.text  # the table follows it too
+    table = console.get("/runs/live?function=one").text
+    assert table.lstrip().startswith('<div id="runs-live"') and f'href="/runs/{waiting}"' in table
     fragment = console.get(f"/runs/{waiting}/live")
     assert fragment.text.lstrip().startswith('<div id="run-live"') and "<html" not in fragment.text
     assert 'id="run-status">queued<' in fragment.text
@@ -95,6 +99,7 @@ def test_a_run_not_yet_ended_updates_itself_and_can_be_cancelled_or_retried(cons
     assert cancelled.status_code == 303
     after = console.get(f"/runs/{waiting}/live")
     assert 'id="run-status">cancelled<' in after.text and "data-live" not in after.text
+    assert "data-live" not in console.get("/runs/live?function=one").text  # nothing left to follow
     retried = console.post(f"/runs/{waiting}/retry", from_page=f"/runs/{waiting}/live")
     retry_id = int(retried.headers["location"].rsplit("/", 1)[1])
     assert _finished(wf, retry_id)["retry_of"] == waiting
