@@ -19,10 +19,12 @@ from real_browser import Browsing, open_browsing
 API_KEY = "wx-live-4d1c9b7e"
 
 
-def _new_connector(b: Browsing, name: str) -> Any:
+def _new_connector(b: Browsing, name: str, shot: str | None = None) -> Any:
     page = b.go("/connectors")
     page.get_by_role("link", name="New connector").click()
     page.get_by_label("Connector name").fill(name)
+    if shot:
+        b.shot(shot)
     page.get_by_role("button", name="Create and continue").click()
     page.wait_for_url(re.compile(r"/connectors/[a-z0-9_]+/security$"))
     return page
@@ -64,7 +66,7 @@ def test_api_key_and_oauth_connections_from_the_screens(browser: Any, artifacts:
         b.log_in(PASSWORD)
 
         # --- API key: General → Security (parameter) → General (test URL) → Review → Ready.
-        page = _new_connector(b, "Weather")
+        page = _new_connector(b, "Weather", shot="58-connector-general-step")
         b.shot("60-connector-security-step")
         _set_auth_type(page, "API key")
         page.get_by_label("Display name").fill("API key")
