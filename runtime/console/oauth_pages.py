@@ -7,7 +7,9 @@ already used, is refused."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -65,10 +67,27 @@ def _callback(page: Page) -> Response:
     if not code:
         return page.redirect(back, "The provider sent no authorization code back.", "error")
     try:
-        complete_authorization(page.console.service, found.grant, code)
+        summary = _complete(page, found.grant, query)
     except ConnectorError as exc:
         return page.redirect(back, str(exc), "error")
-    return page.redirect(back, f"{link} is connected.")
+    if summary.get("warning"):
+        page.session.flash(f"warning: {summary['warning']}", "error")
+    domain = f" (API domain {summary['api_domain']})" if summary.get("api_domain") else ""
+    return page.redirect(back, f"{link} is connected.{domain}")
+
+
+def _complete(page: Page, grant: PendingAuthorization, query: Mapping[str, str]) -> dict[str, Any]:
+    """Exchange the code: Zoho's own way for a Zoho connector (its data centre check and API
+    domain, as ``cloudburst connection authorize`` does), the standard way otherwise."""
+    from cloudburst.zoho.connections import is_zoho_connector
+
+    service = page.console.service
+    if is_zoho_connector(service.get_connector(service.get_connection(grant.link_name)["connector"])):
+        from cloudburst.zoho.setup import complete_redirect
+
+        return complete_redirect(service, grant.link_name, query, grant.redirect_uri)
+    complete_authorization(service, grant, query["code"])
+    return {}
 
 
 def routes(console: Console) -> list[BaseRoute]:

@@ -22,7 +22,7 @@ from cloudburst.zoho.connections import BEARER_NAME
 from cloudburst.zoho.datacentres import DataCentre, from_accounts_url, lookup
 from cloudburst.zoho.scopes import scopes_for
 
-__all__ = ["create_zoho_connector", "authorize_with_grant_code", "authorize_in_browser"]
+__all__ = ["create_zoho_connector", "authorize_with_grant_code", "authorize_in_browser", "complete_redirect"]
 
 _EXCHANGE_ERRORS = {
     "invalid_code": "the grant code is invalid, already used, or expired (a self-client code lasts 3 minutes "
@@ -156,6 +156,15 @@ def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: 
         query = oauth.wait_for_redirect_query("127.0.0.1", port, state, timeout)
     except oauth.OAuthError as exc:
         raise ConnectorError(f'connection "{link}": {exc}') from None
+    return complete_redirect(service, link, query, redirect_uri, client=client, table=table)
+
+
+def complete_redirect(service: Any, link: str, query: Mapping[str, str], redirect_uri: str, *, client: Any = None,
+                      table: Mapping[str, DataCentre] | None = None) -> dict[str, Any]:
+    """The end of Zoho's browser flow, wherever the redirect landed (the CLI's loopback
+    listener, the console's callback): refuse an account from another data centre by name,
+    exchange the code and store the tokens; returns a non-secret summary."""
+    creds = service.authorization_settings(link)
     expected = _origin(creds.token_url)
     server = query.get("accounts-server")
     if server and _origin(server) != expected:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx2
 import pytest
 from werkzeug import Request, Response
 
@@ -232,3 +233,37 @@ def test_client_credentials_through_the_console(oauth_console: Any) -> None:
     done = console.post("/connections/zylker/authorize", from_page="/connections/zylker/authorize", follow=True)
     assert "Zylker is connected." in flashes(done.text)
     assert service.get_connection("zylker")["status"] == "connected"
+
+
+@pytest.mark.integration
+def test_zoho_connection_through_the_console_keeps_the_api_domain(console: ConsoleClient, service: Any) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "zoho"))
+    from fake_zoho import FakeZoho
+
+    from cloudburst.zoho.setup import create_zoho_connector
+
+    zoho = FakeZoho()
+    try:
+        create_zoho_connector(service, "Zoho CRM", link_name="zoho_crm", dc="eu", client_id=zoho.state.client_id,
+                              client_secret=zoho.state.client_secret, accounts_url=zoho.accounts)
+        service.create_connection("zoho_crm", "Crm Prod")
+        start = console.http.get("/connections/crm_prod/authorize", follow_redirects=False)
+        assert start.headers["location"].startswith(f"{zoho.accounts}/oauth/v2/auth?access_type=offline")
+        with httpx2.Client(follow_redirects=False) as browser:  # consent at Zoho: it redirects back at once
+            back = browser.get(start.headers["location"]).headers["location"]
+        assert "accounts-server=" in back
+        landed = console.http.get(urlsplit(back).path + "?" + urlsplit(back).query, follow_redirects=True)
+        assert f"crm_prod is connected. (API domain {zoho.api})" in flashes(landed.text)
+        assert service.connection_properties("crm_prod")["api_domain"] == zoho.api
+        # An account from another data centre is refused by name, as on the command line.
+        start = console.http.get("/connections/crm_prod/authorize", follow_redirects=False)
+        zoho.state.accounts = "https://accounts.zoho.com"
+        with httpx2.Client(follow_redirects=False) as browser:
+            back = browser.get(start.headers["location"]).headers["location"]
+        refused = console.http.get(urlsplit(back).path + "?" + urlsplit(back).query, follow_redirects=True)
+        assert any("lives in the US data centre" in text for text in flashes(refused.text))
+    finally:
+        zoho.stop()
