@@ -18,7 +18,10 @@ __all__ = ["routes"]
 
 
 def _list(page: Page) -> Response:
-    return page.render("functions/list.html", title="Functions", rows=workflows(page).functions.all())
+    wf = workflows(page)
+    rows = wf.functions.all()
+    last = {f["name"]: next(iter(wf.runs.find(function=f["name"], limit=1)), None) for f in rows}
+    return page.render("functions/list.html", title="Functions", rows=rows, last=last)
 
 
 def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:

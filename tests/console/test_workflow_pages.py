@@ -73,6 +73,8 @@ def test_function_page_runs_with_inputs_and_names_each_wrong_field(console: Cons
     result = re.search(r"id=\"run-result\"[^>]*><code>(.*?)</code>", done.text, re.S)
     assert result and json.loads(html.unescape(result.group(1))) == {"customer": "Zylker", "total": 42}
     assert "data-live" not in done.text and 'http-equiv="refresh"' not in done.text
+    assert re.search(rf'href="/runs/{run_id}">#{run_id}</a> <span class="badge status-succeeded">',
+                     console.get("/functions").text)  # the list shows each function's last run
 
     assert console.get("/functions/nope").status_code == 404
     forged = console.http.post("/functions/invoice/run", data={"arg.customer": "x"}, follow_redirects=False)
