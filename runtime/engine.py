@@ -308,7 +308,7 @@ class Runtime:
         if self.store_url is None:
             return None
         if self.store_url == "default" and not create and "connections" not in self._services:
-            from cloudburst.connectors.database import default_database_path
+            from cloudburst.connectors.location import default_database_path
 
             if not default_database_path().is_file():
                 raise DelugeRuntimeError(

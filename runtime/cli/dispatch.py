@@ -11,6 +11,7 @@ for a refusal (exit 1). ``main`` never exits the process and never prints a trac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
@@ -221,6 +222,10 @@ def main(
     if prompt is None and sys.stdin is not None and sys.stdin.isatty():
         prompt = _terminal_prompt
     first = args_list[0] if args_list else None
+    if first == "__names":  # shell completion's hidden, fast lister (no argparse tree, no store module)
+        from cloudburst.cli.completion.names import print_names
+
+        return print_names(args_list[1:], out, os.environ if environ is None else environ)
     parser = build_parser(out, err, first if first in _COMMANDS else None)
     try:
         args = parser.parse_args(args_list)

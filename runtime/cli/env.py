@@ -58,7 +58,7 @@ class Env:
         url = self.database_url()
         if url is not None:
             return url
-        from cloudburst.connectors.database import default_database_path
+        from cloudburst.connectors.location import default_database_path
 
         path = default_database_path()
         return f"sqlite:///{path}" if path.is_file() else None

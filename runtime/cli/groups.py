@@ -27,4 +27,5 @@ GROUPS: tuple[str, ...] = (
     "worker",
     "test",
     "lsp",
+    "completion",
 )

@@ -10,19 +10,13 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from cloudburst.connectors.location import default_database_path
 from cloudburst.errors import ConfigurationError
 
 __all__ = ["default_database_path", "default_database_url", "open_engine", "safe_url", "MIGRATIONS_DIR"]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _PG_MIGRATION_LOCK = 0x636C6F7564  # "cloud": serialises concurrent first opens on PostgreSQL
-
-
-def default_database_path() -> Path:
-    """Where the default store lives: a SQLite file in the user data dir."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("cloudburst")) / "connections.db"
 
 
 def default_database_url() -> str:
