@@ -11,7 +11,6 @@ for a refusal (exit 1). ``main`` never exits the process and never prints a trac
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
@@ -225,7 +224,7 @@ def main(
     if first == "__names":  # shell completion's hidden, fast lister (no argparse tree, no store module)
         from cloudburst.cli.completion.names import print_names
 
-        return print_names(args_list[1:], out, os.environ if environ is None else environ)
+        return print_names(args_list[1:], out, Env(environ))
     parser = build_parser(out, err, first if first in _COMMANDS else None)
     try:
         args = parser.parse_args(args_list)

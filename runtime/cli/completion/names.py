@@ -5,8 +5,10 @@ store, and prints nothing at all when there is none or it cannot be read."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TextIO
+
+from cloudburst.cli.env import Env
 
 __all__ = ["COMMAND", "print_names"]
 
@@ -16,12 +18,12 @@ COMMAND = "__names"
 _TABLES = {"connectors": "cb_connector", "connections": "cb_connection"}
 
 
-def print_names(argv: Sequence[str], out: TextIO, environ: Mapping[str, str]) -> int:
+def print_names(argv: Sequence[str], out: TextIO, env: Env) -> int:
     """Print the names ``argv`` (``KIND [--db URL]``) asks for; always exit status 0."""
     args = list(argv)
     if not args or args[0] not in _TABLES:
         return 0
-    url = _option(args[1:], "--db") or environ.get("CLOUDBURST_DATABASE_URL") or _default_url()
+    url = env.database_url(_option(args[1:], "--db")) or _default_url()
     if url is None:
         return 0
     try:
