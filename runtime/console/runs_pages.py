@@ -14,6 +14,7 @@ other caller the JSON answer as before.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 from typing import Any, Awaitable, Callable
 
 from starlette.requests import Request
@@ -38,7 +39,7 @@ _LIMITS = ("50", "200", "1000")
 def _filters(page: Page) -> tuple[dict[str, str], dict[str, str]]:
     """The filters as given, and an error for each one that is not a known value."""
     q = page.request.query_params
-    given = {key: q.get(key, "").strip() for key in ("function", "status", "trigger", "within", "limit")}
+    given = {key: q.get(key, "").strip() for key in ("function", "status", "trigger", "within", "limit", "before")}
     errors: dict[str, str] = {}
     if given["status"] and given["status"] not in STATUSES:
         errors["status"] = f"unknown status '{given['status']}' (one of {', '.join(STATUSES)})"
@@ -48,6 +49,8 @@ def _filters(page: Page) -> tuple[dict[str, str], dict[str, str]]:
         errors["within"] = f"unknown period '{given['within']}' (one of 1h, 24h, 7d, 30d)"
     if given["limit"] and given["limit"] not in _LIMITS:
         errors["limit"] = f"one of {', '.join(_LIMITS)}"
+    if given["before"] and not given["before"].isdigit():
+        errors["before"] = f"'{given['before']}' is not a run number"
     return given, errors
 
 
@@ -56,6 +59,7 @@ def _found(page: Page, given: dict[str, str]) -> list[dict[str, Any]]:
     age = next(age for value, _, age in WITHIN if value == given["within"])
     return wf.runs.find(function=given["function"] or None, status=given["status"] or None,
                         trigger=given["trigger"] or None, since=wf.clock.now() - age if age else None,
+                        before_id=int(given["before"]) if given["before"] else None,
                         limit=int(given["limit"] or _LIMITS[0]))
 
 
@@ -63,7 +67,14 @@ def _history(page: Page, template: str) -> Response:
     given, errors = _filters(page)
     runs = [] if errors else _found(page, given)
     query = page.request.url.query
+    filters = {k: v for k, v in given.items() if v and k != "before"}
+    older = newest = None
+    if runs and len(runs) == int(given["limit"] or _LIMITS[0]):
+        older = "/runs?" + urlencode({**filters, "before": runs[-1]["id"]})
+    if given["before"]:
+        newest = "/runs" + (f"?{urlencode(filters)}" if filters else "")
     return page.render(template, 400 if errors else 200, title="Runs", runs=runs, given=given, errors=errors,
+                       older=older, newest=newest,
                        live=any(r["status"] not in FINAL for r in runs),
                        live_url="/runs/live" + (f"?{query}" if query else ""),
                        functions=_function_names(page, given["function"]),

@@ -194,9 +194,10 @@ class Runs:
             return row.function_name, loads(row.inputs, {})
 
     def find(self, *, function: str | None = None, status: str | None = None, trigger: str | None = None,
-             since: datetime | None = None, after_id: int | None = None, schedule_id: int | None = None,
-             limit: int = 50) -> list[dict[str, Any]]:
-        """Newest first (oldest first when following with ``after_id``)."""
+             since: datetime | None = None, after_id: int | None = None, before_id: int | None = None,
+             schedule_id: int | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Newest first (oldest first when following with ``after_id``); ``before_id`` pages
+        back through older runs."""
         if status is not None and status not in STATUSES:
             raise InvalidRequest(f"--status: unknown status '{status}' (one of {', '.join(STATUSES)})")
         if trigger is not None and trigger not in TRIGGERS:
@@ -212,6 +213,8 @@ class Runs:
             query = query.where(col(RunRow.queued_at) >= since)
         if schedule_id is not None:
             query = query.where(RunRow.schedule_id == schedule_id)
+        if before_id is not None:
+            query = query.where(col(RunRow.id) < before_id)
         if after_id is not None:
             query = query.where(col(RunRow.id) > after_id).order_by(col(RunRow.id))
         else:

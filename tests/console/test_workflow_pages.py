@@ -148,6 +148,16 @@ def test_history_filters_and_failure_caret(console: ConsoleClient, console_setup
     assert wrong.status_code == 400
     assert errors["status"].startswith("unknown status 'done'") and errors["within"].startswith("unknown period")
 
+    for _ in range(50):  # a page of 50 newer runs pushes the first two onto the next page
+        wf.runs.create("fine", {}, "schedule", status="skipped")
+    first = console.get("/runs?trigger=schedule").text
+    assert first.count('<tr>') == 51 and "Newest runs" not in first  # header row + 50
+    older = html.unescape(re.search(r'<a href="([^"]+)">Older runs</a>', first).group(1))
+    assert older == f"/runs?trigger=schedule&before={fine + 1}"
+    assert 'href="/runs/%d"' % failed in console.get("/runs?before=%d" % (fine + 1)).text
+    last = console.get(older).text
+    assert "<td" not in last and "Newest runs" in last  # no schedule runs before those 50
+
 
 def test_schedules_say_why_they_cannot_fire(console: ConsoleClient, console_setup: Any) -> None:
     wf = console_setup.workflows
