@@ -169,22 +169,23 @@ def _b64_bytes(fn: str, text: str) -> bytes:
 
 
 @builtin("zoho.encryption.base32Encode", returns="TEXT", tier=3,
-         doc="Base32 (RFC 4648) of the text's UTF-8 bytes.")
-def base32_encode(ctx: Any, value: Any) -> str:
+         doc="Base32 (RFC 4648) of the text's bytes (UTF-8 unless a character set is given) or of a FILE.")
+def base32_encode(ctx: Any, value: Any, charset: Any = None) -> str:
     fn = "zoho.encryption.base32Encode"
-    return base64.b32encode(_payload(fn, value, "utf-8")).decode("ascii")
+    return base64.b32encode(_payload(fn, value, _charset(fn, charset, 2))).decode("ascii")
 
 
 @builtin("zoho.encryption.base32Decode", returns="TEXT", tier=3,
-         doc="Decode Base32 (RFC 4648, padding optional, any letter case) to UTF-8 text.")
-def base32_decode(ctx: Any, value: Any) -> str:
+         doc="Decode Base32 (RFC 4648, padding optional, any letter case) to text (UTF-8 unless a character set is given).")
+def base32_decode(ctx: Any, value: Any, charset: Any = None) -> str:
     fn = "zoho.encryption.base32Decode"
+    codec = _charset(fn, charset, 2)
     data = _B64_JUNK.sub("", _text(fn, value, 1)).upper().rstrip("=")
     try:
         raw = base64.b32decode(data + "=" * (-len(data) % 8))
     except (binascii.Error, ValueError):
         raise fail(f"{fn}: the text is not valid Base32") from None
-    return raw.decode("utf-8", "replace")
+    return raw.decode(codec, "replace")
 
 
 # ---------------------------------------------------------------------------------------

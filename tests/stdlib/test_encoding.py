@@ -102,6 +102,14 @@ def test_base64_charsets_and_files() -> None:
     assert f(ENC + "base64Encode", DelugeFile("a.bin", b"\x00\xff")) == "AP8="
 
 
+def test_base32_with_a_character_set() -> None:
+    """Zoho's base32Encode/base32Decode pages: an optional character set (UTF-8 default)."""
+    assert f(ENC + "base32Encode", "john@zylker.com") == "NJXWQ3SAPJ4WY23FOIXGG33N"
+    assert f(ENC + "base32Decode", "MEAHAADJABPQA2YAMUAHSAA", "UTF-16LE") == "api_key"
+    assert f(ENC + "base32Decode", f(ENC + "base32Encode", "é", "utf-16be"), "UTF-16BE") == "é"
+    assert "unsupported character set" in err(ENC + "base32Encode", "x", "EBCDIC")
+
+
 def test_base32() -> None:
     assert f(ENC + "base32Encode", "foobar") == "MZXW6YTBOI======"
     assert f(ENC + "base32Decode", "MZXW6YTBOI") == "foobar"
