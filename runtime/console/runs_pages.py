@@ -14,8 +14,8 @@ other caller the JSON answer as before.
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlencode
 from typing import Any, Awaitable, Callable
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -27,10 +27,10 @@ from cloudburst.console.workflow_views import install, not_found, workflows
 from cloudburst.workflows.errors import NotFound, WorkflowError
 from cloudburst.workflows.states import FINAL, STATUSES, TRIGGERS
 
-__all__ = ["routes", "WITHIN"]
+__all__ = ["routes"]
 
 #: The time filter's choices: (value, label, age).
-WITHIN: tuple[tuple[str, str, timedelta | None], ...] = (
+_WITHIN: tuple[tuple[str, str, timedelta | None], ...] = (
     ("", "any time", None), ("1h", "last hour", timedelta(hours=1)), ("24h", "last 24 hours", timedelta(days=1)),
     ("7d", "last 7 days", timedelta(days=7)), ("30d", "last 30 days", timedelta(days=30)))
 _LIMITS = ("50", "200", "1000")
@@ -45,7 +45,7 @@ def _filters(page: Page) -> tuple[dict[str, str], dict[str, str]]:
         errors["status"] = f"unknown status '{given['status']}' (one of {', '.join(STATUSES)})"
     if given["trigger"] and given["trigger"] not in TRIGGERS:
         errors["trigger"] = f"unknown trigger '{given['trigger']}' (one of {', '.join(TRIGGERS)})"
-    if given["within"] not in {value for value, _, _ in WITHIN}:
+    if given["within"] not in {value for value, _, _ in _WITHIN}:
         errors["within"] = f"unknown period '{given['within']}' (one of 1h, 24h, 7d, 30d)"
     if given["limit"] and given["limit"] not in _LIMITS:
         errors["limit"] = f"one of {', '.join(_LIMITS)}"
@@ -56,7 +56,7 @@ def _filters(page: Page) -> tuple[dict[str, str], dict[str, str]]:
 
 def _found(page: Page, given: dict[str, str]) -> list[dict[str, Any]]:
     wf = workflows(page)
-    age = next(age for value, _, age in WITHIN if value == given["within"])
+    age = next(age for value, _, age in _WITHIN if value == given["within"])
     return wf.runs.find(function=given["function"] or None, status=given["status"] or None,
                         trigger=given["trigger"] or None, since=wf.clock.now() - age if age else None,
                         before_id=int(given["before"]) if given["before"] else None,
@@ -78,7 +78,7 @@ def _history(page: Page, template: str) -> Response:
                        live=any(r["status"] not in FINAL for r in runs),
                        live_url="/runs/live" + (f"?{query}" if query else ""),
                        functions=_function_names(page, given["function"]),
-                       statuses=STATUSES, triggers=TRIGGERS, within=WITHIN, limits=_LIMITS)
+                       statuses=STATUSES, triggers=TRIGGERS, within=_WITHIN, limits=_LIMITS)
 
 
 def _function_names(page: Page, chosen: str) -> list[str]:
@@ -143,8 +143,8 @@ def _act(page: Page, action: str) -> Response:
         return not_found(page, f"run {raw} does not exist")
     try:
         if action == "cancel":
-            status = wf.runs.cancel(int(raw))
-            return page.redirect(f"/runs/{raw}", f"Run {raw}: {'cancelled' if status == 'cancelled' else 'cancellation asked for'}.")
+            done = wf.runs.cancel(int(raw)) == "cancelled"
+            return page.redirect(f"/runs/{raw}", f"Run {raw}: {'cancelled' if done else 'cancellation asked for'}.")
         retry = wf.retry(int(raw))
     except NotFound as exc:
         return not_found(page, exc.message)

@@ -197,8 +197,9 @@ def test_a_webhook_key_is_shown_once(console: ConsoleClient, console_setup: Any)
 def test_a_running_run_shows_its_info_lines_and_calls_so_far(console: ConsoleClient, console_setup: Any,
                                                              echo_server: Any) -> None:
     wf = console_setup.workflows
-    wf.functions.deploy(f'info "asking the slow API";\nresp = invokeurl\n[\n\turl: "{echo_server.url_for("/slow/1.5")}"\n'
-                        '\ttype: GET\n];\ninfo "answered";\nreturn resp;', "slowly.dg", "slowly")
+    slow = echo_server.url_for("/slow/1.5")
+    wf.functions.deploy(f'info "asking the slow API";\nresp = invokeurl\n[\n\turl: "{slow}"\n\ttype: GET\n];\n'
+                        'info "answered";\nreturn resp;', "slowly.dg", "slowly")
     run_id = wf.request_run("slowly", {})
     console_setup.console.state.executor.submit(run_id)
     deadline = time.monotonic() + 20
