@@ -62,6 +62,8 @@ def _serve(ctx: Context) -> None:
         from cloudburst.console import Console, routes
 
         console = Console(state, allow_remote=a.allow_remote)
+        if a.reset_console_password:
+            console.admin.clear()
         app = create_app(state, scheduler=scheduler, grace=a.grace, extra_routes=routes(console))
 
         def ready(url: str) -> None:
@@ -94,6 +96,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a running run without a worker heartbeat this long is lost (default 30)")
     parser.add_argument("--lost-policy", choices=("requeue", "fail"), default="requeue",
                         help="what happens to a lost run (default requeue)")
+    parser.add_argument("--reset-console-password", action="store_true",
+                        help="forget the console's admin password; the printed setup address sets a new one")
     parser.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
                         help="largest webhook request body (default 1 MiB)")
     add_db_option(parser)

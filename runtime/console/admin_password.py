@@ -64,6 +64,13 @@ class AdminPassword:
             else:
                 row.value = record
 
+    def clear(self) -> None:
+        """Forget the password: the next start asks for a new one through the setup code."""
+        with self._store.tx() as s:
+            row = s.get(StoreMeta, _KEY)
+            if row is not None:
+                s.delete(row)
+
     def setup_code_matches(self, code: object) -> bool:
         return isinstance(code, str) and hmac.compare_digest(code.encode(), self.setup_code.encode())
 

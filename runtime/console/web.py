@@ -8,6 +8,7 @@ checked against the session's CSRF token.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from cloudburst.console.admin_password import AdminPassword
+from cloudburst.errors import CloudburstError
 from cloudburst.console.sessions import Session, Sessions
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from cloudburst.server.state import ServerState
 
 __all__ = ["Console", "Page", "NAV", "SECURITY_HEADERS", "SecureHeaders"]
+
+log = logging.getLogger("cloudburst.console")
 
 #: The sections of the navigation bar: (path, label).
 NAV = (("/connectors", "Connectors"), ("/connections", "Connections"), ("/functions", "Functions"),
@@ -184,6 +188,11 @@ class Console:
             page = Page(self, request, session, form)
             try:
                 response = await run_in_threadpool(handler, page)
+            except Exception as exc:  # a page, never a traceback; only our own messages are shown
+                log.error("console: %s %s failed (%s)", request.method, request.url.path, type(exc).__name__)
+                message = exc.message if isinstance(exc, CloudburstError) else f"internal error ({type(exc).__name__})"
+                response = self._plain_page(f"{message}. Nothing else was changed; go back and try again.", 500,
+                                            "Something went wrong")
             finally:
                 if form is not None:
                     await form.close()
@@ -202,7 +211,7 @@ class Console:
             response.headers[key] = value
         return response
 
-    def _plain_page(self, message: str, status: int) -> HTMLResponse:
+    def _plain_page(self, message: str, status: int, title: str = "Refused") -> HTMLResponse:
         body = self.templates.get_template("message.html").render(
-            nav=NAV, nav_current=None, csrf_token="", logged_in=False, flashes=[], title="Refused", message=message)
+            nav=NAV, nav_current=None, csrf_token="", logged_in=False, flashes=[], title=title, message=message)
         return HTMLResponse(body, status)

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+import httpx2
+import pytest
+from cryptography.fernet import Fernet
 
 from console_client import PASSWORD, ConsoleClient
 
@@ -150,3 +159,65 @@ def test_every_post_form_refuses_a_missing_or_forged_csrf_token(console: Console
             assert answer.status_code == 403, (action, token)
     assert _store_snapshot(service, workflows) == before
     assert console.get("/connectors", follow_redirects=False).status_code == 200  # still logged in
+
+
+def test_an_unexpected_failure_is_a_page_without_details(console: ConsoleClient, console_setup: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(search: str | None = None) -> list[dict[str, Any]]:
+        raise RuntimeError("driver said: password=hunter2-do-not-show")
+
+    monkeypatch.setattr(console_setup.console.service, "list_connectors", broken)
+    answer = console.get("/connectors")
+    assert answer.status_code == 500 and "internal error (RuntimeError)" in answer.text
+    assert "hunter2" not in answer.text and "Traceback" not in answer.text
+    assert answer.headers["content-security-policy"] and answer.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.integration
+def test_serve_prints_the_console_address_and_can_reset_the_password(tmp_path: Path) -> None:
+    from cloudburst.console.admin_password import AdminPassword
+    from cloudburst.workflows.store import WorkflowStore
+
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    env = {**os.environ, "CLOUDBURST_DATABASE_URL": url, "CLOUDBURST_SECRET_KEY": Fernet.generate_key().decode(),
+           "CLOUDBURST_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("CLOUDBURST_ADMIN_TOKEN", None)
+    store = WorkflowStore(url)
+    AdminPassword(store).set(PASSWORD)
+    store.close()
+
+    def console_line(*extra: str) -> str:
+        proc = subprocess.Popen([sys.executable, "-m", "cloudburst", "serve", "--port", "0", *extra], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().startswith("cloudburst serve: listening on http://127.0.0.1:")
+            line = proc.stdout.readline().strip()
+            page = httpx2.get(line.split()[1], timeout=10, follow_redirects=True)
+            assert page.status_code == 200 and "content-security-policy" in page.headers
+            return line
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+
+    assert re.fullmatch(r"console: http://127\.0\.0\.1:\d+/", console_line())
+    reset = console_line("--reset-console-password")
+    assert re.fullmatch(r"console: http://127\.0\.0\.1:\d+/setup\?code=\S+  \(first start: choose the admin password there\)",
+                        reset)
+    store = WorkflowStore(url)
+    assert not AdminPassword(store).is_set()
+    store.close()
+
+
+def test_the_login_form_needs_the_csrf_token_too(anonymous: ConsoleClient) -> None:
+    anonymous.get("/login")
+    assert anonymous.http.post("/login", data={"password": PASSWORD}, follow_redirects=False).status_code == 403
+    assert anonymous.get("/connectors", follow_redirects=False).status_code == 303  # not logged in
+
+
+def test_the_setup_form_needs_the_csrf_token_too(fresh_console: ConsoleClient) -> None:
+    fresh_console.get("/setup")
+    forged = fresh_console.http.post("/setup", data={"code": "setup-code-for-tests", "password": "p" * 12,
+                                                     "confirm": "p" * 12, "csrf_token": "x"}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert fresh_console.get("/connectors", follow_redirects=False).headers["location"] == "/setup"
