@@ -6,6 +6,7 @@ and messages as ``cloudburst connection``."""
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from typing import Any
 
 from starlette.responses import RedirectResponse, Response
@@ -38,6 +39,16 @@ def _grant(page: Page, info: dict[str, Any]) -> str | None:
     oauth = page.console.service.get_connector(info["connector"]).get("oauth") or {}
     grant: str | None = oauth.get("grant_type")
     return grant
+
+
+def _expiry_note(info: dict[str, Any]) -> str:
+    """How long the access token has left, as a person reads it (``in 58 min``, ``expired``)."""
+    if not info["token_expires_at"]:
+        return ""
+    left = (datetime.fromisoformat(info["token_expires_at"]) - datetime.now(timezone.utc)).total_seconds()
+    if left <= 0:
+        return "expired; refreshed on the next use" if info["refresh_token"] else "expired"
+    return f"in {left / 60:.0f} min" if left < 7200 else f"in {left / 3600:.1f} h"
 
 
 def _authorize_label(info: dict[str, Any]) -> str:
@@ -91,6 +102,7 @@ def _show(page: Page) -> Response:
     if info is None:
         return _missing(page)
     return page.render("connections/show.html", title=info["name"], info=info, grant=_grant(page, info),
+                       expiry_note=_expiry_note(info),
                        authorize_label=_authorize_label(info), auth_labels=AUTH_LABELS)
 
 

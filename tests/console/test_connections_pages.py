@@ -138,7 +138,10 @@ def test_failed_refresh_shows_reconnect_and_the_reason(console: ConsoleClient, s
     service.save_tokens("desk", access_token="at-1", refresh_token="rt-1",
                         expires_at=datetime.now(timezone.utc) + timedelta(hours=1), authorized=True)
     fresh = console.get("/connections/desk")
-    assert ">Authorize again</a>" in fresh.text and "Token expires" in fresh.text
+    assert ">Authorize again</a>" in fresh.text and re.search(r"UTC</time> \(in (59|60) min\)", fresh.text)
+    service.save_tokens("desk", access_token="at-1", refresh_token="rt-1",
+                        expires_at=datetime.now(timezone.utc) - timedelta(minutes=1))
+    assert "(expired; refreshed on the next use)" in console.get("/connections/desk").text
     service.mark_not_connected("desk", "token refresh refused: invalid_grant")
     page = console.get("/connections/desk")
     assert ">Reconnect</a>" in page.text and "token refresh refused: invalid_grant" in page.text

@@ -221,3 +221,16 @@ def test_the_setup_form_needs_the_csrf_token_too(fresh_console: ConsoleClient) -
                                                      "confirm": "p" * 12, "csrf_token": "x"}, follow_redirects=False)
     assert forged.status_code == 403
     assert fresh_console.get("/connectors", follow_redirects=False).headers["location"] == "/setup"
+
+
+def test_running_a_script_loads_no_console(tmp_path: Path) -> None:
+    """The console's stack (Jinja2, Starlette, the form parser) loads with ``serve`` only."""
+    script = tmp_path / "hello.dg"
+    script.write_text('info "hello";\n')
+    probe = ("import sys\nfrom cloudburst.cli.dispatch import main\n"
+             f"code = main(['run', {str(script)!r}])\n"
+             "print(code, sorted(m for m in ('jinja2', 'starlette', 'multipart', 'python_multipart', 'cloudburst.console') "
+             "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "CLOUDBURST_CACHE_DIR": str(tmp_path / "cache")})
+    assert done.stdout.splitlines() == ["hello", "0 []"], done.stdout + done.stderr
