@@ -11,10 +11,12 @@ import copy
 import datetime as _dt
 import json
 import re
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping
 
-__all__ = ["RecordStore", "parse_criteria", "Criteria", "plain_value"]
+__all__ = ["RecordStore", "parse_criteria", "parse_creator_criteria", "Criteria", "plain_value", "page_args",
+           "record_id_arg", "text_arg"]
 
 SERVICES = ("crm", "creator", "books")
 _ID_KEYS = {"crm": "id", "creator": "ID"}
@@ -25,7 +27,7 @@ Record = dict[str, Any]
 Criteria = Callable[[Mapping[str, Any]], bool]
 
 
-def _record_id(value: Any, what: str) -> str:
+def record_id_arg(value: Any, what: str) -> str:
     """Ids arrive as TEXT or NUMBER; both become digit text."""
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise ValueError(f"{what} must be a record id (digits), got {type(value).__name__}")
@@ -35,7 +37,7 @@ def _record_id(value: Any, what: str) -> str:
     return text
 
 
-def _text(value: Any, what: str) -> str:
+def text_arg(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} must be non-empty text")
     return value
@@ -60,17 +62,7 @@ def plain_value(value: Any) -> Any:
     return value
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
-    return value
-
-
-def _page_args(page: Any, per_page: Any, name: str) -> tuple[int, int]:
+def page_args(page: Any, per_page: Any, name: str) -> tuple[int, int]:
     for label, value in (("page", page), ("per_page", per_page)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"{name}: {label} must be a positive number, got {value!r}")
@@ -126,7 +118,7 @@ class RecordStore:
                 for relation, rows in dict(relations).items():
                     if not isinstance(rows, list):
                         raise ValueError(f"related {parent_module}.{parent_id}.{relation} must be a list of records")
-                    names = (parent_module, _record_id(parent_id, "related parent id"), relation)
+                    names = (parent_module, record_id_arg(parent_id, "related parent id"), relation)
                     key = (names[0].lower(), names[1], names[2].lower())
                     self._names.setdefault(key, names)
                     self._related[key] = [plain_value(r) for r in rows]
@@ -137,7 +129,7 @@ class RecordStore:
     def _with_id(self, service: str, module: str, row: Record) -> Record:
         key = self._id_key(service, module)
         if key in row:
-            row[key] = _record_id(row[key], f"{service}.{module} fixture id")
+            row[key] = record_id_arg(row[key], f"{service}.{module} fixture id")
             if len(row[key]) >= 18:
                 self._next_id = max(self._next_id, int(row[key]) + 1)
         else:
@@ -163,17 +155,31 @@ class RecordStore:
         return self._clock().isoformat(timespec="seconds")
 
     def dump(self) -> dict[str, Any]:
-        """The store's current state in the fixture format (JSON-able)."""
+        """The store's current state in the fixture format (decimals as :class:`Decimal`)."""
         out: dict[str, Any] = {s: {} for s in SERVICES}
         for key, rows in self._modules.items():
             service, module = self._names[key]
-            out[service][module] = _jsonable(copy.deepcopy(rows))
+            out[service][module] = copy.deepcopy(rows)
         related: dict[str, Any] = {}
         for related_key, rows in self._related.items():
             parent_module, parent_id, relation = self._names[related_key]
-            related.setdefault(parent_module, {}).setdefault(parent_id, {})[relation] = _jsonable(copy.deepcopy(rows))
+            related.setdefault(parent_module, {}).setdefault(parent_id, {})[relation] = copy.deepcopy(rows)
         out["related"] = related
         return out
+
+    def dump_text(self) -> str:
+        """The state as fixture JSON (indented), every decimal digit kept, as :meth:`from_file`
+        reads it back: ``json`` alone would round decimals through float (and refuse integers
+        of more than 4,300 digits)."""
+        marker = secrets.token_hex(8)
+
+        def decimal(value: Any) -> str:
+            if isinstance(value, Decimal):
+                return f"{marker}{value}"
+            raise TypeError(f"{type(value).__name__} is not JSON-able")
+
+        text = json.dumps(self.dump(), indent=2, ensure_ascii=False, default=decimal)
+        return re.sub(f'"{marker}([^"]*)"', r"\1", text) + "\n"
 
     def install(self, runtime: Any) -> None:
         """Serve the supported integration tasks from this store on ``runtime``."""
@@ -199,12 +205,12 @@ class RecordStore:
     # --- CRM -------------------------------------------------------------------------
 
     def crm_get_record_by_id(self, module: Any, record_id: Any, *_: Any) -> Record:
-        found = self._find("crm", _text(module, "getRecordById: module"), _record_id(record_id, "getRecordById: id"))
+        found = self._find("crm", text_arg(module, "getRecordById: module"), record_id_arg(record_id, "getRecordById: id"))
         return copy.deepcopy(found) if found is not None else {}
 
     def crm_update_record(self, module: Any, record_id: Any, data: Any, *_: Any) -> Record:
-        module = _text(module, "updateRecord: module")
-        rid = _record_id(record_id, "updateRecord: id")
+        module = text_arg(module, "updateRecord: module")
+        rid = record_id_arg(record_id, "updateRecord: id")
         changes = _data(data, "updateRecord: data")
         found = self._find("crm", module, rid)
         if found is None:
@@ -217,7 +223,7 @@ class RecordStore:
                 "Created_Time": found.get("Created_Time", found["Modified_Time"])}
 
     def crm_create_record(self, module: Any, data: Any, *_: Any) -> Record:
-        module = _text(module, "createRecord: module")
+        module = text_arg(module, "createRecord: module")
         row = _data(data, "createRecord: data")
         now = self._now()
         row.update(id=self._new_id(), Created_Time=now, Modified_Time=now)
@@ -226,29 +232,29 @@ class RecordStore:
 
     def crm_search_records(self, module: Any, criteria: Any, page: Any = 1, per_page: Any = _MAX_PER_PAGE,
                            *_: Any) -> list[Record]:
-        module = _text(module, "searchRecords: module")
-        test = parse_criteria(_text(criteria, "searchRecords: criteria"))
-        page, per_page = _page_args(page, per_page, "searchRecords")
+        module = text_arg(module, "searchRecords: module")
+        test = parse_criteria(text_arg(criteria, "searchRecords: criteria"))
+        page, per_page = page_args(page, per_page, "searchRecords")
         return _page([r for r in self._modules.get(("crm", module.lower()), []) if test(r)], page, per_page)
 
     def crm_get_records(self, module: Any, page: Any = 1, per_page: Any = _MAX_PER_PAGE, *_: Any) -> list[Record]:
-        module = _text(module, "getRecords: module")
-        page, per_page = _page_args(page, per_page, "getRecords")
+        module = text_arg(module, "getRecords: module")
+        page, per_page = page_args(page, per_page, "getRecords")
         return _page(self._modules.get(("crm", module.lower()), []), page, per_page)
 
     def crm_get_related_records(self, relation: Any, parent_module: Any, parent_id: Any, page: Any = 1,
                                 per_page: Any = _MAX_PER_PAGE, *_: Any) -> list[Record]:
-        key = (_text(parent_module, "getRelatedRecords: parent module").lower(),
-               _record_id(parent_id, "getRelatedRecords: parent id"),
-               _text(relation, "getRelatedRecords: relation").lower())
-        page, per_page = _page_args(page, per_page, "getRelatedRecords")
+        key = (text_arg(parent_module, "getRelatedRecords: parent module").lower(),
+               record_id_arg(parent_id, "getRelatedRecords: parent id"),
+               text_arg(relation, "getRelatedRecords: relation").lower())
+        page, per_page = page_args(page, per_page, "getRelatedRecords")
         return _page(self._related.get(key, []), page, per_page)
 
     # --- Creator ---------------------------------------------------------------------
     # Forms and reports share one store keyed by the name given (owner and app ignored).
 
     def creator_create_record(self, owner: Any, app: Any, form: Any, data: Any, *_: Any) -> Record:
-        form = _text(form, "creator.createRecord: form")
+        form = text_arg(form, "creator.createRecord: form")
         row = _data(data, "creator.createRecord: data")
         row["ID"] = self._new_id()
         self._module("creator", form).append(row)
@@ -256,9 +262,9 @@ class RecordStore:
 
     def creator_get_records(self, owner: Any, app: Any, report: Any, criteria: Any = "", page: Any = 1,
                             per_page: Any = _MAX_PER_PAGE, *_: Any) -> Record:
-        report = _text(report, "creator.getRecords: report")
+        report = text_arg(report, "creator.getRecords: report")
         test = parse_creator_criteria(criteria if criteria is not None else "")
-        page, per_page = _page_args(page, per_page, "creator.getRecords")
+        page, per_page = page_args(page, per_page, "creator.getRecords")
         rows = _page([r for r in self._modules.get(("creator", report.lower()), []) if test(r)], page, per_page)
         if not rows:
             return {"code": 9280, "description": "No records found for the given criteria."}
@@ -266,8 +272,8 @@ class RecordStore:
 
     def creator_update_record(self, owner: Any, app: Any, report: Any, record_id: Any, data: Any,
                               *_: Any) -> Record:
-        report = _text(report, "creator.updateRecord: report")
-        rid = _record_id(record_id, "creator.updateRecord: id")
+        report = text_arg(report, "creator.updateRecord: report")
+        rid = record_id_arg(record_id, "creator.updateRecord: id")
         changes = _data(data, "creator.updateRecord: data")
         found = self._find("creator", report, rid)
         if found is None:
@@ -280,7 +286,7 @@ class RecordStore:
     # One store per module (the organisation id is ignored); the id field is <singular>_id.
 
     def books_create_record(self, module: Any, org_id: Any, data: Any, *_: Any) -> Record:
-        module = _text(module, "books.createRecord: module")
+        module = text_arg(module, "books.createRecord: module")
         row = _data(data, "books.createRecord: data")
         key = self._id_key("books", module)
         row[key] = self._new_id()
@@ -289,15 +295,15 @@ class RecordStore:
                 _singular(module): copy.deepcopy(row)}
 
     def books_get_records_by_id(self, module: Any, org_id: Any, record_id: Any, *_: Any) -> Record:
-        module = _text(module, "books.getRecordsByID: module")
-        found = self._find("books", module, _record_id(record_id, "books.getRecordsByID: id"))
+        module = text_arg(module, "books.getRecordsByID: module")
+        found = self._find("books", module, record_id_arg(record_id, "books.getRecordsByID: id"))
         if found is None:
             return {"code": 1002, "message": f"{_singular(module).capitalize()} does not exist."}
         return {"code": 0, "message": "success", _singular(module): copy.deepcopy(found)}
 
     def books_update_record(self, module: Any, org_id: Any, record_id: Any, data: Any, *_: Any) -> Record:
-        module = _text(module, "books.updateRecord: module")
-        rid = _record_id(record_id, "books.updateRecord: id")
+        module = text_arg(module, "books.updateRecord: module")
+        rid = record_id_arg(record_id, "books.updateRecord: id")
         changes = _data(data, "books.updateRecord: data")
         found = self._find("books", module, rid)
         if found is None:

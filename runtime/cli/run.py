@@ -257,12 +257,9 @@ def _records(args: argparse.Namespace, runtime: Any) -> Any:
 def _write_records(ctx: Context, records: Any) -> None:
     if records is None or not ctx.args.records_out:
         return
-    import json
-
     try:
         with open(ctx.args.records_out, "w", encoding="utf-8") as fh:
-            json.dump(records.dump(), fh, indent=2, ensure_ascii=False)
-            fh.write("\n")
+            fh.write(records.dump_text())
     except OSError as exc:
         ctx.error(f"cannot write --records-out file: {exc.strerror}")
 

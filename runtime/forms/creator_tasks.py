@@ -11,7 +11,7 @@ from typing import Any, Callable
 from cloudburst.execution import current
 from cloudburst.forms.fields import export_value
 from cloudburst.forms.store import FormSession, FormStore
-from cloudburst.records import _page_args, _record_id, _text, parse_creator_criteria
+from cloudburst.records import page_args, parse_creator_criteria, record_id_arg, text_arg
 from cloudburst.values import from_python
 
 __all__ = ["CreatorTasks"]
@@ -48,7 +48,7 @@ class CreatorTasks:
         return result
 
     def create_record(self, owner: Any, app: Any, form: Any, data: Any, *_: Any) -> dict[str, Any]:
-        form = _text(form, "creator.createRecord: form")
+        form = text_arg(form, "creator.createRecord: form")
         if not isinstance(data, dict):
             raise ValueError(f"creator.createRecord: data must be a KEY-VALUE map, got {type(data).__name__}")
         values = {str(k): from_python(v) for k, v in data.items()}
@@ -57,9 +57,9 @@ class CreatorTasks:
 
     def get_records(self, owner: Any, app: Any, report: Any, criteria: Any = "", page: Any = 1,
                     per_page: Any = 200, *_: Any) -> dict[str, Any]:
-        report = _text(report, "creator.getRecords: report")
+        report = text_arg(report, "creator.getRecords: report")
         test = parse_creator_criteria(criteria if criteria is not None else "")
-        page, per_page = _page_args(page, per_page, "creator.getRecords")
+        page, per_page = page_args(page, per_page, "creator.getRecords")
 
         def read(session: FormSession) -> list[dict[str, Any]]:
             return [_plain(r) for r in session.fetch((report, _EVERY, None, False, None, None))]
@@ -71,8 +71,8 @@ class CreatorTasks:
 
     def update_record(self, owner: Any, app: Any, report: Any, record_id: Any, data: Any,
                       *_: Any) -> dict[str, Any]:
-        report = _text(report, "creator.updateRecord: report")
-        rid = _record_id(record_id, "creator.updateRecord: id")
+        report = text_arg(report, "creator.updateRecord: report")
+        rid = record_id_arg(record_id, "creator.updateRecord: id")
         if not isinstance(data, dict):
             raise ValueError(f"creator.updateRecord: data must be a KEY-VALUE map, got {type(data).__name__}")
 

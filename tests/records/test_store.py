@@ -134,15 +134,22 @@ def test_books_tasks() -> None:
     assert s.books_get_records_by_id("contacts", "60001", "1")["code"] != 0
 
 
-def test_dump_is_the_fixture_format_and_json_able() -> None:
+def test_dump_text_is_the_fixture_format_with_every_digit(tmp_path: Any) -> None:
     import json
 
-    s = RecordStore({"crm": {"Leads": [{"id": LEAD, "Amount": Decimal("12.50"), "Count": Decimal("3")}]}})
+    fee = Decimal("0.123456789012345678901234")
+    huge = Decimal("1E+6000")  # as an integer it has more digits than json writes
+    s = RecordStore({"crm": {"Leads": [{"id": LEAD, "Amount": Decimal("12.50"), "Count": Decimal("3"),
+                                        "Fee": fee, "Huge": huge, "Note": '"quoted" text'}]}})
     s.crm_create_record("Deals", {"Deal_Name": "X"})
-    state = json.loads(json.dumps(s.dump()))
-    assert state["crm"]["Leads"] == [{"id": LEAD, "Amount": 12.5, "Count": 3}]
+    text = s.dump_text()
+    state = json.loads(text, parse_float=Decimal)
+    assert state["crm"]["Leads"] == [{"id": LEAD, "Amount": Decimal("12.50"), "Count": 3, "Fee": fee,
+                                      "Huge": huge, "Note": '"quoted" text'}]
     assert state["crm"]["Deals"][0]["Deal_Name"] == "X"
-    assert RecordStore(state).crm_get_record_by_id("Leads", LEAD)["Amount"] == 12.5
+    path = tmp_path / "out.json"
+    path.write_text(text, encoding="utf-8")
+    assert RecordStore.from_file(str(path)).crm_get_record_by_id("Leads", LEAD)["Fee"] == fee
 
 
 @pytest.mark.parametrize("bad", [{"crm": []}, {"crm": {"Leads": {"id": "1"}}}, {"hr": {}}, {"crm": {"Leads": [{"id": "x"}]}}])
