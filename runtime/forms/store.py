@@ -30,7 +30,7 @@ from cloudburst.forms.tables import Catalog, FormTables, build_catalog
 from cloudburst.forms.values import FormRecord, RecordList
 from cloudburst.values import DelugeList, DelugeMap, type_name
 
-__all__ = ["FormStore", "FormSession", "REGISTRY_TABLE"]
+__all__ = ["FormStore", "FormSession", "REGISTRY_TABLE", "forms_database_url"]
 
 #: Applied form definitions (JSON), one row per form; created by migration 0004.
 REGISTRY_TABLE: Table = FormRow.__table__  # type: ignore[attr-defined]
@@ -40,14 +40,36 @@ _CHUNK = 500
 Query = tuple[str, Any, "str | None", bool, Any, Any]
 
 
+def forms_database_url(url: str) -> str:
+    """Where the forms of the store at ``url`` live. A run holds its form transaction until
+    it ends, and on SQLite that is the file's write lock: in the connection store's own file
+    it would stall the run's token refreshes, credential reads and run heartbeats until the
+    run ended. So a SQLite store keeps its forms in a sibling file (``app.db`` ->
+    ``app.forms.db``); PostgreSQL locks rows, and keeps them in the same database."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url  # open_engine names the problem
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return url
+    stem, dot, suffix = database.rpartition(".")
+    sibling = f"{stem}.forms.{suffix}" if dot and "/" not in suffix else f"{database}.forms"
+    return parsed.set(database=sibling).render_as_string(hide_password=False)
+
+
 class FormStore:
-    """Forms in the store at ``url`` (None: the user's default store)."""
+    """Forms of the store at ``url`` (None: the user's default store); see
+    :func:`forms_database_url` for where they live."""
 
     def __init__(self, url: str | None = None, *, clock: Callable[[], _dt.datetime] | None = None) -> None:
         from cloudburst.connectors.database import default_database_url, open_engine
 
         self.url = url or default_database_url()
-        self.engine: Engine = open_engine(self.url)
+        self.engine: Engine = open_engine(forms_database_url(self.url))
         self._clock = clock
         self._lock = threading.Lock()
         self._cached: tuple[tuple[tuple[str, str], ...], Catalog] | None = None

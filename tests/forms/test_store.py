@@ -200,3 +200,38 @@ def test_criteria_values_are_bound_parameters(store: FormStore) -> None:
     finally:
         session.close(False)
     assert _runtime(store).run("info Customers[ID != 0].count();").info == ["3"]
+
+
+def test_a_run_holding_forms_leaves_the_sqlite_connection_store_writable(tmp_path: Path) -> None:
+    """Insert a record, then (as an OAuth refresh or a run heartbeat would) write to the
+    connection store in the same run: the form transaction must not hold that file's lock."""
+    import time
+
+    from cloudburst.connectors.service import ConnectorService
+    from cloudburst.forms.store import forms_database_url
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert forms_database_url(url) == f"sqlite:///{tmp_path / 'app.forms.db'}"
+    assert forms_database_url("sqlite://") == "sqlite://"
+    forms = FormStore(url)
+    forms.apply(parse_schema({"forms": {"Notes": {"fields": {"Title": "single_line"}}}}))
+    connectors = ConnectorService(url, key_file=tmp_path / "key")
+    waited: list[float] = []
+
+    def store_write(name: str) -> str:
+        started = time.monotonic()
+        link = connectors.create_connector(name, auth_type="api_key")["link_name"]
+        waited.append(time.monotonic() - started)
+        return str(link)
+
+    rt = Runtime(forms=forms, network=False)
+    rt.register_integration("zoho.storeWrite", store_write)
+    try:
+        out = rt.run('insert into Notes [ Title = "first" ];\ninfo zoho.storeWrite("Weather API");\n'
+                     'info Notes[ID != 0].count();')
+    finally:
+        rt.close()
+        connectors.close()
+        forms.close()
+    assert out.info == ["weather_api", "1"]
+    assert waited and waited[0] < 5, waited
