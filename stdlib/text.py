@@ -68,6 +68,19 @@ def _check_length(ctx: Any, fn: str, length: int) -> None:
         raise fail(f"{fn}: the result would be longer than the {limit}-character text limit")
 
 
+#: Zoho's pages of replaceAllIgnoreCase, replaceFirstIgnoreCase and isAscii: each text in
+#: or out "can be up to 300 KB"; repeat's page: "up to 100K characters".
+IGNORE_CASE_MAX_BYTES = 300 * 1024
+REPEAT_MAX_CHARS = 100_000
+
+
+def _within_kb(fn: str, *texts: str) -> None:
+    """UTF-8 size check; a character takes at most 4 bytes, so short texts skip encoding."""
+    for text in texts:
+        if len(text) * 4 > IGNORE_CASE_MAX_BYTES < len(text.encode("utf-8", "surrogatepass")):
+            raise fail(f"{fn}: a text in or out may be at most 300 KB")
+
+
 def java_trim(text: str) -> str:
     """Java ``String.trim``: strip every character up to U+0020 at both ends."""
     start, end = 0, len(text)
@@ -473,6 +486,8 @@ def _replace(ctx: Any, fn: str, text: str, search: Any, repl: Any, literal: Any,
     expect(fn, text, "TEXT", 0)
     pattern = text_arg(fn, search, 1)
     replacement = text_arg(fn, repl, 2)
+    if ignore_case:
+        _within_kb(fn, text, pattern, replacement)
     if literal is not None and bool_arg(fn, literal, 3):
         regex = re.compile(re.escape(pattern), re.IGNORECASE if ignore_case else 0)
         result = regex.sub(_capped(ctx, fn, len(text), lambda m: replacement), text, count=count)
@@ -482,6 +497,8 @@ def _replace(ctx: Any, fn: str, text: str, search: Any, repl: Any, literal: Any,
         result = bounded_match(ctx, fn, lambda limit: regex.sub(expand, text, count=count, timeout=limit,
                                                                  concurrent=True))
     _check_length(ctx, fn, len(result))
+    if ignore_case:
+        _within_kb(fn, result)
     return result
 
 
@@ -788,9 +805,11 @@ def rightpad(ctx: Any, text: str, n: Any) -> str:
 
 
 @builtin("repeat", receiver="TEXT", returns="TEXT", tier=2,
-         doc="The text repeated n times.")
+         doc="The text repeated n times (result at most 100,000 characters).")
 def repeat(ctx: Any, text: str, n: Any) -> str:
     count = _count("repeat", n)
+    if len(text) * count > REPEAT_MAX_CHARS or len(text) > REPEAT_MAX_CHARS:
+        raise fail(f"repeat: the text and the result may be at most {REPEAT_MAX_CHARS} characters")
     _check_length(ctx, "repeat", len(text) * count)
     return text * count
 
@@ -861,6 +880,7 @@ def rtrim(ctx: Any, text: str) -> str:
 @builtin("isAscii", receiver="TEXT", returns="BOOLEAN", tier=2,
          doc="True if every character is ASCII (also for the empty text).")
 def is_ascii(ctx: Any, text: str) -> bool:
+    _within_kb("isAscii", text)
     return text.isascii()
 
 

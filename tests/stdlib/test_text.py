@@ -432,3 +432,19 @@ def test_wrong_receiver_is_a_deluge_error(b: Any) -> None:
             continue
         with pytest.raises(DelugeRuntimeError):
             REGISTRY.method_dispatcher(b.name)(CTX, receiver, *(["x"] * b.min_args))
+
+
+def test_documented_size_limits() -> None:
+    """Zoho's pages: repeat's texts up to 100K characters; replaceAllIgnoreCase,
+    replaceFirstIgnoreCase and isAscii take texts up to 300 KB."""
+    assert len(m("repeat", "ab", 50_000)) == 100_000
+    assert "at most 100000 characters" in err("repeat", "ab", 50_001)
+    big = "a" * (300 * 1024)
+    assert m("isAscii", big) is True
+    assert "300 KB" in err("isAscii", big + "a")
+    assert "300 KB" in err("isAscii", "é" * (150 * 1024 + 1))
+    assert len(m("replaceAllIgnoreCase", big, "A", "b")) == len(big)
+    assert "300 KB" in err("replaceAllIgnoreCase", big + "a", "A", "b")
+    assert "300 KB" in err("replaceFirstIgnoreCase", big, "A", "bb")
+    assert "300 KB" in err("replaceAllIgnoreCase", big, "A", "bb")
+    assert m("replaceAll", big + "a", "a", "bb") == "bb" * (len(big) + 1)
