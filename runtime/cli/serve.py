@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HELP", "configure"]
 
-HELP = "serve webhooks and the API, fire schedules and run queued runs (one process)"
+HELP = "serve the web console, webhooks and the API, fire schedules and run queued runs (one process)"
 
 
 def _serve(ctx: Context) -> None:
