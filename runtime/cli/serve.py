@@ -71,6 +71,9 @@ def _serve(ctx: Context) -> None:
             first = console.first_start_path()
             ctx.print(f"console: {url}{first}  (first start: choose the admin password there)" if first
                       else f"console: {url}/")
+            if a.host not in LOOPBACK:
+                ctx.warn("the console's password and session cookie cross the network in clear over plain HTTP: "
+                         "reach it through a TLS proxy (https)")
 
         try:
             run_server(app, sock, grace=a.grace, on_ready=ready)
