@@ -209,6 +209,9 @@ def test_delete_connector_with_connections_is_refused(console: ConsoleClient, se
     link = create_draft(console, "Busy", auth="basic")
     service.mark_ready(link)
     service.create_connection(link, "Busy Prod")
+    assert f'<a href="/connections?connector={link}">1</a>' in console.get("/connectors").text
+    assert "/connections/busy_prod" in console.get(f"/connections?connector={link}").text
+    assert console.get("/connections?connector=nope").status_code == 404
     refused = console.post(f"/connectors/{link}/delete", from_page=f"/connectors/{link}", follow=True)
     assert "cannot be deleted: it has connections (busy_prod)" in html.unescape(refused.text)
     service.delete_connection("busy_prod")
