@@ -88,22 +88,28 @@ def _entries(target: DelugeList | DelugeMap) -> list[tuple[Any, Any]]:
     return list(enumerate(target))
 
 
+def _not_found(target: DelugeList | DelugeMap) -> Any:
+    """What getKey/getLastKey give for a missing value: null for a key-value collection,
+    -1 for an index-value one (Zoho's getKey page)."""
+    return None if isinstance(target, DelugeMap) else -1
+
+
 @builtin("getKey", receiver=("LIST", "MAP"), returns="ANY", tier=1,
-         doc="Key (or 0-based index) of the first entry whose value equals value; null when absent.")
+         doc="Key (or 0-based index) of the first entry whose value equals value; null (a key) or -1 (an index) when absent.")
 def get_key(ctx: Any, target: DelugeList | DelugeMap, value: Any) -> Any:
     for key, item in _entries(target):
         if same_value(item, value):
             return key
-    return None
+    return _not_found(target)
 
 
 @builtin("getLastKey", receiver=("LIST", "MAP"), returns="ANY", tier=2,
-         doc="Key (or 0-based index) of the last entry whose value equals value; null when absent.")
+         doc="Key (or 0-based index) of the last entry whose value equals value; null (a key) or -1 (an index) when absent.")
 def get_last_key(ctx: Any, target: DelugeList | DelugeMap, value: Any) -> Any:
     for key, item in reversed(_entries(target)):
         if same_value(item, value):
             return key
-    return None
+    return _not_found(target)
 
 
 @builtin("update", receiver=("LIST", "MAP"), returns="NULL", tier=2,
@@ -187,14 +193,16 @@ def intersect_map(ctx: Any, mapping: DelugeMap, other: Any) -> DelugeMap:
 
 
 @builtin("sort", receiver="MAP", returns="MAP", tier=2,
-         doc="New map with entries ordered by value (true/omitted ascending); mixed value types give null.")
+         doc="Reorder the entries by value in place (true/omitted ascending) and return the map; mixed value types give null.")
 def sort_map(ctx: Any, mapping: DelugeMap, ascending: Any = True) -> DelugeMap | None:
     expect("sort", ascending, "BOOLEAN", 1)
     ordered = sorted_or_none(list(mapping.values()), ascending)
     if ordered is None:
         return None
     order = sorted(mapping.items(), key=lambda kv: order_key(kv[1]), reverse=not ascending)
-    return DelugeMap(order)
+    mapping.clear()
+    mapping.update(order)
+    return mapping
 
 
 @builtin("sortKey", receiver="MAP", returns="MAP", tier=2,

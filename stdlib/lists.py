@@ -184,11 +184,14 @@ def sorted_or_none(values: list[Any], ascending: bool) -> list[Any] | None:
 
 
 @builtin("sort", receiver="LIST", returns="LIST", tier=2,
-         doc="New sorted list (true/omitted ascending, false descending); text by character code; mixed types give null.")
+         doc="Sort in place and return the list (true/omitted ascending, false descending); text by character code; mixed types give null.")
 def sort(ctx: Any, items: DelugeList, ascending: Any = True) -> DelugeList | None:
     expect("sort", ascending, "BOOLEAN", 1)
     ordered = sorted_or_none(list(items), ascending)
-    return None if ordered is None else DelugeList(ordered)
+    if ordered is None:
+        return None
+    items[:] = ordered  # Zoho's collection sort page: the collection itself becomes sorted
+    return items
 
 
 @builtin("toList", receiver="LIST", returns="LIST", tier=2, doc="A shallow copy of the list.")

@@ -118,8 +118,10 @@ def test_distinct_intersect_sublist() -> None:
 
 def test_sort() -> None:
     items = L(["banana", "Apple", "cherry", "apple", "1"])
-    assert method("sort", items) == ["1", "Apple", "apple", "banana", "cherry"]
-    assert items[0] == "banana"
+    assert method("sort", items) is items  # in place, and returned (Zoho's list and collection pages)
+    assert items == ["1", "Apple", "apple", "banana", "cherry"]
+    unsortable = L([1, "a"])
+    assert method("sort", unsortable) is None and unsortable == [1, "a"]
     assert method("sort", L([3, Decimal("1.5"), 2]), False) == [3, 2, Decimal("1.5")]
     assert method("sort", L([1, "a"])) is None
     assert method("sort", L([1, None])) is None

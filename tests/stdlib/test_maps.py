@@ -173,9 +173,13 @@ def test_collection_sorting_and_copies() -> None:
     assert list(m) == ["CRM", "Creator", "Mail"]
     method("sortKey", m, False)
     assert list(m) == ["Mail", "Creator", "CRM"]
-    by_value = method("sort", m)
-    assert list(by_value) == ["CRM", "Creator", "Mail"] and list(m) == ["Mail", "Creator", "CRM"]
+    assert method("sort", m) is m
+    assert list(m) == ["CRM", "Creator", "Mail"]
+    method("sort", m, False)
+    assert list(m) == ["Mail", "Creator", "CRM"]
     assert method("sort", M({"a": 1, "b": "x"})) is None
+    assert method("getKey", M({"a": 1}), 2) is None and method("getKey", L(["a"]), "b") == -1
+    assert method("getLastKey", L(["a", "b", "a"]), "a") == 2 and method("getLastKey", L(["a"]), "z") == -1
     assert method("sortKey", M({1: "a", "b": 2})) is None
     dup = method("duplicate", m)
     assert dup == m and dup is not m
