@@ -85,18 +85,19 @@ def expand_year(two_digits: int, today: _dt.date | None = None) -> int:
     return year
 
 
-def us_week(d: _dt.date) -> tuple[int, int]:
-    """(week year, week) as Java's US calendar counts weeks: weeks start on Sunday and
-    week 1 is the week that contains 1 January."""
+def us_week(d: _dt.date, first_day: int = 0) -> tuple[int, int]:
+    """(week year, week) as Java's US calendar counts weeks: weeks start on Sunday (or on
+    ``first_day``, 0 = Sunday to 6 = Saturday) and week 1 is the week that contains
+    1 January."""
 
-    def first_sunday(year: int) -> int:
+    def first_week_start(year: int) -> int:
         jan1 = _dt.date(year, 1, 1)
-        return jan1.toordinal() - (jan1.weekday() + 1) % 7
+        return jan1.toordinal() - (jan1.weekday() + 1 - first_day) % 7
 
     day = d.toordinal()
-    if d.year < _dt.MAXYEAR and day >= first_sunday(d.year + 1):
+    if d.year < _dt.MAXYEAR and day >= first_week_start(d.year + 1):
         return d.year + 1, 1
-    return d.year, (day - first_sunday(d.year)) // 7 + 1
+    return d.year, (day - first_week_start(d.year)) // 7 + 1
 
 
 def _check_year(year: int) -> int:

@@ -256,8 +256,18 @@ _getter("getMinutes", ("minute",), CLOCKS, _hms("minute"), "Minutes, 0-59 (0 for
 _getter("getSeconds", ("second",), CLOCKS, _hms("second"), "Seconds, 0-59 (0 for a DATE).")
 _getter("getDayOfWeek", ("weekday",), DATES, lambda v: (v.weekday() + 1) % 7 + 1, "Day of the week, 1 = Sunday to 7 = Saturday.")
 _getter("getDayOfYear", (), DATES, lambda v: v.timetuple().tm_yday, "Day of the year, 1-366.")
-_getter("getWeekOfYear", (), DATES, lambda v: dtx.us_week(_day_of(v))[1],
-        "Week of the year; weeks start on Sunday and week 1 holds 1 January.")
+
+
+@builtin("getWeekOfYear", receiver=DATES, function=True, returns="NUMBER", tier=1,
+         doc="Week of the year; weeks start on Sunday (or the given day name) and week 1 holds 1 January.")
+def get_week_of_year(ctx: Any, value: Any, start_day: Any = None) -> int:
+    first_day = 0
+    if start_day is not None:
+        try:
+            first_day = dtx.weekday_number(_text("getWeekOfYear", start_day, 1))
+        except ValueError as e:
+            raise fail(f"getWeekOfYear: {e}") from None
+    return dtx.us_week(_day_of(_clock_value(ctx, "getWeekOfYear", value)), first_day)[1]
 
 
 # -- shifting ------------------------------------------------------------------------------
@@ -357,14 +367,14 @@ def years_between(ctx: Any, start: Any, end: Any) -> int:
     return _trunc_div(_days(ctx, "yearsBetween", start, end), 365)
 
 
-@builtin("totalMonth", receiver=DATES, aliases=("totalMonths",), returns="NUMBER", tier=2,
+@builtin("totalMonth", receiver=DATES, aliases=("totalMonths", "monthsDiff"), returns="NUMBER", tier=2,
          doc="Whole calendar months from the receiver to the argument; times are ignored.")
 def total_month(ctx: Any, start: Any, end: Any) -> int:
     a = _day_of(_moment(ctx, "totalMonth", start, 0))
     return _calendar_months(a, _day_of(_moment(ctx, "totalMonth", end, 1)))
 
 
-@builtin("totalYear", receiver=DATES, aliases=("totalYears",), returns="NUMBER", tier=2,
+@builtin("totalYear", receiver=DATES, aliases=("totalYears", "yearsDiff"), returns="NUMBER", tier=2,
          doc="Whole calendar years from the receiver to the argument; times are ignored.")
 def total_year(ctx: Any, start: Any, end: Any) -> int:
     a = _day_of(_moment(ctx, "totalYear", start, 0))

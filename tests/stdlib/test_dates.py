@@ -147,6 +147,10 @@ def test_components() -> None:
     assert m("getWeekOfYear", d(2024, 1, 1)) == 1
     assert m("getWeekOfYear", d(2024, 1, 7)) == 2
     assert m("getWeekOfYear", d(2024, 12, 29)) == 1
+    assert m("getWeekOfYear", d(2021, 2, 7), "Monday") == 6  # a Sunday ends a Monday week
+    assert m("getWeekOfYear", d(2021, 2, 8), "mon") == 7
+    assert m("getWeekOfYear", d(2021, 2, 7), "Sunday") == m("getWeekOfYear", d(2021, 2, 7)) == 7
+    assert "not a day name" in err("getWeekOfYear", d(2021, 2, 7), "Funday")
     assert m("getHour", d(2024, 1, 1)) == 0
     assert m("getMinutes", dt.time(4, 5, 6)) == 5
     assert fn("getYear", "15-Aug-1947") == 1947
@@ -231,6 +235,8 @@ def test_between() -> None:
     assert m("totalMonths", d(1989, 12, 31), d(1990, 1, 1)) == 0
     assert m("totalMonths", d(2024, 1, 31), d(2024, 2, 29)) == 0
     assert m("totalMonths", d(2024, 3, 15), d(2024, 1, 20)) == -1
+    assert m("monthsDiff", d(2020, 2, 1), d(2020, 3, 1)) == 1 and m("monthsBetween", d(2020, 2, 1), d(2020, 3, 1)) == 0
+    assert m("yearsDiff", d(2020, 1, 2), d(2021, 1, 1)) == 0 and m("yearsBetween", d(2020, 1, 2), d(2021, 1, 1)) == 1
     assert m("totalYear", d(2020, 1, 2), d(2021, 1, 1)) == 0
     assert fn("totalYears", d(2019, 1, 1), d(2020, 1, 1)) == 1
     assert m("totalYears", d(2020, 1, 1), d(2019, 1, 1)) == -1
