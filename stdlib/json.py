@@ -251,6 +251,8 @@ def execute_xpath(ctx: Any, xml: str, path: Any) -> str:
     import xml.etree.ElementTree as ET
 
     document = ET.Element("document")
+    if xml.lstrip().startswith("{"):  # JSON: read as the XML toXML makes, under <root> (Zoho's page)
+        xml = to_xml(ctx, xml)
     document.append(_parse_xml("executeXPath", xml))
     expr, mode, attribute = path.strip(), "element", ""
     if expr.endswith("/text()"):
@@ -266,8 +268,9 @@ def execute_xpath(ctx: Any, xml: str, path: Any) -> str:
         raise fail(f"executeXPath: unsupported path '{path}': {exc}") from None
     if mode == "text":
         return "".join(e.text or "" for e in found)
-    if mode == "attribute":
-        return "".join(e.get(attribute, "") for e in found)
+    if mode == "attribute":  # each value as an element named for the attribute (Zoho's page)
+        return "".join(f"<{attribute}>{_escape_xml(e.get(attribute, ''))}</{attribute}>"
+                       for e in found if attribute in e.attrib)
     return "".join(_element_text(e) for e in found)
 
 
@@ -282,12 +285,17 @@ def to_xml_list(ctx: Any, xml: str) -> DelugeList:
 
 
 @builtin("toXML", receiver=("TEXT", "MAP"), returns="TEXT", tier=2,
-         doc="XML text from a map or JSON object text: each key becomes an element, list values repeat it.")
+         doc="XML text under <root> from a map or JSON object text: each key becomes an element, list values repeat it.")
 def to_xml(ctx: Any, source: Any) -> str:
     mapping = source if isinstance(source, DelugeMap) else to_map(ctx, source)
-    parts: list[str] = []
+    parts: list[str] = ["<root>"]
     _map_to_xml(mapping, parts, 0)
+    parts.append("</root>")
     return "".join(parts)
+
+
+def _escape_xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _map_to_xml(mapping: DelugeMap, out: list[str], depth: int) -> None:
@@ -302,6 +310,5 @@ def _map_to_xml(mapping: DelugeMap, out: list[str], depth: int) -> None:
             if isinstance(item, DelugeMap):
                 _map_to_xml(item, out, depth + 1)
             elif item is not None:
-                text = display(item)
-                out.append(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+                out.append(_escape_xml(display(item)))
             out.append(f"</{name}>")

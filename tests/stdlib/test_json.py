@@ -106,7 +106,9 @@ XML = "<?xml version='1.0'?><root><item id='1'><name>A</name></item><item id='2'
 def test_execute_xpath() -> None:
     assert method("executeXPath", XML, "/root/item/name/text()") == "AB"
     assert method("executeXPath", XML, "/root/item[2]/name/text()") == "B"
-    assert method("executeXPath", XML, "//item/@id") == "12"
+    assert method("executeXPath", XML, "//item/@id") == "<id>1</id><id>2</id>"  # Zoho's page chains /id/text()
+    assert method("executeXPath", method("executeXPath", XML, "//item[2]/@id"), "/id/text()") == "2"
+    assert method("executeXPath", '{"a": {"b": [1, 2]}}', "/root/a/b[2]/text()") == "2"  # JSON under <root>
     assert method("executeXPath", XML, "//item[@id='2']/name") == "<name>B</name>"
     assert method("executeXPath", XML, "/root/missing") == ""
     with pytest.raises(DelugeRuntimeError, match="executeXPath"):
@@ -126,7 +128,7 @@ def test_to_xml_list_and_to_xml() -> None:
     with pytest.raises(DelugeRuntimeError, match="toXmlList"):
         method("toXmlList", "<a>")
     xml = method("toXML", M({"order": M({"id": 5, "tags": L(["x", "y"]), "note": "a<b", "none": None})}))
-    assert xml == "<order><id>5</id><tags>x</tags><tags>y</tags><note>a&lt;b</note><none></none></order>"
-    assert method("toXML", '{"a": 1}') == "<a>1</a>"
+    assert xml == "<root><order><id>5</id><tags>x</tags><tags>y</tags><note>a&lt;b</note><none></none></order></root>"
+    assert method("toXML", '{"a": 1}') == "<root><a>1</a></root>"
     with pytest.raises(DelugeRuntimeError, match="toXML"):
         method("toXML", M({"bad key": 1}))
