@@ -33,11 +33,8 @@ def _missing(page: Page) -> Response:
                        message=f'There is no connection "{page.params["link"]}".')
 
 
-def _grant(page: Page, info: dict[str, Any]) -> str | None:
-    if info["auth_type"] != "oauth2":
-        return None
-    oauth = page.console.service.get_connector(info["connector"]).get("oauth") or {}
-    grant: str | None = oauth.get("grant_type")
+def _grant(connector: dict[str, Any]) -> str | None:
+    grant: str | None = (connector.get("oauth") or {}).get("grant_type")
     return grant
 
 
@@ -101,7 +98,9 @@ def _show(page: Page) -> Response:
     info = _connection(page)
     if info is None:
         return _missing(page)
-    return page.render("connections/show.html", title=info["name"], info=info, grant=_grant(page, info),
+    connector = page.console.service.get_connector(info["connector"])
+    return page.render("connections/show.html", title=info["name"], info=info, grant=_grant(connector),
+                       test_url=connector["test_url"],
                        expiry_note=_expiry_note(info),
                        authorize_label=_authorize_label(info), auth_labels=AUTH_LABELS)
 
@@ -114,7 +113,7 @@ def _authorize(page: Page) -> Response:
         return _missing(page)
     link = info["link_name"]
     svc = page.console.service
-    grant = _grant(page, info)
+    grant = _grant(svc.get_connector(info["connector"]))
     errors: Errors = {}
     if grant == "authorization_code":
         target = attempt(lambda: start_authorization(page, link), errors)

@@ -119,6 +119,9 @@ def test_manage_disable_enable_rename_revoke_delete(console: ConsoleClient, serv
     assert service.get_connection("weather")["name"] == "Weather Staging"
     long = console.post(f"{page}/rename", {"name": "x" * 51}, from_page=page, follow=True)
     assert any(text.startswith("name: ") for text in flashes(long.text))
+    assert "Test needs a test URL" in console.get(page).text
+    no_url = console.post(f"{page}/test", from_page=page, follow=True)
+    assert any(text.startswith("test_url: the connector names no test URL") for text in flashes(no_url.text))
     console.post(f"{page}/revoke", from_page=page)
     assert service.get_connection("weather")["status"] == "not connected"
     assert ">Reconnect</a>" in console.get(page).text
