@@ -69,24 +69,6 @@ def _registry(modules: tuple[str, ...] | None) -> Registry:
     return REGISTRY
 
 
-def stdlib_modules(specs: Any) -> tuple[str, ...]:
-    """The stdlib modules that define the built-ins ``specs`` name (asked at compile time,
-    when every module is loaded)."""
-    from cloudburst.stdlib import REGISTRY
-
-    found: set[str] = set()
-    for kind, name in specs:
-        if kind == "method" or (kind == "function" and REGISTRY.functions.get(name.lower()) is None):
-            found.update(b.impl.__module__ for b in REGISTRY.methods.get(name.lower(), ()))
-        if kind == "function" and (b := REGISTRY.functions.get(name.lower())) is not None:
-            found.add(b.impl.__module__)
-        if kind == "system" and name in REGISTRY.system:
-            found.add(REGISTRY.system[name].impl.__module__)
-        if kind == "kv":
-            found.add("cloudburst.stdlib.collection")
-    return tuple(sorted(m for m in found if m.startswith("cloudburst.stdlib.")))
-
-
 def load(spec: Spec, registry: Registry | None = None) -> Any:
     """The object a helper spec names (built-ins from ``registry``, default: all of them)."""
     kind, name = spec

@@ -27,9 +27,9 @@ from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span, TimeoutLimitError
 from cloudburst.execution import DOLLAR, DOT
 from cloudburst.forms.lowering import lower_access, lower_delete
-from cloudburst.compiled import Executable, Spec, stdlib_modules
+from cloudburst.compiled import Executable, Spec
 from cloudburst.resolver import Resolved
-from cloudburst.stdlib import REGISTRY
+from cloudburst.stdlib.index import builtin_index
 from cloudburst.values import INT_MAX, INT_MIN
 
 __all__ = ["compile_program", "FILENAME_PREFIX"]
@@ -177,6 +177,7 @@ _FORM_ACCESS = (n.FormFetch, n.FieldAccess, n.BuiltinMethod)
 class _Compiler:
     def __init__(self, resolved: Resolved, integer_division: str, deadline: float | None, paths: str = "auto") -> None:
         self.resolved = resolved
+        self.builtins = resolved.builtins if resolved.builtins is not None else builtin_index()
         self.helpers: dict[str, Spec] = {}
         self.helper_names: dict[Spec, str] = {}
         self.constants: list[Any] = []
@@ -460,7 +461,7 @@ class _Compiler:
             args = ast.Tuple(elts=self.exprs(e.args), ctx=_LOAD, **p)
             return self.helper_call(("task", "run_integration"), [_load("__ctx", p), _const(e.name, p), args], span)
         if isinstance(e, n.SystemVar):
-            if REGISTRY.system.get(e.name) is None:
+            if e.name not in self.builtins.system:
                 return self.helper_call(("rt", "unknown_system"), [_const(e.name, p)], span)
             return self.helper_call(("system", e.name), [_load("__ctx", p)], span)
         if isinstance(e, n.Conditional):
@@ -747,7 +748,7 @@ class _Compiler:
                 return self.helper_call(("value", "DelugeList"), [], span)
             return self.helper_call(("rt", "list_from"), [self.expr(e.args[0])], span)
         p = _pos(span)
-        if REGISTRY.function(e.name) is None:
+        if not self.builtins.is_function(e.name):
             args = ast.Tuple(elts=self.exprs(e.args), ctx=_LOAD, **p)
             return self.helper_call(("task", "run_host_function"), [_load("__ctx", p), _const(e.name, p), args], span)
         return self.helper_call(("function", e.name), [_load("__ctx", p), *self.exprs(e.args)], span)
@@ -841,7 +842,7 @@ class _Compiler:
         except (RecursionError, SyntaxError):
             # Python's own compiler caps nesting (recursion depth, 20 nested blocks).
             raise DelugeSyntaxError("the script is nested too deeply to compile", r.program.span, name) from None
-        return Executable(code, dict(self.helpers), tuple(self.constants), stdlib_modules(self.helpers.values()))
+        return Executable(code, dict(self.helpers), tuple(self.constants), self.builtins.modules(self.helpers.values()))
 
 
 def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate",

@@ -430,6 +430,7 @@ class Runtime:
         from cloudburst.pages import is_page, translate
         from cloudburst.parser import parse
         from cloudburst.resolver import resolve
+        from cloudburst.stdlib.index import builtin_index
 
         if limits.max_source_chars is not None and len(source) > limits.max_source_chars:
             raise LimitError(f"the script has {len(source):,} characters, more than the {limits.max_source_chars:,} "
@@ -445,7 +446,8 @@ class Runtime:
                     return None, (), None if page is None else page.map
                 program, parameters = _with_entry_call(program)
                 resolved = resolve(program, host_functions=self._functions, strict=strict,
-                                   inputs=[*inputs, *(p.name for p in parameters)], integrations=self._integrations)
+                                   inputs=[*inputs, *(p.name for p in parameters)], integrations=self._integrations,
+                                   builtins=builtin_index(self.cache_dir))
         except CloudburstError as exc:
             if page is not None:
                 exc.span = page.map.span(exc.span)

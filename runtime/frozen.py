@@ -11,9 +11,9 @@ the type checker (``if TYPE_CHECKING``), which keeps them read-only statically.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
-__all__ = ["record", "field"]
+__all__ = ["record", "field", "replace"]
 
 
 class _Factory:
@@ -66,6 +66,14 @@ def record(*, eq: bool = False, frozen: bool = False) -> Callable[[type], type]:
 
 
 _SlotDescriptor = type(type("_Probe", (), {"__slots__": ("x",)}).__dict__["x"])
+
+
+_R = TypeVar("_R")
+
+
+def replace(obj: _R, **changes: Any) -> _R:
+    """``dataclasses.replace`` for a record, without importing dataclasses."""
+    return type(obj)(**{f: changes[f] if f in changes else getattr(obj, f) for f in obj.__match_args__})  # type: ignore[attr-defined]
 
 
 class _Field:

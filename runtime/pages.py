@@ -27,9 +27,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from cloudburst.errors import DelugeSyntaxError, Span
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import field, record
+
+    def dataclass(_cls: type | None = None, *, frozen: bool = False) -> Any:
+        make = record(eq=True, frozen=frozen)
+        return make if _cls is None else make(_cls)
 
 __all__ = ["OUTPUT", "PageMap", "Page", "is_page", "translate"]
 

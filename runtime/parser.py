@@ -8,13 +8,12 @@ braces, unterminated text, ``else`` without ``if``).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from lark import Lark, Token
@@ -22,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
+from cloudburst.frozen import replace
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
 
@@ -566,11 +566,24 @@ class _Callbacks:
                 setattr(self, name, _callback(getattr(build, name)))
 
 
+def _grammar() -> str:
+    """The grammar's text (read as a file beside the package: importlib.resources would load
+    tempfile, zipfile and shutil on every first run)."""
+    import cloudburst.grammar
+
+    try:
+        with open(os.path.join(os.path.dirname(cloudburst.grammar.__file__), "deluge.lark"), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:  # installed inside an archive
+        from importlib import resources
+
+        return resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    grammar = resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8")
     return Lark(
-        grammar,
+        _grammar(),
         parser="lalr",
         lexer="contextual",
         maybe_placeholders=True,

@@ -10,16 +10,24 @@ warnings, and errors in strict mode.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from cloudburst import nodes as n
 from cloudburst.errors import Diagnostic, ResolveError, Span
 from cloudburst.namespaces import APP_PREFIXES, FUNCTION_CATEGORIES, is_zoho_task
-from cloudburst.stdlib import REGISTRY
+from cloudburst.stdlib.index import BuiltinIndex, builtin_index
 from cloudburst.stdlib.typed_lists import ELEMENT_TYPES, element_kind
 from cloudburst.suggest import builtin_functions, builtin_methods, did_you_mean
 from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
+
+if TYPE_CHECKING:
+    from dataclasses import dataclass, field
+else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
+    from cloudburst.frozen import field, record
+
+    def dataclass(_cls: type | None = None, *, frozen: bool = False) -> Any:
+        make = record(eq=True, frozen=frozen)
+        return make if _cls is None else make(_cls)
 
 __all__ = ["Diagnostic", "Resolved", "FunctionInfo", "resolve", "CONSTRUCTORS"]
 
@@ -55,6 +63,8 @@ class Resolved:
     main_locals: frozenset[str]
     free_names: frozenset[str]  # main-script names read but never assigned (caller inputs)
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: The built-ins the program was checked against (the compiler looks them up there too).
+    builtins: BuiltinIndex | None = None
 
 
 def _assigned(stmts: Iterable[n.Stmt], out: set[str]) -> set[str]:
@@ -112,8 +122,9 @@ def _chain(expr: n.Expr) -> list[str] | None:
 
 class _Resolver:
     def __init__(self, program: n.Program, host_functions: Iterable[str], strict: bool, inputs: Iterable[str],
-                 integrations: Iterable[str] = ()) -> None:
+                 integrations: Iterable[str] = (), builtins: BuiltinIndex | None = None) -> None:
         self.program = program
+        self.builtins = builtins if builtins is not None else builtin_index()
         self.inputs = set(inputs)
         self.strict = strict
         self.host_functions = {h.lower() for h in host_functions}
@@ -201,7 +212,7 @@ class _Resolver:
             exc.diagnostics = self.diagnostics  # type: ignore[attr-defined]
             raise exc
         program = n.Program(self.program.span, tuple(new_functions), body)
-        return Resolved(program, infos, frozenset(main_locals), frozenset(self.free), self.diagnostics)
+        return Resolved(program, infos, frozenset(main_locals), frozenset(self.free), self.diagnostics, self.builtins)
 
     # -- statements ------------------------------------------------------------------------
     def block(self, stmts: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
@@ -353,7 +364,7 @@ class _Resolver:
         if self.in_criteria:
             return n.Literal(e.span, e.name)
         key = e.name.lower()
-        if key in _BARE_SYSTEM and key in REGISTRY.system:
+        if key in _BARE_SYSTEM and key in self.builtins.system:
             return n.SystemVar(e.span, key)
         if self.in_function is None:
             self.free.add(e.name)
@@ -386,7 +397,7 @@ class _Resolver:
                        f"got {len(args)}", span, "A402")
 
     def check_builtin_args(self, name: str, count: int, method: bool, span: Span) -> bool:
-        arity = REGISTRY.arity(name, method)
+        arity = self.builtins.arity(name, method)
         if arity is None:
             return False
         lo, hi = arity
@@ -423,7 +434,7 @@ class _Resolver:
             return n.BuiltinCall(e.span, key, args)
         if key in self.host_functions:
             return n.BuiltinCall(e.span, key, args)
-        if args and REGISTRY.arity(e.name, True) is not None:
+        if args and self.builtins.arity(e.name, True) is not None:
             # `getPrefix(t, " ")` is the method `t.getPrefix(" ")` in function form.
             self.check_method(e.name, len(args) - 1, e.span)
             return n.BuiltinMethod(e.span, args[0], key, args[1:])
@@ -438,7 +449,7 @@ class _Resolver:
             call = self.namespace_call(e, parts)
             if call is not None:
                 return call
-            if len(parts) == 1 and REGISTRY.arity(e.name, True) is None:
+            if len(parts) == 1 and self.builtins.arity(e.name, True) is None:
                 self.check_method(e.name, len(e.args), e.span, parts[0])  # an error naming the variable
                 return n.Literal(e.span, None)
         target = self.expr(e.target)
@@ -464,11 +475,11 @@ class _Resolver:
         dotted, key = ".".join(full), ".".join(lowered)
         if lowered[0] == "zoho":
             args = self.exprs(e.args)
-            if REGISTRY.function(dotted) is not None:
+            if self.builtins.is_function(dotted):
                 self.check_builtin_args(dotted, len(args), False, e.span)
                 return n.BuiltinCall(e.span, key, args)
             system = ".".join(lowered[:-1])
-            if system in REGISTRY.system:
+            if system in self.builtins.system:
                 self.check_method(e.name, len(args), e.span)
                 return n.BuiltinMethod(e.span, n.SystemVar(e.target.span, system), lowered[-1], args)
             if not (is_zoho_task(lowered) or key in self.integrations):
@@ -483,7 +494,7 @@ class _Resolver:
             args = self.exprs(e.args)
             self.check_user_args(fn, args, e.span)
             return n.UserCall(e.span, fn.name, args)
-        known_method = REGISTRY.arity(e.name, True) is not None
+        known_method = self.builtins.arity(e.name, True) is not None
         if (lowered[0] in APP_PREFIXES or lowered[0] in FUNCTION_CATEGORIES or self.is_namespace(lowered[0])
                 or (len(full) >= 3 and not known_method)):
             # `otherapp.Sales.total(x)`: a function saved elsewhere in this or another app.
@@ -539,7 +550,7 @@ class _Resolver:
         parts = _chain(e)
         if parts is not None and parts[0].lower() == "zoho" and "zoho" not in self.scope:
             key = ".".join(parts).lower()
-            if key in REGISTRY.system:
+            if key in self.builtins.system:
                 return n.SystemVar(e.span, key)
             self.warn(f"unknown system variable '{'.'.join(parts)}'", e.span, "N209")
             return n.SystemVar(e.span, key)
@@ -578,9 +589,11 @@ _FIELD_METHODS = frozenset({"count", "sum", "avg", "average", "maximum", "minimu
 
 
 def resolve(program: n.Program, *, host_functions: Iterable[str] = (), strict: bool = False,
-            inputs: Iterable[str] = (), integrations: Iterable[str] = ()) -> Resolved:
+            inputs: Iterable[str] = (), integrations: Iterable[str] = (),
+            builtins: BuiltinIndex | None = None) -> Resolved:
     """Check and bind ``program``. Raises :class:`ResolveError` (with ``.diagnostics``) on the
     first error; warnings come back in :attr:`Resolved.warnings`. ``inputs`` names variables
     the caller is known to supply (no warning for them); ``integrations`` the dotted tasks
-    the host serves (``Runtime.register_integration``)."""
-    return _Resolver(program, host_functions, strict, inputs, integrations).run()
+    the host serves (``Runtime.register_integration``); ``builtins`` the built-ins (default:
+    every stdlib module, loaded)."""
+    return _Resolver(program, host_functions, strict, inputs, integrations, builtins).run()

@@ -13,6 +13,7 @@ import datetime as _dt
 import marshal
 import os
 import sys
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
@@ -22,7 +23,7 @@ try:  # BLAKE2 is built into the interpreter; hashlib would load OpenSSL first
 except ImportError:  # pragma: no cover - interpreters without the builtin module
     from hashlib import blake2b as _hash
 
-__all__ = ["cache_key", "load", "store"]
+__all__ = ["cache_key", "load", "store", "write_atomic"]
 
 _FORMAT = 3
 
@@ -67,19 +68,27 @@ def load(directory: Path, key: str) -> dict[str, Any] | None:
 
 
 def store(directory: Path, key: str, entry: dict[str, Any]) -> None:
-    """Write atomically (temp file + rename) so concurrent runs never read half an entry;
-    a cache that cannot be written (or a constant it cannot hold) is skipped silently."""
-    import tempfile
-
+    """Write ``entry`` (see :func:`write_atomic`); a constant the cache cannot hold skips it."""
     try:
         data = marshal.dumps(dict(entry, constants=tuple(_encode(c) for c in entry["constants"])))
     except (KeyError, ValueError):
         return
+    write_atomic(directory / f"{key}.bin", data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write atomically (a file of this process's own, then a rename) so concurrent runs never
+    read half an entry; a cache that cannot be written is skipped silently. (Not tempfile:
+    it loads ``random`` and ``shutil``, a tenth of a first run's start-up.)"""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, directory / f"{key}.bin")
+        os.replace(tmp, path)
     except OSError:
-        return
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass

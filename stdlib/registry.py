@@ -193,25 +193,6 @@ class Registry:
             return self.method_dispatcher(key)
         return None
 
-    def arity(self, name: str, method: bool) -> tuple[int, int | None] | None:
-        """(min, max) argument counts over every overload, receiver excluded; None if unknown."""
-        key = name.lower()
-        if not method:
-            b = self.functions.get(key)
-            if b is not None:
-                return b.min_args, b.max_args
-            if key not in self.method_functions:
-                return None
-        overloads = self.methods.get(key)
-        if not overloads:
-            return None
-        lo = min(b.min_args for b in overloads)
-        his = [b.max_args for b in overloads]
-        hi = None if None in his else max(h for h in his if h is not None)
-        if not method:  # the receiver is passed as the first argument
-            return lo + 1, (None if hi is None else hi + 1)
-        return lo, hi
-
     def method_dispatcher(self, name: str) -> Callable[..., Any]:
         """A callable ``d(ctx, receiver, *args)`` choosing the overload by receiver type."""
         key = name.lower()

@@ -37,7 +37,7 @@ def _check(ctx: Context) -> int:
 
     args = ctx.args
     text = not args.json
-    runtime = Runtime(network=False)
+    runtime = Runtime(network=False, cache_dir=ctx.env.cache_dir())  # for the built-in index (see cloudburst.stdlib.index)
     bad = 0
     records: list[dict[str, Any]] = []
     for path in args.files:
