@@ -9,7 +9,6 @@ import argparse
 from typing import Any, Callable
 
 from cloudburst.cli.dispatch import Context, Usage
-from cloudburst.connectors.errors import RuleViolation
 
 __all__ = ["add_preset_options", "create_preset", "add_authorize_options", "authorize", "add_run_options",
            "provider_for_run", "report_calls"]
@@ -46,6 +45,8 @@ def create_preset(ctx: Context) -> None:
     if secret == "-":
         asked = ctx.ask("Client secret: ", True)
         if not asked:
+            from cloudburst.connectors.errors import RuleViolation
+
             raise RuleViolation("client_secret", "cannot prompt for it here; pass --client-secret VALUE")
         secret = asked
     apps = [x.strip() for x in a.apps.split(",") if x.strip()]
@@ -75,6 +76,8 @@ def authorize(ctx: Context, open_browser: Callable[[str], object] | None) -> boo
     connector = svc.get_connector(svc.get_connection(a.link_name)["connector"])
     if not is_zoho_connector(connector):
         if a.grant_code:
+            from cloudburst.connectors.errors import RuleViolation
+
             raise RuleViolation("grant_code", "only Zoho connections (bearer Zoho-oauthtoken) take a grant code")
         return False
     if a.grant_code:
