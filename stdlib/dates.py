@@ -267,7 +267,7 @@ def get_week_of_year(ctx: Any, value: Any, start_day: Any = None) -> int:
             first_day = dtx.weekday_number(_text("getWeekOfYear", start_day, 1))
         except ValueError as e:
             raise fail(f"getWeekOfYear: {e}") from None
-    return dtx.us_week(_day_of(_clock_value(ctx, "getWeekOfYear", value)), first_day)[1]
+    return dtx.us_week(_day_of(_moment(ctx, "getWeekOfYear", value)), first_day)[1]
 
 
 # -- shifting ------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ def _serve(ctx: Context) -> None:
         console = Console(state, allow_remote=a.allow_remote)
         if a.reset_console_password:
             console.admin.clear()
-        app = create_app(state, scheduler=scheduler, grace=a.grace, extra_routes=routes(console))
+        app = create_app(state, scheduler=scheduler, grace=a.grace, extra_routes=routes(console),
+                         html_not_found=console.not_found_page())
 
         def ready(url: str) -> None:
             ctx.print(f"cloudburst serve: listening on {url} ({kind}); Ctrl-C stops")

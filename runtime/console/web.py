@@ -161,6 +161,12 @@ class Console:
             flashes=page.session.take_flashes(), **context)
         return HTMLResponse(body, status)
 
+    def not_found_page(self) -> Callable[[Request], Any]:
+        """The console's answer to a browser asking for a path nothing serves."""
+        return self.page(lambda page: page.render("message.html", 404, title="Not found",
+                                                  message=f"There is no page at {page.request.url.path}."),
+                         public=True)
+
     def page(self, handler: Handler, *, public: bool = False) -> Callable[[Request], Any]:
         """The endpoint for ``handler``: host check, session, CSRF on POST, login unless
         ``public``, then security headers and the session cookie on the answer."""

@@ -5,12 +5,12 @@ when given, the scheduler, so any ASGI server (uvicorn in ``serve``, tests) runs
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute
 
 from cloudburst.server import api, webhooks
@@ -20,7 +20,10 @@ from cloudburst.server.state import ServerState
 __all__ = ["create_app"]
 
 
-async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+async def _not_found(request: Request, exc: Exception) -> Response:
+    page: Callable[[Request], Awaitable[Response]] | None = request.app.state.html_not_found
+    if page is not None and "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api/"):
+        return await page(request)  # a browser gets a page, not JSON
     return JSONResponse(error_envelope("NOT_FOUND", f"no route for {request.method} {request.url.path}"), 404)
 
 
@@ -33,8 +36,10 @@ async def _internal(request: Request, exc: Exception) -> JSONResponse:
 
 
 def create_app(state: ServerState, *, scheduler: Any = None, grace: float = 30.0,
-               extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
-    """The app for ``state``; ``extra_routes`` come first (the console mounts itself there)."""
+               extra_routes: Sequence[BaseRoute] = (),
+               html_not_found: Callable[[Request], Awaitable[Response]] | None = None) -> Starlette:
+    """The app for ``state``; ``extra_routes`` come first (the console mounts itself there),
+    and ``html_not_found`` answers a browser's request for a path nothing serves."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -54,4 +59,5 @@ def create_app(state: ServerState, *, scheduler: Any = None, grace: float = 30.0
     app = Starlette(routes=[*extra_routes, *webhooks.routes(), *api.routes()], lifespan=lifespan,
                     exception_handlers={404: _not_found, 405: _not_allowed, 500: _internal})
     app.state.cloudburst = state
+    app.state.html_not_found = html_not_found
     return app

@@ -43,7 +43,8 @@ def _setup(tmp_path: Path, password: str | None = PASSWORD) -> ConsoleSetup:
     console = Console(state, setup_code="setup-code-for-tests")
     if password is not None:
         console.admin.set(password)
-    return ConsoleSetup(workflows, console, create_app(state, grace=5, extra_routes=routes(console)))
+    return ConsoleSetup(workflows, console, create_app(state, grace=5, extra_routes=routes(console),
+                                                     html_not_found=console.not_found_page()))
 
 
 @pytest.fixture

@@ -234,3 +234,14 @@ def test_running_a_script_loads_no_console(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "CLOUDBURST_CACHE_DIR": str(tmp_path / "cache")})
     assert done.stdout.splitlines() == ["hello", "0 []"], done.stdout + done.stderr
+
+
+def test_an_unknown_path_is_a_page_for_browsers_and_json_for_programs(anonymous: ConsoleClient) -> None:
+    page = anonymous.get("/connectors-typo", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "There is no page at /connectors-typo." in page.text
+    assert "default-src" in page.headers["content-security-policy"]
+    program = anonymous.get("/connectors-typo", headers={"Accept": "application/json"})
+    assert program.status_code == 404 and program.json()["code"] == "NOT_FOUND"
+    api = anonymous.get("/api/nothing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
