@@ -22,6 +22,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
 from cloudburst.frozen import replace
+from cloudburst.lexing import PLUGINS
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
 
@@ -589,6 +590,7 @@ def _parser() -> Lark:
         maybe_placeholders=True,
         cache=True,
         transformer=_Callbacks(),
+        _plugins=PLUGINS,
     )
 
 

@@ -1,0 +1,125 @@
+"""Lark's contextual lexer with scanners that cost nothing until a parser state is busy.
+
+Lark builds one scanner per parser state the first time the state lexes a token: a regular
+expression joining every terminal the state accepts, compiled by Python's ``re``. A short
+script meets a few dozen states a handful of times each, and compiling those expressions
+was a fifth of a first run's start-up. Here a state's scanner first tries the terminals one
+by one, in lark's order (each terminal's own expression is compiled once and shared by all
+states); after :data:`UNION_AFTER` tokens it compiles lark's joined expression and uses that.
+Trying ``A``, then ``B``, ... and taking the first match is exactly what the joined
+``(?P<A>...)|(?P<B>...)`` matches (Python's alternation takes the first alternative that
+matches), so tokens are the same either way; only the cost moves.
+
+Plugged in through lark's ``_plugins`` option (how lark-cython replaces these classes).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lark.lexer import BasicLexer, CallChain, ContextualLexer, PatternRE, PatternStr, Scanner, UnlessCallback
+
+__all__ = ["PLUGINS", "UNION_AFTER"]
+
+#: Tokens a state lexes one terminal at a time before its joined expression is compiled.
+UNION_AFTER = 48
+
+_PATTERNS: dict[tuple[str, int], re.Pattern[str]] = {}
+
+
+def _pattern(terminal: Any, flags: int) -> re.Pattern[str]:
+    regexp = terminal.pattern.to_regexp()
+    key = (regexp, flags)
+    compiled = _PATTERNS.get(key)
+    if compiled is None:
+        compiled = _PATTERNS[key] = re.compile(regexp, flags)
+    return compiled
+
+
+class _LazyScanner(Scanner):
+    """A scanner whose joined expression is compiled only once the state is busy."""
+
+    def __init__(self, terminals: list[Any], g_regex_flags: int, re_: Any, use_bytes: bool) -> None:
+        self.terminals = terminals
+        self.g_regex_flags = g_regex_flags
+        self.re_ = re_
+        self.use_bytes = use_bytes
+        self.allowed_types = {t.name for t in terminals}
+        self._mres: list[Any] | None = None
+        self._singles: list[tuple[re.Pattern[str], str]] | None = (
+            [(_pattern(t, g_regex_flags), t.name) for t in terminals] if not use_bytes else None)
+        self._uses = 0
+
+    def _union(self) -> list[Any]:
+        if self._mres is None:
+            self._mres = self._build_mres(self.terminals, len(self.terminals))  # type: ignore[no-untyped-call]
+            self._singles = None
+        return self._mres
+
+    def match(self, text: Any, pos: int) -> Any:
+        singles = self._singles
+        if singles is not None:
+            self._uses += 1
+            if self._uses <= UNION_AFTER:
+                source, end = text.text, text.end
+                for pattern, name in singles:
+                    m = pattern.match(source, pos, end)
+                    if m:
+                        return m.group(0), name
+                return None
+        self._union()
+        return Scanner.match(self, text, pos)
+
+    def fullmatch(self, text: str) -> str | None:
+        singles = self._singles
+        if singles is not None:
+            for pattern, name in singles:
+                if pattern.fullmatch(text):
+                    return name
+            return None
+        self._union()
+        found: str | None = Scanner.fullmatch(self, text)
+        return found
+
+
+def _create_unless(terminals: list[Any], g_regex_flags: int, re_: Any, use_bytes: bool) -> tuple[list[Any], dict[str, Any]]:
+    """lark's ``_create_unless`` (keywords that the NAME expression also matches become a
+    check after NAME), building lazy scanners."""
+    embedded = set()
+    callback = {}
+    strings = [t for t in terminals if isinstance(t.pattern, PatternStr)]
+    for retok in (t for t in terminals if isinstance(t.pattern, PatternRE)):
+        unless = []
+        for strtok in strings:
+            if strtok.priority != retok.priority:
+                continue
+            s = strtok.pattern.value
+            m = re_.match(retok.pattern.to_regexp(), s, g_regex_flags)
+            if m and m.group(0) == s:
+                unless.append(strtok)
+                if strtok.pattern.flags <= retok.pattern.flags:
+                    embedded.add(strtok)
+        if unless:
+            callback[retok.name] = UnlessCallback(_LazyScanner(unless, g_regex_flags, re_, use_bytes))
+    return [t for t in terminals if t not in embedded], callback
+
+
+class _LazyBasicLexer(BasicLexer):
+    def _build_scanner(self) -> Scanner:
+        terminals, self.callback = _create_unless(list(self.terminals), self.g_regex_flags, self.re, self.use_bytes)
+        for type_, f in self.user_callbacks.items():
+            if type_ in self.callback:
+                self.callback[type_] = CallChain(self.callback[type_], f,  # type: ignore[no-untyped-call]
+                                                 lambda t, type_=type_: t.type == type_)
+            else:
+                self.callback[type_] = f
+        return _LazyScanner(terminals, self.g_regex_flags, self.re, self.use_bytes)
+
+
+class _LazyContextualLexer(ContextualLexer):
+    BasicLexer = _LazyBasicLexer
+
+
+#: lark's ``_plugins`` option value.
+PLUGINS = {"ContextualLexer": _LazyContextualLexer}

@@ -1,0 +1,52 @@
+"""The lazy contextual lexer (cloudburst.lexing) gives exactly lark's tokens: every script of
+the corpus and the spec, lexed one terminal at a time, through lark's joined expressions,
+and by lark's own lexer, yields the same token types, texts and positions, and the same
+syntax errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
+
+from cloudburst import lexing
+from cloudburst.parser import _grammar
+
+TESTS = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted([*(TESTS / "corpus").glob("*.dg"), *(TESTS / "spec").rglob("*.dg")])
+BROKEN = ['x = "a" + ;', 'if (x > 1 { info 1; }', "info 1 $ 2;", 'm = {"a": 1', "for each in x { }", 'x = "open'
+          , "info 1;\n}", "x = 08.5.;"]
+
+
+def _parser(plugins: bool) -> Lark:
+    return Lark(_grammar(), parser="lalr", lexer="contextual", maybe_placeholders=True,
+                **({"_plugins": lexing.PLUGINS} if plugins else {}))
+
+
+@pytest.fixture(scope="module")
+def parsers() -> tuple[Lark, Lark]:
+    return _parser(False), _parser(True)
+
+
+def _tokens(parser: Lark, text: str) -> Any:
+    try:
+        tree = parser.parse(text)
+    except UnexpectedInput as exc:
+        return ("error", type(exc).__name__, exc.line, exc.column, sorted(getattr(exc, "expected", None) or ()))
+    return [(t.type, str(t), t.line, t.column, t.end_line, t.end_column)
+            for t in tree.scan_values(lambda v: isinstance(v, Token))]
+
+
+@pytest.mark.parametrize("union_after", [0, 3, 10**9])
+def test_lazy_scanners_lex_like_lark(parsers: tuple[Lark, Lark], union_after: int,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexing, "UNION_AFTER", union_after)
+    plain, lazy = parsers
+    texts = [p.read_text(encoding="utf-8") for p in SCRIPTS] + BROKEN
+    assert len(texts) > 100
+    lazy = _parser(True)  # fresh scanners for this setting
+    for text in texts:
+        assert _tokens(lazy, text) == _tokens(plain, text), text[:200]
