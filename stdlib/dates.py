@@ -155,6 +155,11 @@ def to_date_time_string(ctx: Any, value: Any, pattern: Any = None) -> str:
 def _read(ctx: Any, fn: str, value: Any, pattern: Any) -> Moment | _dt.time:
     """Parse text (with a pattern, or the literal layouts and ISO 8601 without one);
     date values pass through."""
+    if type(value) is int:  # epoch milliseconds (Zoho's toDate page); a pattern is ignored
+        try:
+            return dtx.from_epoch_millis(value, ctx.tz)
+        except (OverflowError, ValueError):
+            raise _out_of_range(fn) from None
     if not isinstance(value, str):
         return value  # type: ignore[no-any-return]
     try:
@@ -165,8 +170,8 @@ def _read(ctx: Any, fn: str, value: Any, pattern: Any) -> Moment | _dt.time:
         raise fail(f"{fn}: {e}") from None
 
 
-@builtin("toDate", receiver=DATES, returns="DATE", tier=1,
-         doc="Text (optional pattern) or a date-time as a DATE; the time is dropped.")
+@builtin("toDate", receiver=DATES + ("NUMBER",), returns="DATE", tier=1,
+         doc="Text (optional pattern), a date-time or epoch milliseconds as a DATE; the time is dropped.")
 def to_date(ctx: Any, value: Any, pattern: Any = None) -> _dt.date:
     result = _read(ctx, "toDate", value, pattern)
     if type(result) is _dt.time:
@@ -174,8 +179,8 @@ def to_date(ctx: Any, value: Any, pattern: Any = None) -> _dt.date:
     return _day_of(result)  # type: ignore[arg-type]
 
 
-@builtin("toDateTime", receiver=DATES, returns="DATETIME", tier=1,
-         doc="Text (optional pattern) or a date as a DATE-TIME; a date alone means midnight.")
+@builtin("toDateTime", receiver=DATES + ("NUMBER",), returns="DATETIME", tier=1,
+         doc="Text (optional pattern), a date or epoch milliseconds as a DATE-TIME; a date alone means midnight.")
 def to_date_time(ctx: Any, value: Any, pattern: Any = None) -> _dt.datetime:
     result = _read(ctx, "toDateTime", value, pattern)
     if type(result) is _dt.time:

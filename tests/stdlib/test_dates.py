@@ -388,3 +388,10 @@ def test_sweep_system_variables() -> None:
     assert len(names) == 11
     for name in names:
         assert sysvar(name) is not None
+
+
+def test_to_date_reads_epoch_milliseconds_in_the_run_zone() -> None:
+    assert m("toDate", 0) == d(1970, 1, 1)  # 05:30 in Asia/Kolkata, still 1 January
+    assert m("toDateTime", 1000) == dtm(1970, 1, 1, 5, 30, 1)
+    assert fn("toDate", -86_400_000, "dd-MM-yyyy") == d(1969, 12, 31)  # the pattern is ignored
+    assert "outside" in err("toDate", 10**18)
