@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from cloudburst.cli.dispatch import Context, Usage, add_db_option, command, subcommands
+from cloudburst.cli.dispatch import EXIT_OK, EXIT_RUNTIME, Context, Usage, add_db_option, command, subcommands
 from cloudburst.cli.tables import show, table
 from cloudburst.cli.zoho import add_authorize_options
 from cloudburst.cli.zoho import authorize as zoho_authorize
@@ -85,7 +85,7 @@ def _create(ctx: Context) -> None:
     a = ctx.args
     scopes = None if a.scope is None else [v for item in a.scope for v in item.split(",") if v]
     info = ctx.service.create_connection(a.connector, a.name, link_name=a.link_name, scopes=scopes)
-    ctx.print(info["link_name"])
+    ctx.report(info["link_name"], info)
 
 
 def _authorize(ctx: Context) -> None:
@@ -100,8 +100,8 @@ def _authorize(ctx: Context) -> None:
         if given:
             raise RuleViolation("param", "OAuth 2.0 connections take no --param values")
         browser = None if a.no_browser else _open_browser
-        svc.authorize_oauth(a.link_name, out=ctx.out, open_browser=browser, timeout=a.timeout, port=a.port)
-        ctx.print(f"{a.link_name}: connected")
+        svc.authorize_oauth(a.link_name, out=ctx.chatter, open_browser=browser, timeout=a.timeout, port=a.port)
+        _connected(ctx)
         return
     svc.authorization_settings(a.link_name)
     for item in prompts:
@@ -114,7 +114,12 @@ def _authorize(ctx: Context) -> None:
                                           "--params-file FILE or --param-env KEY=ENVVAR")
         given[item["key"]] = value
     svc.authorize_with_values(a.link_name, given)
-    ctx.print(f"{a.link_name}: connected")
+    _connected(ctx)
+
+
+def _connected(ctx: Context) -> None:
+    link = ctx.args.link_name
+    ctx.report(f"{link}: connected", {"link_name": link, "status": "connected"})
 
 
 def _list(ctx: Context) -> None:
@@ -134,47 +139,54 @@ def _show(ctx: Context) -> None:
 
 def _rename(ctx: Context) -> None:
     ctx.service.rename_connection(ctx.args.link_name, ctx.args.name)
-    ctx.print(f"{ctx.args.link_name}: renamed")
+    ctx.report(f"{ctx.args.link_name}: renamed", {"link_name": ctx.args.link_name, "name": ctx.args.name})
 
 
 def _revoke(ctx: Context) -> None:
-    for warning in ctx.service.revoke(ctx.args.link_name):
+    warnings = ctx.service.revoke(ctx.args.link_name)
+    for warning in warnings:
         ctx.warn(warning)
-    ctx.print(f"{ctx.args.link_name}: not connected (authorization revoked)")
+    ctx.report(f"{ctx.args.link_name}: not connected (authorization revoked)",
+               {"link_name": ctx.args.link_name, "status": "not connected", "warnings": list(warnings)})
 
 
 def _enable(ctx: Context) -> None:
     ctx.service.set_enabled(ctx.args.link_name, True)
-    ctx.print(f"{ctx.args.link_name}: enabled")
+    ctx.report(f"{ctx.args.link_name}: enabled", {"link_name": ctx.args.link_name, "enabled": True})
 
 
 def _disable(ctx: Context) -> None:
     ctx.service.set_enabled(ctx.args.link_name, False)
-    ctx.print(f"{ctx.args.link_name}: disabled")
+    ctx.report(f"{ctx.args.link_name}: disabled", {"link_name": ctx.args.link_name, "enabled": False})
 
 
 def _delete(ctx: Context) -> None:
     ctx.service.delete_connection(ctx.args.link_name)
-    ctx.print(f"{ctx.args.link_name}: deleted")
+    ctx.report(f"{ctx.args.link_name}: deleted", {"link_name": ctx.args.link_name, "deleted": True})
 
 
-def _test(ctx: Context) -> None:
-    result = ctx.service.test_connection(ctx.args.link_name)
+def _test(ctx: Context) -> int:
+    link = ctx.args.link_name
+    result = ctx.service.test_connection(link)
+    if ctx.args.json:
+        ctx.json({"link_name": link, "ok": result.ok, "reason": result.reason})
+        return EXIT_OK if result.ok else EXIT_RUNTIME
     if not result.ok:
-        raise RuleViolation("test", f"{ctx.args.link_name}: {result.reason}")
-    ctx.print(f"{ctx.args.link_name}: ok ({result.reason})")
+        raise RuleViolation("test", f"{link}: {result.reason}")
+    ctx.print(f"{link}: ok ({result.reason})")
+    return EXIT_OK
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     cmds = subcommands(parser)
-    p = command(cmds, "create", _create, "create a connection from a Ready connector")
+    p = command(cmds, "create", _create, "create a connection from a Ready connector", reports=True)
     p.add_argument("connector", metavar="CONNECTOR", help="the connector's link name")
-    p.add_argument("name", help="display name, e.g. \"Weather (prod)\"")
+    p.add_argument("name", help="display name, e.g. \"Weather prod\"")
     p.add_argument("--link-name", help="the name scripts use; immutable (default: derived from the name)")
     p.add_argument("--scope", action="append", metavar="VALUE",
                    help="a scope value (repeatable or comma-separated; default all the connector's scopes)")
-    p = command(cmds, "authorize", _authorize, "authorize (ask for values, or run the OAuth 2.0 flow)")
+    p = command(cmds, "authorize", _authorize, "authorize (ask for values, or run the OAuth 2.0 flow)", reports=True)
     p.add_argument("link_name", help=LINK)
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a parameter value (visible in ps and the shell history: prefer the options below)")
@@ -195,7 +207,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = command(cmds, "show", _show, "show one connection")
     p.add_argument("link_name", help=LINK)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = command(cmds, "rename", _rename, "change the display name (the link name never changes)")
+    p = command(cmds, "rename", _rename, "change the display name (the link name never changes)", reports=True)
     p.add_argument("link_name", help=LINK)
     p.add_argument("name", help="the new display name")
     for name, handler, text in (
@@ -205,4 +217,4 @@ def configure(parser: argparse.ArgumentParser) -> None:
         ("delete", _delete, "delete the connection"),
         ("test", _test, "send one request to the connector's test URL"),
     ):
-        command(cmds, name, handler, text).add_argument("link_name", help=LINK)
+        command(cmds, name, handler, text, reports=True).add_argument("link_name", help=LINK)

@@ -44,7 +44,7 @@ def _create(ctx: Context) -> None:
         return create_preset(ctx)
     info = ctx.service.create_connector(a.name, link_name=a.link_name, description=a.description,
                                         logo=_read_logo(a.logo) if a.logo else None, auth_type=a.auth)
-    ctx.print(info["link_name"])
+    ctx.report(info["link_name"], info)
 
 
 def _list(ctx: Context) -> None:
@@ -87,7 +87,7 @@ def _edit(ctx: Context) -> None:
     if not changes:
         raise RuleViolation("edit", "nothing to change; see --help")
     info = ctx.service.edit_connector(a.connector, **changes)
-    ctx.print(info["link_name"])
+    ctx.report(info["link_name"], info)
 
 
 def _auth(ctx: Context) -> None:
@@ -97,28 +97,28 @@ def _auth(ctx: Context) -> None:
     if current["stage"] == "Ready":
         raise RuleViolation("auth_type", f'cannot be changed: connector "{a.link_name}" is Ready')
     if current["auth_type"] == new_type:
-        ctx.print(f"{a.link_name}: auth type is already {new_type}")
+        ctx.report(f"{a.link_name}: auth type is already {new_type}", {"link_name": a.link_name, "auth_type": new_type})
         return
     if current["auth_type"] is not None:
         confirm(ctx, f"Changing the auth type of {a.link_name} discards all its auth configuration. Continue?",
                  "changing the auth type discards all auth configuration; pass --yes to confirm")
     ctx.service.set_auth_type(a.link_name, new_type)
-    ctx.print(f"{a.link_name}: auth type {new_type}")
+    ctx.report(f"{a.link_name}: auth type {new_type}", {"link_name": a.link_name, "auth_type": new_type})
 
 
 def _param(ctx: Context) -> None:
     a, svc = ctx.args, ctx.service
     if a.action == "add":
         svc.add_param(a.link_name, a.display_name, a.key, a.location)
-        ctx.print(f"{a.link_name}: parameter {a.key} added")
+        ctx.report(f"{a.link_name}: parameter {a.key} added", {"link_name": a.link_name, "added": [a.key]})
     elif a.action == "edit":
         if a.display_name is None and a.new_key is None and a.location is None:
             raise RuleViolation("param", "nothing to change; give --display-name, --key or --location")
         info = svc.edit_param(a.link_name, a.key, display_name=a.display_name, new_key=a.new_key, location=a.location)
-        ctx.print(f"{a.link_name}: parameter {info['key']} updated")
+        ctx.report(f"{a.link_name}: parameter {info['key']} updated", {"link_name": a.link_name, "parameter": info})
     elif a.action == "delete":
         count = svc.delete_params(a.link_name, a.keys)
-        ctx.print(f"{a.link_name}: {count} parameter(s) deleted")
+        ctx.report(f"{a.link_name}: {count} parameter(s) deleted", {"link_name": a.link_name, "deleted": count})
     else:
         params = svc.get_connector(a.link_name)["params"]
         if a.json:
@@ -152,23 +152,25 @@ def _oauth(ctx: Context) -> None:
     if not changes:
         raise RuleViolation("oauth", "nothing to change; see --help")
     ctx.service.configure_oauth(a.link_name, **changes)
-    ctx.print(f"{a.link_name}: OAuth 2.0 settings updated")
+    ctx.report(f"{a.link_name}: OAuth 2.0 settings updated",
+               {"link_name": a.link_name, "updated": sorted(changes)})
 
 
 def _scope(ctx: Context) -> None:
     a, svc = ctx.args, ctx.service
     if a.action == "add":
         count = svc.add_scopes(a.link_name, _pairs(a.items, 2, "NAME VALUE pairs"))  # type: ignore[arg-type]
-        ctx.print(f"{a.link_name}: {count} scope(s) added")
+        ctx.report(f"{a.link_name}: {count} scope(s) added", {"link_name": a.link_name, "added": count})
     elif a.action == "edit":
         count = svc.edit_scopes(a.link_name, _pairs(a.items, 3, "OLD_VALUE NEW_NAME NEW_VALUE triples"))  # type: ignore[arg-type]
-        ctx.print(f"{a.link_name}: {count} scope(s) edited")
+        ctx.report(f"{a.link_name}: {count} scope(s) edited", {"link_name": a.link_name, "edited": count})
     elif a.action == "delete":
         count = svc.delete_scopes(a.link_name, a.values)
-        ctx.print(f"{a.link_name}: {count} scope(s) deleted")
+        ctx.report(f"{a.link_name}: {count} scope(s) deleted", {"link_name": a.link_name, "deleted": count})
     elif a.action == "delimiter":
         svc.set_scope_delimiter(a.link_name, a.delimiter)
-        ctx.print(f"{a.link_name}: scope delimiter {a.delimiter}")
+        ctx.report(f"{a.link_name}: scope delimiter {a.delimiter}",
+                   {"link_name": a.link_name, "scope_delimiter": a.delimiter})
     else:
         scopes = svc.list_scopes(a.link_name, a.search)
         if a.json:
@@ -180,14 +182,16 @@ def _scope(ctx: Context) -> None:
 
 
 def _ready(ctx: Context) -> None:
-    for warning in ctx.service.mark_ready(ctx.args.link_name):
+    warnings = ctx.service.mark_ready(ctx.args.link_name)
+    for warning in warnings:
         ctx.warn(warning)
-    ctx.print(f"{ctx.args.link_name}: Ready")
+    ctx.report(f"{ctx.args.link_name}: Ready", {"link_name": ctx.args.link_name, "stage": "Ready",
+                                                "warnings": list(warnings)})
 
 
 def _delete(ctx: Context) -> None:
     ctx.service.delete_connector(ctx.args.link_name)
-    ctx.print(f"{ctx.args.link_name}: deleted")
+    ctx.report(f"{ctx.args.link_name}: deleted", {"link_name": ctx.args.link_name, "deleted": True})
 
 
 def _export(ctx: Context) -> None:
@@ -209,13 +213,13 @@ def _import(ctx: Context) -> None:
     except json.JSONDecodeError as exc:
         raise RuleViolation("file", f"{a.file} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
     info = ctx.service.import_connector(data, name=a.name, link_name=a.link_name)
-    ctx.print(info["link_name"])
+    ctx.report(info["link_name"], info)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     cmds = subcommands(parser)
-    p = command(cmds, "create", _create, "create a Draft connector and print its link name")
+    p = command(cmds, "create", _create, "create a Draft connector and print its link name", reports=True)
     p.add_argument("name", help="display name, e.g. \"Open Weather\"")
     p.add_argument("--link-name", help="the name scripts and connections use (default: derived from the name)")
     p.add_argument("--description", help="free text shown by `connector show`")
@@ -228,7 +232,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = command(cmds, "show", _show, "show one connector")
     p.add_argument("link_name", help=LINK)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = command(cmds, "edit", _edit, "edit general details, test URL and allowed hosts")
+    p = command(cmds, "edit", _edit, "edit general details, test URL and allowed hosts", reports=True)
     p.add_argument("connector", metavar="LINK_NAME", help=LINK)
     p.add_argument("--name", help="new display name")
     p.add_argument("--link-name", help="new link name (Draft connectors only)")
@@ -243,32 +247,32 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--remove-host", action="append", default=[], metavar="HOST",
                    help="remove a host from the allowed hosts (repeatable)")
     p.add_argument("--clear-hosts", action="store_true", help="remove every allowed host")
-    p = command(cmds, "auth", _auth, "set the auth type (Draft only; discards auth configuration)")
+    p = command(cmds, "auth", _auth, "set the auth type (Draft only; discards auth configuration)", reports=True)
     p.add_argument("link_name", help=LINK)
     p.add_argument("auth_type", metavar="TYPE", help="basic, api_key or oauth2")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     p = command(cmds, "param", _param, "add, edit, delete or list API key parameters")
     actions = subcommands(p, "action")
-    q = command(actions, "add", _param, "add an API key parameter")
+    q = command(actions, "add", _param, "add an API key parameter", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("display_name", help="what `connection authorize` asks for, e.g. \"API key\"")
     q.add_argument("key", help="the name the target API expects")
     q.add_argument("--location", default="header", help="query, form or header (default header)")
-    q = command(actions, "edit", _param, "edit a parameter")
+    q = command(actions, "edit", _param, "edit a parameter", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("key", help="the parameter's current key")
     q.add_argument("--display-name", help="new display name")
     q.add_argument("--key", dest="new_key", help="new key")
     q.add_argument("--location", help="query, form or header")
-    q = command(actions, "delete", _param, "delete parameters")
+    q = command(actions, "delete", _param, "delete parameters", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("keys", nargs="+", metavar="KEY", help="keys of the parameters to delete")
     q = command(actions, "list", _param, "list parameters")
     q.add_argument("link_name", help=LINK)
     q.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = command(cmds, "oauth", _oauth, "set OAuth 2.0 details (Draft only)")
+    p = command(cmds, "oauth", _oauth, "set OAuth 2.0 details (Draft only)", reports=True)
     p.add_argument("link_name", help=LINK)
     p.add_argument("--grant-type", help="authorization_code or client_credentials")
     p.add_argument("--pkce", dest="pkce", action="store_true", default=None,
@@ -287,31 +291,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     p = command(cmds, "scope", _scope, "add, edit, delete, list or search scopes")
     actions = subcommands(p, "action")
-    q = command(actions, "add", _scope, "add scopes: NAME VALUE [NAME VALUE ...]")
+    q = command(actions, "add", _scope, "add scopes: NAME VALUE [NAME VALUE ...]", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("items", nargs="+", metavar="NAME VALUE", help="display name and value of each scope")
-    q = command(actions, "edit", _scope, "edit scopes: OLD_VALUE NEW_NAME NEW_VALUE [...]")
+    q = command(actions, "edit", _scope, "edit scopes: OLD_VALUE NEW_NAME NEW_VALUE [...]", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("items", nargs="+", metavar="OLD_VALUE NEW_NAME NEW_VALUE", help="one triple per scope")
-    q = command(actions, "delete", _scope, "delete scopes by value")
+    q = command(actions, "delete", _scope, "delete scopes by value", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("values", nargs="+", metavar="VALUE", help="values of the scopes to delete")
     q = command(actions, "list", _scope, "list scopes")
     q.add_argument("link_name", help=LINK)
     q.add_argument("--search", metavar="TEXT", help="match display name or value")
     q.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    q = command(actions, "delimiter", _scope, "set the scope delimiter")
+    q = command(actions, "delimiter", _scope, "set the scope delimiter", reports=True)
     q.add_argument("link_name", help=LINK)
     q.add_argument("delimiter", choices=["comma", "space", "plus"], help="how scopes are joined in requests")
 
-    p = command(cmds, "ready", _ready, "mark a Draft connector Ready (irreversible)")
+    p = command(cmds, "ready", _ready, "mark a Draft connector Ready (irreversible)", reports=True)
     p.add_argument("link_name", help=LINK)
-    p = command(cmds, "delete", _delete, "delete a connector without connections")
+    p = command(cmds, "delete", _delete, "delete a connector without connections", reports=True)
     p.add_argument("link_name", help=LINK)
     p = command(cmds, "export", _export, "write the definition as JSON (no secrets)")
     p.add_argument("link_name", help=LINK)
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
-    p = command(cmds, "import", _import, "recreate an exported connector as a Draft")
+    p = command(cmds, "import", _import, "recreate an exported connector as a Draft", reports=True)
     p.add_argument("file", help="JSON file, or - for standard input")
     p.add_argument("--name", help="display name (default: the exported one)")
     p.add_argument("--link-name", help="link name (default: the exported one)")

@@ -132,6 +132,19 @@ class Context:
         self.err.write(f"{PROG}: error: {text}\n")
         self.err.flush()
 
+    def report(self, text: str, record: Mapping[str, Any]) -> None:
+        """A command's result: ``text`` for people, or with ``--json`` ``record`` as one JSON object."""
+        if getattr(self.args, "json", False):
+            self.json(dict(record))
+        else:
+            self.print(text)
+
+    @property
+    def chatter(self) -> TextIO:
+        """Where progress and instructions go: standard output, or standard error with
+        ``--json`` (so standard output holds only the JSON)."""
+        return self.err if getattr(self.args, "json", False) else self.out
+
     def json(self, data: Any) -> None:
         import json
 
@@ -162,12 +175,15 @@ def subcommands(parser: argparse.ArgumentParser, dest: str = "command") -> argpa
 
 
 def command(commands: argparse._SubParsersAction[Any], name: str, handler: Handler, help_text: str, *,
-            db: bool = True) -> Parser:
-    """A subcommand running ``handler``; with ``db`` it takes ``--db``."""
+            db: bool = True, reports: bool = False) -> Parser:
+    """A subcommand running ``handler``; with ``db`` it takes ``--db``; with ``reports``
+    it takes ``--json`` (its handler reports through :meth:`Context.report`)."""
     parser: Parser = commands.add_parser(name, help=help_text, description=help_text)
     parser.set_defaults(handler=handler)
     if db:
         add_db_option(parser)
+    if reports:
+        parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
 
 

@@ -77,19 +77,23 @@ def _versions(ctx: Context) -> None:
 def _rollback(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         version = wf.functions.rollback(ctx.args.name, ctx.args.to)
-    ctx.print(f"{ctx.args.name} now runs version {version}")
+    ctx.report(f"{ctx.args.name} now runs version {version}", {"function": ctx.args.name, "version": version})
 
 
 def _delete(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         wf.functions.delete(ctx.args.name)
-    ctx.print(f"deleted {ctx.args.name} (its runs stay in the history)")
+    ctx.report(f"deleted {ctx.args.name} (its runs stay in the history)",
+               {"function": ctx.args.name, "deleted": True})
 
 
 def _run(ctx: Context) -> int:
     with open_workflows(ctx) as wf:
         run_id = wf.request_run(ctx.args.name, raw_inputs(ctx), "manual")
         return print_run(ctx, execute_run(ctx, wf, run_id))
+
+
+NAME = "the function's name (as deployed)"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -103,18 +107,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     listing = command(commands, "list", _list, "list deployed functions")
     listing.add_argument("--json", action="store_true", help="print JSON")
     shown = command(commands, "show", _show, "show a function's current version")
-    shown.add_argument("name")
+    shown.add_argument("name", help=NAME)
     shown.add_argument("--source", action="store_true", help="print the source too")
     shown.add_argument("--json", action="store_true", help="print JSON")
     versions = command(commands, "versions", _versions, "list a function's versions")
-    versions.add_argument("name")
+    versions.add_argument("name", help=NAME)
     versions.add_argument("--json", action="store_true", help="print JSON")
-    rollback = command(commands, "rollback", _rollback, "make an earlier version current")
-    rollback.add_argument("name")
+    rollback = command(commands, "rollback", _rollback, "make an earlier version current", reports=True)
+    rollback.add_argument("name", help=NAME)
     rollback.add_argument("--to", type=int, metavar="VERSION", help="the version (default: the one before)")
-    delete = command(commands, "delete", _delete, "delete a function and its versions (runs are kept)")
-    delete.add_argument("name")
+    delete = command(commands, "delete", _delete, "delete a function and its versions (runs are kept)", reports=True)
+    delete.add_argument("name", help=NAME)
     run = command(commands, "run", _run, "run a function now, through the run queue, and wait for it")
-    run.add_argument("name")
+    run.add_argument("name", help=NAME)
     add_input_options(run)
     run.add_argument("--json", action="store_true", help="print the run record as JSON")

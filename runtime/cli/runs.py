@@ -116,7 +116,8 @@ def _line(ctx: Context, run: dict[str, Any]) -> None:
 def _cancel(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         status = wf.runs.cancel(ctx.args.id)
-    ctx.print(f"run {ctx.args.id}: {'cancelled' if status == 'cancelled' else 'cancellation asked for'}")
+    ctx.report(f"run {ctx.args.id}: {'cancelled' if status == 'cancelled' else 'cancellation asked for'}",
+               {"id": ctx.args.id, "status": status})
 
 
 def _retry(ctx: Context) -> int:
@@ -128,7 +129,7 @@ def _retry(ctx: Context) -> int:
 def _prune(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         count = wf.runs.prune(timedelta(seconds=parse_age(ctx.args.older_than, "--older-than")))
-    ctx.print(f"deleted {count} run(s) that ended more than {ctx.args.older_than} ago")
+    ctx.report(f"deleted {count} run(s) that ended more than {ctx.args.older_than} ago", {"deleted": count})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -136,25 +137,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     commands = subcommands(parser)
     listing = command(commands, "list", _list, "list runs, newest first")
-    listing.add_argument("--function")
-    listing.add_argument("--status", choices=STATUSES)
-    listing.add_argument("--trigger", choices=TRIGGERS)
+    listing.add_argument("--function", help="only runs of this function")
+    listing.add_argument("--status", choices=STATUSES, help="only runs in this state")
+    listing.add_argument("--trigger", choices=TRIGGERS, help="only runs started this way")
     listing.add_argument("--since", metavar="AGE|DATETIME", help="e.g. 2h, 7d or 2026-12-01T00:00")
-    listing.add_argument("--limit", type=int, default=50, metavar="N")
+    listing.add_argument("--limit", type=int, default=50, metavar="N", help="at most N runs (default 50)")
     listing.add_argument("--json", action="store_true", help="print JSON")
     shown = command(commands, "show", _show, "show one run: inputs, info lines, result, error, HTTP calls")
-    shown.add_argument("id", type=int)
+    shown.add_argument("id", type=int, help="the run's id (see runs list)")
     shown.add_argument("--json", action="store_true", help="print JSON")
     tail = command(commands, "tail", _tail, "follow runs live (Ctrl-C stops)")
-    tail.add_argument("--function")
+    tail.add_argument("--function", help="only runs of this function")
     tail.add_argument("--limit", type=int, default=10, metavar="N", help="recent runs shown first (default 10)")
     tail.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help=argparse.SUPPRESS)
     tail.add_argument("--once", action="store_true", help=argparse.SUPPRESS)
     tail.add_argument("--json", action="store_true", help="one JSON object per line")
-    cancel = command(commands, "cancel", _cancel, "cancel a queued run, or stop a running one")
-    cancel.add_argument("id", type=int)
+    cancel = command(commands, "cancel", _cancel, "cancel a queued run, or stop a running one", reports=True)
+    cancel.add_argument("id", type=int, help="the run's id (see runs list)")
     retry = command(commands, "retry", _retry, "run a run's function again with the same inputs")
-    retry.add_argument("id", type=int)
+    retry.add_argument("id", type=int, help="the run's id (see runs list)")
     retry.add_argument("--json", action="store_true", help="print the new run as JSON")
-    prune = command(commands, "prune", _prune, "delete runs that ended long ago")
+    prune = command(commands, "prune", _prune, "delete runs that ended long ago", reports=True)
     prune.add_argument("--older-than", default="30d", metavar="AGE", help="e.g. 30d (the default), 12h")

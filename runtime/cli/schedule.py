@@ -4,6 +4,7 @@ in a time zone, with overlap and missed-run policies."""
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from cloudburst.cli.dispatch import Context, command, subcommands
 from cloudburst.cli.flows import add_input_options, open_workflows, raw_inputs
@@ -40,18 +41,22 @@ def _list(ctx: Context) -> None:
 
 def _pause(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
-        show(ctx, wf.schedules.set_paused(ctx.args.id, True))
+        _shown(ctx, wf.schedules.set_paused(ctx.args.id, True))
 
 
 def _resume(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
-        show(ctx, wf.schedules.set_paused(ctx.args.id, False))
+        _shown(ctx, wf.schedules.set_paused(ctx.args.id, False))
+
+
+def _shown(ctx: Context, schedule: dict[str, Any]) -> None:
+    ctx.json(schedule) if ctx.args.json else show(ctx, schedule)
 
 
 def _delete(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         wf.schedules.delete(ctx.args.id)
-    ctx.print(f"deleted schedule {ctx.args.id}")
+    ctx.report(f"deleted schedule {ctx.args.id}", {"id": ctx.args.id, "deleted": True})
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +64,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
     commands = subcommands(parser)
     create = command(commands, "create", _create, "schedule a function")
-    create.add_argument("function")
+    create.add_argument("function", help="the deployed function to run")
     create.add_argument("--cron", metavar="EXPR", help='a cron expression, e.g. "*/5 * * * *" (a 6th field: seconds)')
     create.add_argument("--kind", choices=KINDS, help="Zoho's kinds (default: cron with --cron, else once)")
     create.add_argument("--at", metavar="TIME", help="HH:MM for daily/weekly/monthly/yearly; a date-time for once")
@@ -79,5 +84,5 @@ def configure(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON (next_fire in ISO 8601)")
     for name, handler, text in (("pause", _pause, "stop firing"), ("resume", _resume, "fire again from now"),
                                 ("delete", _delete, "delete a schedule")):
-        sub = command(commands, name, handler, text)
-        sub.add_argument("id", type=int)
+        sub = command(commands, name, handler, text, reports=True)
+        sub.add_argument("id", type=int, help="the schedule's id (see schedule list)")

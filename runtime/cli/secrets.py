@@ -19,7 +19,7 @@ def _rotate(ctx: Context) -> None:
     a = ctx.args
     if not a.new_key:
         count = ctx.service.rotate_secrets()
-        ctx.print(f"re-encrypted {count} secret value(s) with the newest key")
+        ctx.report(f"re-encrypted {count} secret value(s) with the newest key", {"re_encrypted": count})
         return
     if ctx.env.secret_keys() is not None:
         raise RuleViolation("--new-key", "applies to the key file only; with CLOUDBURST_SECRET_KEY, put the new key "
@@ -33,12 +33,13 @@ def _rotate(ctx: Context) -> None:
         count = fresh.rotate_secrets()
     if a.drop_old_keys:
         write_key_file(path, keys[:1])
-    ctx.print(f"new key written to {path}; re-encrypted {count} secret value(s)")
+    ctx.report(f"new key written to {path}; re-encrypted {count} secret value(s)",
+               {"re_encrypted": count, "key_file": str(path)})
 
 
 def _check(ctx: Context) -> None:
     ctx.service.list_connectors()
-    ctx.print("the secret key opens this connection store")
+    ctx.report("the secret key opens this connection store", {"ok": True})
 
 
 def _generate_key(ctx: Context) -> None:
@@ -50,8 +51,8 @@ def _generate_key(ctx: Context) -> None:
 def configure(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
     cmds = subcommands(parser)
-    p = command(cmds, "rotate", _rotate, "re-encrypt every secret with the newest key")
+    p = command(cmds, "rotate", _rotate, "re-encrypt every secret with the newest key", reports=True)
     p.add_argument("--new-key", action="store_true", help="first add a new key to the key file")
     p.add_argument("--drop-old-keys", action="store_true", help="with --new-key: keep only the new key")
-    command(cmds, "check", _check, "check that the key opens the store")
+    command(cmds, "check", _check, "check that the key opens the store", reports=True)
     command(cmds, "generate-key", _generate_key, "print a new key for CLOUDBURST_SECRET_KEY", db=False)

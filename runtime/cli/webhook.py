@@ -16,29 +16,30 @@ HELP = "webhook URLs for functions (Zoho's REST API function shape, with a zapik
 DEFAULT_BASE = "http://127.0.0.1:8470"
 
 
-def _print_url(ctx: Context, function: str, key: str) -> None:
+def _print_url(ctx: Context, hook_id: int, function: str, key: str) -> None:
     from cloudburst.workflows.webhooks import webhook_path
 
-    ctx.print(ctx.args.base_url.rstrip("/") + webhook_path(function, key))
+    url = ctx.args.base_url.rstrip("/") + webhook_path(function, key)
+    ctx.report(url, {"id": hook_id, "function": function, "url": url})
     ctx.err.write("the key is shown only this once; POST {\"arguments\": {...}} as JSON or a form field\n")
 
 
 def _create(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
-        _, key = wf.webhooks.create(ctx.args.function)
-    _print_url(ctx, ctx.args.function, key)
+        hook, key = wf.webhooks.create(ctx.args.function)
+    _print_url(ctx, hook["id"], ctx.args.function, key)
 
 
 def _rotate(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         hook, key = wf.webhooks.rotate(ctx.args.id)
-    _print_url(ctx, hook["function"], key)
+    _print_url(ctx, hook["id"], hook["function"], key)
 
 
 def _revoke(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         wf.webhooks.revoke(ctx.args.id)
-    ctx.print(f"revoked webhook {ctx.args.id}")
+    ctx.report(f"revoked webhook {ctx.args.id}", {"id": ctx.args.id, "revoked": True})
 
 
 def _list(ctx: Context) -> None:
@@ -54,15 +55,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     commands = subcommands(parser)
     for name, handler, text in (("create", _create, "a new webhook URL for a function (printed once)"),
                                 ("rotate", _rotate, "replace a webhook's key (printed once)")):
-        sub = command(commands, name, handler, text)
+        sub = command(commands, name, handler, text, reports=True)
         if name == "create":
-            sub.add_argument("function")
+            sub.add_argument("function", help="the deployed function the URL runs")
         else:
-            sub.add_argument("id", type=int)
+            sub.add_argument("id", type=int, help="the webhook's id (see webhook list)")
         sub.add_argument("--base-url", default=DEFAULT_BASE, metavar="URL",
                          help=f"where cloudburst serve is reached (default {DEFAULT_BASE})")
-    revoke = command(commands, "revoke", _revoke, "stop a webhook's key from working")
-    revoke.add_argument("id", type=int)
+    revoke = command(commands, "revoke", _revoke, "stop a webhook's key from working", reports=True)
+    revoke.add_argument("id", type=int, help="the webhook's id (see webhook list)")
     listing = command(commands, "list", _list, "list webhooks (keys masked)")
-    listing.add_argument("--function")
+    listing.add_argument("--function", help="only the webhooks of this function")
     listing.add_argument("--json", action="store_true", help="print JSON")

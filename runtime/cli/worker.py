@@ -38,5 +38,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a running run without a heartbeat this long is lost (default 30)")
     parser.add_argument("--lost-policy", choices=("requeue", "fail"), default="requeue",
                         help="what happens to a lost run (default requeue)")
-    parser.add_argument("--loglevel", default="warning", choices=("debug", "info", "warning", "error"))
+    parser.add_argument("--loglevel", default="warning", choices=("debug", "info", "warning", "error"),
+                        help="Celery's log level (default warning)")
     add_db_option(parser)

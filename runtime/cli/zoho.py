@@ -56,7 +56,7 @@ def create_preset(ctx: Context) -> None:
                                      accounts_url=a.accounts_url)
     except ValueError as exc:
         raise Usage(str(exc)) from None
-    ctx.print(info["link_name"])
+    ctx.report(info["link_name"], info)
 
 
 # -- connection authorize --grant-code ------------------------------------------------------
@@ -86,12 +86,13 @@ def authorize(ctx: Context, open_browser: Callable[[str], object] | None) -> boo
             code = ctx.ask("Grant code: ", True) or ""
         summary = authorize_with_grant_code(svc, a.link_name, code)
     else:
-        summary = authorize_in_browser(svc, a.link_name, out=ctx.out, open_browser=open_browser,
+        summary = authorize_in_browser(svc, a.link_name, out=ctx.chatter, open_browser=open_browser,
                                        timeout=a.timeout, port=a.port)
     if summary.get("warning"):
         ctx.warn(summary["warning"])
     domain = f" (API domain {summary['api_domain']})" if summary.get("api_domain") else ""
-    ctx.print(f"{a.link_name}: connected{domain}")
+    ctx.report(f"{a.link_name}: connected{domain}",
+               {"link_name": a.link_name, "status": "connected", "api_domain": summary.get("api_domain")})
     return True
 
 
