@@ -1,4 +1,4 @@
-"""Built-ins: dates and date-times (builtins.md §2.6).
+"""Built-ins: dates and date-times.
 
 DATE stays DATE and DATE-TIME stays DATE-TIME through arithmetic (adding hours to a
 DATE gives a DATE-TIME at that date's midnight plus the hours). Where Zoho accepts date

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -13,9 +14,12 @@ from sqlalchemy.pool import StaticPool
 from cloudburst.connectors.location import default_database_path
 from cloudburst.errors import ConfigurationError
 
-__all__ = ["default_database_path", "default_database_url", "open_engine", "safe_url", "MIGRATIONS_DIR"]
+__all__ = ["default_database_path", "default_database_url", "open_engine", "safe_url", "MIGRATIONS_DIR",
+           "VERSION_TABLE"]
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: Where Alembic records the store's schema revision.
+VERSION_TABLE = "cb_alembic_version"
 _PG_MIGRATION_LOCK = 0x636C6F7564  # "cloud": serialises concurrent first opens on PostgreSQL
 
 
@@ -63,7 +67,36 @@ def _configure_sqlite(engine: Engine, in_memory: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _head_revision() -> str | None:
+    """The newest migration's revision id, read from the migration files themselves (one
+    head: each ``down_revision`` points at the one before)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for name, found in re.findall(r"^(revision|down_revision)\s*=\s*['\"]([^'\"]+)['\"]", source, re.MULTILINE):
+            (revisions if name == "revision" else parents).add(found)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the store's schema is already the newest: then opening it needs no Alembic,
+    whose import is a good part of every store command's start-up."""
+    head = _head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
+    except SQLAlchemyError:
+        return False  # a new store: no version table yet
+    return [row[0] for row in rows] == [head]
+
+
 def _migrate(engine: Engine) -> None:
+    if _at_head(engine):
+        return
     from alembic import command
     from alembic.config import Config
 
