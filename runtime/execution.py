@@ -318,8 +318,8 @@ def to_deluge_error(exc: BaseException) -> DelugeRuntimeError:
     ``catch`` cannot swallow them. A stray Python exception is a Cloudburst bug; it still
     becomes a clean Deluge error (the original is kept as ``__cause__``).
     """
-    if isinstance(exc, KeyboardInterrupt):
-        raise CancelledError("interrupted") from exc
+    if isinstance(exc, KeyboardInterrupt):  # Ctrl-C: say where the script stopped
+        raise CancelledError("interrupted", span_from_traceback(exc.__traceback__)) from exc
     if isinstance(exc, LimitError) or (isinstance(exc, BaseException) and not isinstance(exc, Exception)):
         raise exc
     span = span_from_traceback(exc.__traceback__)

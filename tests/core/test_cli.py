@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -120,6 +121,8 @@ def test_ctrl_c_exits_130(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
+    # where the script stopped, as the REPL shows it: file:line:col, the line and a caret
+    assert re.match(rf"{re.escape(script)}:[1-3]:\d+: error: interrupted\n    .*\n +\^", err), err
 
 
 def test_check_many_files_one_diagnostic_per_bad_file(tmp_path: Path) -> None:
