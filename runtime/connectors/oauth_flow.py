@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
 from cloudburst.connectors import rules
+from cloudburst.connectors.countdown import announce, countdown
 from cloudburst.connectors.credentials import ConnectionCredentials
 from cloudburst.connectors.errors import ConnectorError
 
@@ -84,12 +85,11 @@ def authorize_oauth(
         else:
             port = port or free_port()
             pending = begin_authorization(service, link_name, f"http://127.0.0.1:{port}/callback")
-            out.write(f"Open this address to authorize {link_name} (waiting {timeout:g} s for "
-                      f"{pending.redirect_uri}):\n{pending.url}\n")
-            out.flush()
+            announce(out, link_name, pending.url, pending.redirect_uri)
             if open_browser is not None:
                 open_browser(pending.url)
-            code = oauth.wait_for_redirect("127.0.0.1", port, pending.state, timeout)
+            with countdown(out, timeout):
+                code = oauth.wait_for_redirect("127.0.0.1", port, pending.state, timeout)
             token = _exchange(oauth, creds, pending, code, http)
     _save(service, creds, token)
 

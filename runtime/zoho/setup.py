@@ -138,6 +138,7 @@ def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: 
                          ) -> dict[str, Any]:
     """Zoho's browser flow: open the consent page, wait on a loopback redirect, refuse an
     account from another data centre by name, exchange the code and store the tokens."""
+    from cloudburst.connectors.countdown import announce, countdown
     from cloudburst.connectors.oauth_flow import free_port
     from cloudburst.http import oauth
 
@@ -148,12 +149,12 @@ def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: 
     state = _secrets.token_urlsafe(24)
     url = oauth.build_authorization_url(details["authorize_url"], creds.client_id, redirect_uri, list(creds.scopes),
                                         creds.scope_delimiter, state, None)
-    out.write(f"Open this address to authorize {link} (waiting {timeout:g} s for {redirect_uri}):\n{url}\n")
-    out.flush()
+    announce(out, link, url, redirect_uri)
     if open_browser:  # the front door's way to show the address (it alone may open a browser)
         open_browser(url)
     try:
-        query = oauth.wait_for_redirect_query("127.0.0.1", port, state, timeout)
+        with countdown(out, timeout):
+            query = oauth.wait_for_redirect_query("127.0.0.1", port, state, timeout)
     except oauth.OAuthError as exc:
         raise ConnectorError(f'connection "{link}": {exc}') from None
     return complete_redirect(service, link, query, redirect_uri, client=client, table=table)

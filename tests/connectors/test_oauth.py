@@ -149,6 +149,33 @@ def test_gives_up_after_timeout(cli: Any, httpserver: HTTPServer) -> None:
     assert "http://127.0.0.1:" in result.out and time.monotonic() - started < 10
 
 
+def test_no_browser_shows_the_redirect_uri_and_a_live_countdown(cli: Any, httpserver: HTTPServer) -> None:
+    """On a terminal: the address, the exact redirect URI to register, then seconds ticking down."""
+    import os
+    import sys
+
+    import pexpect
+
+    setup_connector(cli, httpserver, "authorization_code")
+    child = pexpect.spawn(sys.executable, ["-m", "cloudburst", "connection", "authorize", "crm_prod", "--no-browser",
+                                           "--port", "0", "--timeout", "4"],
+                          env={**os.environ, **cli.env}, encoding="utf-8", timeout=60)
+    try:
+        child.expect(r"Open this address to authorize crm_prod:\r?\n(http\S+)")
+        address = child.match.group(1)
+        assert address.startswith(httpserver.url_for("/authorize"))
+        child.expect(r"redirect URI \(register it with the OAuth client; --port keeps the port fixed\): "
+                     r"(http://127\.0\.0\.1:\d+/callback)")
+        assert parse_qs(urlsplit(address).query)["redirect_uri"] == [child.match.group(1)]
+        child.expect(r"waiting for the browser: [34] s left")
+        child.expect(r"waiting for the browser: [12] s left")
+        child.expect("gave up waiting for the authorization after 4 seconds")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 1
+
+
 def test_oauth_takes_no_params(cli: Any, httpserver: HTTPServer) -> None:
     setup_connector(cli, httpserver, "client_credentials")
     result = cli("connection", "authorize", "crm_prod", "--param", "a=b")
