@@ -100,7 +100,8 @@ def _authorize(ctx: Context) -> None:
         if given:
             raise RuleViolation("param", "OAuth 2.0 connections take no --param values")
         browser = None if a.no_browser else _open_browser
-        svc.authorize_oauth(a.link_name, out=ctx.chatter, open_browser=browser, timeout=a.timeout, port=a.port)
+        svc.authorize_oauth(a.link_name, out=ctx.chatter, open_browser=browser, timeout=a.timeout, port=a.port,
+                            live=ctx.chatter.isatty())
         _connected(ctx)
         return
     svc.authorization_settings(a.link_name)

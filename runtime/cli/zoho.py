@@ -87,7 +87,7 @@ def authorize(ctx: Context, open_browser: Callable[[str], object] | None) -> boo
         summary = authorize_with_grant_code(svc, a.link_name, code)
     else:
         summary = authorize_in_browser(svc, a.link_name, out=ctx.chatter, open_browser=open_browser,
-                                       timeout=a.timeout, port=a.port)
+                                       timeout=a.timeout, port=a.port, live=ctx.chatter.isatty())
     if summary.get("warning"):
         ctx.warn(summary["warning"])
     domain = f" (API domain {summary['api_domain']})" if summary.get("api_domain") else ""

@@ -186,12 +186,14 @@ class ConnectionAdmin(HttpSide):
             conn.lease_holder = None
 
     def authorize_oauth(self, link_name: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None,
-                        timeout: float = 90.0, port: int = 0, client: Any = None) -> None:
+                        timeout: float = 90.0, port: int = 0, client: Any = None, live: bool = False) -> None:
         """Run the connector's OAuth 2.0 grant and store the tokens (see :mod:`oauth_flow`);
-        ``open_browser(url)`` is the front door's way to show the address (None: print only)."""
+        ``open_browser(url)`` is the front door's way to show the address (None: print only);
+        ``live``: ``out`` is a terminal, so a countdown shows while the browser is awaited."""
         from cloudburst.connectors.oauth_flow import authorize_oauth
 
-        authorize_oauth(self, link_name, out=out, open_browser=open_browser, timeout=timeout, port=port, client=client)
+        authorize_oauth(self, link_name, out=out, open_browser=open_browser, timeout=timeout, port=port, client=client,
+                        live=live)
 
     def revoke(self, link_name: str, *, client: Any = None) -> list[str]:
         """Revoke at the provider (RFC 7009) when a revoke URL is set, then wipe; returns warnings."""

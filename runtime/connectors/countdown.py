@@ -22,10 +22,11 @@ def announce(out: TextIO, link_name: str, url: str, redirect_uri: str) -> None:
 
 
 @contextlib.contextmanager
-def countdown(out: TextIO, seconds: float) -> Iterator[None]:
-    """While the block runs, a terminal shows ``waiting for the browser: N s left``,
-    rewritten each second and cleared at the end."""
-    if not _is_terminal(out):
+def countdown(out: TextIO, seconds: float, live: bool) -> Iterator[None]:
+    """While the block runs, ``out`` shows ``waiting for the browser: N s left``, rewritten
+    each second and cleared at the end; only when ``live`` (the front door knows whether
+    ``out`` is a terminal)."""
+    if not live:
         yield
         return
     deadline = time.monotonic() + seconds
@@ -52,9 +53,3 @@ def countdown(out: TextIO, seconds: float) -> Iterator[None]:
         out.write("\r" + " " * width + "\r")
         out.flush()
 
-
-def _is_terminal(out: TextIO) -> bool:
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -72,7 +72,7 @@ def _save(service: ConnectionAdmin, creds: ConnectionCredentials, token: Any) ->
 
 def authorize_oauth(
     service: ConnectionAdmin, link_name: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None,
-    timeout: float = 90.0, port: int = 0, client: Any = None,
+    timeout: float = 90.0, port: int = 0, client: Any = None, live: bool = False,
 ) -> None:
     """Run the connector's grant and store the tokens; raises ConnectorError with a clear message."""
     oauth = _oauth()
@@ -88,7 +88,7 @@ def authorize_oauth(
             announce(out, link_name, pending.url, pending.redirect_uri)
             if open_browser is not None:
                 open_browser(pending.url)
-            with countdown(out, timeout):
+            with countdown(out, timeout, live):
                 code = oauth.wait_for_redirect("127.0.0.1", port, pending.state, timeout)
             token = _exchange(oauth, creds, pending, code, http)
     _save(service, creds, token)

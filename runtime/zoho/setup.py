@@ -135,7 +135,7 @@ def authorize_with_grant_code(service: Any, link: str, code: str, *, client: Any
 
 def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: Callable[[str], object] | None = None, timeout: float = 120.0,
                          port: int = 0, client: Any = None, table: Mapping[str, DataCentre] | None = None,
-                         ) -> dict[str, Any]:
+                         live: bool = False) -> dict[str, Any]:
     """Zoho's browser flow: open the consent page, wait on a loopback redirect, refuse an
     account from another data centre by name, exchange the code and store the tokens."""
     from cloudburst.connectors.countdown import announce, countdown
@@ -153,7 +153,7 @@ def authorize_in_browser(service: Any, link: str, *, out: TextIO, open_browser: 
     if open_browser:  # the front door's way to show the address (it alone may open a browser)
         open_browser(url)
     try:
-        with countdown(out, timeout):
+        with countdown(out, timeout, live):
             query = oauth.wait_for_redirect_query("127.0.0.1", port, state, timeout)
     except oauth.OAuthError as exc:
         raise ConnectorError(f'connection "{link}": {exc}') from None
