@@ -13,13 +13,14 @@ Usage: python tests/bench/bench_cli.py [N] [--against DIR]
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_core import _timed  # noqa: E402  (the same whole-process timer)
 
 COMMANDS = (
     ("connector list", ["connector", "list"]),
@@ -30,15 +31,6 @@ COMMANDS = (
     ("connection test --help", ["connection", "test", "--help"]),
     ("__names connections (completion)", ["__names", "connections"]),
 )
-
-
-def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, check=False, capture_output=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _store(env: dict[str, str]) -> None:
