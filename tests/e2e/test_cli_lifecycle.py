@@ -211,8 +211,8 @@ def test_oauth_code_without_refresh_token_is_used_until_it_expires(
     server = slow_oauth_server
     connector = oauth_connector(cb, server, "Provider Online", "authorization_code", offline=False)
     cb.ok("connection", "create", connector, "Bob", "--link-name", "bob")
-    authorized_at = time.monotonic()
     authorize_code(cb, server, "bob")
+    authorized_at = time.monotonic()  # the token was issued before this: it expires by SLOW_TTL after
     source = f'info invokeurl [ url: "{server.userinfo_url}" type: GET connection: "bob" ];\n'
     done = cb.run(source)
     assert (done.code, done.out) == (0, '{"sub":"alice"}\n'), done.err
