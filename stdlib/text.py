@@ -69,9 +69,8 @@ def _check_length(ctx: Any, fn: str, length: int) -> None:
 
 
 #: Zoho's pages of replaceAllIgnoreCase, replaceFirstIgnoreCase and isAscii: each text in
-#: or out "can be up to 300 KB"; repeat's page: "up to 100K characters".
+#: or out "can be up to 300 KB".
 IGNORE_CASE_MAX_BYTES = 300 * 1024
-REPEAT_MAX_CHARS = 100_000
 
 
 def _within_kb(fn: str, *texts: str) -> None:
@@ -780,36 +779,35 @@ def right(ctx: Any, text: str, n: Any) -> str:
     return text[len(text) - count:]
 
 
-#: Zoho's leftpad and rightpad pages: "Maximum value: 100,00" (read as 10,000).
-PAD_MAX = 10_000
+#: Zoho's leftpad and rightpad pages: "Maximum value: 100,00" (read as 100,000: the comma
+#: groups thousands, a zero is missing).
+PAD_MAX = 100_000
 
 
 def _pad_width(ctx: Any, fn: str, n: Any) -> int:
     width = int_arg(fn, n, 1)
+    _check_length(ctx, fn, width)
     if width > PAD_MAX:
         raise fail(f"{fn}: the width must be at most {PAD_MAX}, got {width}")
-    _check_length(ctx, fn, width)
     return width
 
 
 @builtin("leftpad", receiver="TEXT", returns="TEXT", tier=1,
-         doc="Pad with spaces on the left up to n characters (at most 10,000); longer text is unchanged.")
+         doc="Pad with spaces on the left up to n characters (at most 100,000); longer text is unchanged.")
 def leftpad(ctx: Any, text: str, n: Any) -> str:
     return text.rjust(_pad_width(ctx, "leftpad", n))
 
 
 @builtin("rightpad", receiver="TEXT", returns="TEXT", tier=1,
-         doc="Pad with spaces on the right up to n characters (at most 10,000); longer text is unchanged.")
+         doc="Pad with spaces on the right up to n characters (at most 100,000); longer text is unchanged.")
 def rightpad(ctx: Any, text: str, n: Any) -> str:
     return text.ljust(_pad_width(ctx, "rightpad", n))
 
 
 @builtin("repeat", receiver="TEXT", returns="TEXT", tier=2,
-         doc="The text repeated n times (result at most 100,000 characters).")
+         doc="The text repeated n times.")
 def repeat(ctx: Any, text: str, n: Any) -> str:
     count = _count("repeat", n)
-    if len(text) * count > REPEAT_MAX_CHARS or len(text) > REPEAT_MAX_CHARS:
-        raise fail(f"repeat: the text and the result may be at most {REPEAT_MAX_CHARS} characters")
     _check_length(ctx, "repeat", len(text) * count)
     return text * count
 
