@@ -530,6 +530,12 @@ def add_business_hour(ctx: Any, value: Any, hours: Any, weekends: Any = None, ho
     def closing(day: _dt.date) -> _dt.datetime:
         return _dt.datetime.combine(day, _dt.time()) + _dt.timedelta(hours=end_hour)
 
+    # A week away from every holiday holds the same working minutes; whole weeks are skipped
+    # at once, so a huge count costs a few steps instead of millions of days.
+    week = (7 - len(off)) * (end_hour - start_hour) * 60
+    if week == 0:
+        raise _out_of_range(fn)
+    beyond = max(skip, default=None) if step > 0 else min(skip, default=None)
     day, at = moment.date(), moment
     try:
         for turn in range(_MAX_BUSINESS_DAYS):
@@ -544,6 +550,11 @@ def add_business_hour(ctx: Any, value: Any, hours: Any, weekends: Any = None, ho
                 left -= room
             day += step * _DAY
             at = opening(day) if step > 0 else closing(day)
+            weeks = left // week - 1
+            if weeks > 0 and (beyond is None or (day > beyond if step > 0 else day < beyond)):
+                day += step * 7 * weeks * _DAY
+                left -= weeks * week
+                at = opening(day) if step > 0 else closing(day)
     except OverflowError:
         pass
     raise _out_of_range(fn)
