@@ -26,8 +26,9 @@ def echo(request: httpx2.Request) -> httpx2.Response:
 
 
 def test_registered() -> None:
-    assert REGISTRY.arity("getUrl", method=False) == (1, 3)
-    assert REGISTRY.arity("postUrl", method=False) == (2, 4)
+    found = {b.name: (b.min_args, b.max_args) for b in REGISTRY.builtins if not b.receiver}
+    assert found["getUrl"] == (1, 3)
+    assert found["postUrl"] == (2, 4)
 
 
 def test_get_url_simple_text_and_detailed() -> None:
