@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import threading
+from pathlib import Path
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Mapping
 
@@ -61,6 +62,12 @@ def forms_database_url(url: str) -> str:
     return parsed.set(database=sibling).render_as_string(hide_password=False)
 
 
+def _sqlite_path(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(url).database)
+
+
 class FormStore:
     """Forms of the store at ``url`` (None: the user's default store); see
     :func:`forms_database_url` for where they live."""
@@ -69,7 +76,12 @@ class FormStore:
         from cloudburst.connectors.database import default_database_url, open_engine
 
         self.url = url or default_database_url()
-        self.engine: Engine = open_engine(forms_database_url(self.url))
+        forms_url = forms_database_url(self.url)
+        self.engine: Engine = open_engine(forms_url)
+        if forms_url != self.url:
+            from cloudburst.forms.relocate import adopt_forms
+
+            adopt_forms(Path(_sqlite_path(self.url)), Path(_sqlite_path(forms_url)))
         self._clock = clock
         self._lock = threading.Lock()
         self._cached: tuple[tuple[tuple[str, str], ...], Catalog] | None = None

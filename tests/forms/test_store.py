@@ -235,3 +235,49 @@ def test_a_run_holding_forms_leaves_the_sqlite_connection_store_writable(tmp_pat
         forms.close()
     assert out.info == ["weather_api", "1"]
     assert waited and waited[0] < 5, waited
+
+
+def test_forms_kept_inside_an_older_store_file_move_to_their_own_file(tmp_path: Path) -> None:
+    """A store written before forms got their own file holds forms and records in the store
+    file itself: opening its forms moves them (records, subform rows, lookups, unique
+    indexes) into the sibling file once, and leaves the connection data where it was."""
+    import shutil
+    import sqlite3
+
+    from cloudburst.connectors.service import ConnectorService
+
+    build = FormStore(f"sqlite:///{tmp_path / 'build.db'}")
+    build.apply(load_schema(HERE / "forms.yaml"))
+    setup = _runtime(build)
+    setup.run('c = insert into Customers [ Name = "Acme Ltd" City = "Pune" ];\n'
+              'p = insert into Products [ SKU = "PEN-01" Stock = 7 ];\n'
+              'insert into Orders [ Customer = c Total = 12.50 Lines = {{"Product": p, "Qty": 3}} ];')
+    build.close()
+    legacy = tmp_path / "app.db"
+    shutil.copy(tmp_path / "build.forms.db", legacy)  # the old layout: forms inside the store file
+    connectors = ConnectorService(f"sqlite:///{legacy}", key_file=tmp_path / "key")
+    connectors.create_connector("Weather API", auth_type="api_key")
+    connectors.close()
+
+    forms = FormStore(f"sqlite:///{legacy}")
+    try:
+        out = _runtime(forms).run('o = Orders[Total == 12.50];\ninfo Customers[ID == o.Customer].Name;\n'
+                                  'for each line in o.Lines { info line.Qty; }\ninfo Products[SKU == "PEN-01"].Stock;')
+        assert out.info == ["Acme Ltd", "3", "7"]
+        with pytest.raises(DelugeRuntimeError, match="unique|already"):
+            _runtime(forms).run('insert into Customers [ Name = "Acme Ltd" ];')
+    finally:
+        forms.close()
+    with sqlite3.connect(legacy) as old:
+        assert old.execute("SELECT count(*) FROM cb_form").fetchone()[0] == 0
+        assert not old.execute("SELECT name FROM sqlite_master WHERE name LIKE 'cbf%'").fetchall()
+    again = ConnectorService(f"sqlite:///{legacy}", key_file=tmp_path / "key")
+    try:
+        assert [c["link_name"] for c in again.list_connectors()] == ["weather_api"]
+    finally:
+        again.close()
+    reopened = FormStore(f"sqlite:///{legacy}")  # moved once: a second open finds them in place
+    try:
+        assert _runtime(reopened).run("info Customers[ID != 0].count();").info == ["1"]
+    finally:
+        reopened.close()
