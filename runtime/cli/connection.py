@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from cloudburst.cli.dispatch import EXIT_OK, EXIT_RUNTIME, Context, Usage, add_db_option, command, subcommands
-from cloudburst.cli.tables import show, table
+from cloudburst.cli.tables import listing, show
 from cloudburst.cli.zoho import add_authorize_options
 from cloudburst.cli.zoho import authorize as zoho_authorize
 from cloudburst.connectors.errors import RuleViolation
@@ -125,12 +125,7 @@ def _connected(ctx: Context) -> None:
 
 def _list(ctx: Context) -> None:
     rows = ctx.service.list_connections(ctx.args.connector)
-    if ctx.args.json:
-        ctx.json(rows)
-    elif rows:
-        table(ctx, rows, ["link_name", "name", "connector", "status", "enabled"])
-    else:
-        ctx.print("no connections")
+    listing(ctx, rows, ["link_name", "name", "connector", "status", "enabled"], "no connections")
 
 
 def _show(ctx: Context) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudburst.cli.dispatch import Context, add_db_option, command, subcommands
-from cloudburst.cli.tables import confirm, show, table
+from cloudburst.cli.tables import confirm, listing, show
 from cloudburst.cli.zoho import add_preset_options
 from cloudburst.connectors import rules
 from cloudburst.connectors.errors import RuleViolation
@@ -49,12 +49,7 @@ def _create(ctx: Context) -> None:
 
 def _list(ctx: Context) -> None:
     rows = ctx.service.list_connectors(ctx.args.search)
-    if ctx.args.json:
-        ctx.json(rows)
-    elif rows:
-        table(ctx, rows, ["link_name", "name", "stage", "auth_type", "connections"])
-    else:
-        ctx.print("no connectors")
+    listing(ctx, rows, ["link_name", "name", "stage", "auth_type", "connections"], "no connectors")
 
 
 def _show(ctx: Context) -> None:
@@ -121,12 +116,7 @@ def _param(ctx: Context) -> None:
         ctx.report(f"{a.link_name}: {count} parameter(s) deleted", {"link_name": a.link_name, "deleted": count})
     else:
         params = svc.get_connector(a.link_name)["params"]
-        if a.json:
-            ctx.json(params)
-        elif params:
-            table(ctx, params, ["key", "display_name", "role", "location"])
-        else:
-            ctx.print("no parameters")
+        listing(ctx, params, ["key", "display_name", "role", "location"], "no parameters")
 
 
 def _oauth(ctx: Context) -> None:
@@ -173,12 +163,7 @@ def _scope(ctx: Context) -> None:
                    {"link_name": a.link_name, "scope_delimiter": a.delimiter})
     else:
         scopes = svc.list_scopes(a.link_name, a.search)
-        if a.json:
-            ctx.json(scopes)
-        elif scopes:
-            table(ctx, scopes, ["value", "display_name"])
-        else:
-            ctx.print("no scopes")
+        listing(ctx, scopes, ["value", "display_name"], "no scopes")
 
 
 def _ready(ctx: Context) -> None:

@@ -8,7 +8,7 @@ import argparse
 from cloudburst.cli.dispatch import EXIT_COMPILE, Context, Usage, command, subcommands
 from cloudburst.cli.flows import add_input_options, execute_run, open_workflows, print_run, raw_inputs
 from cloudburst.cli.sources import read_script
-from cloudburst.cli.tables import show, table
+from cloudburst.cli.tables import listing, show, table
 
 __all__ = ["HELP", "configure"]
 
@@ -68,10 +68,7 @@ def _show(ctx: Context) -> None:
 def _versions(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         rows = wf.functions.versions(ctx.args.name)
-    if ctx.args.json:
-        ctx.json(rows)
-    else:
-        table(ctx, rows, ["version", "current", "source_name", "created_at"])
+    listing(ctx, rows, ["version", "current", "source_name", "created_at"])
 
 
 def _rollback(ctx: Context) -> None:
@@ -104,8 +101,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     deploy.add_argument("--on-failure", metavar="FUNCTION",
                         help="a function to run with the failed run's record when a run fails ('' to clear)")
     deploy.add_argument("--json", action="store_true", help="print JSON")
-    listing = command(commands, "list", _list, "list deployed functions")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    listed = command(commands, "list", _list, "list deployed functions")
+    listed.add_argument("--json", action="store_true", help="print JSON")
     shown = command(commands, "show", _show, "show a function's current version")
     shown.add_argument("name", help=NAME)
     shown.add_argument("--source", action="store_true", help="print the source too")

@@ -9,7 +9,7 @@ from typing import Any
 
 from cloudburst.cli.dispatch import Context, Usage, command, subcommands
 from cloudburst.cli.flows import execute_run, open_workflows, parse_age, print_run
-from cloudburst.cli.tables import show, table
+from cloudburst.cli.tables import listing, show
 
 __all__ = ["HELP", "configure"]
 
@@ -35,10 +35,7 @@ def _list(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         rows = wf.runs.find(function=a.function, status=a.status, trigger=a.trigger, since=_since(a.since),
                             limit=a.limit)
-    if a.json:
-        ctx.json(rows)
-    else:
-        table(ctx, rows, _COLUMNS)
+    listing(ctx, rows, _COLUMNS)
 
 
 def _show(ctx: Context) -> None:

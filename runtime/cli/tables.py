@@ -43,6 +43,16 @@ def table(ctx: Context, rows: list[dict[str, Any]], columns: list[str]) -> None:
         ctx.print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
 
 
+def listing(ctx: Context, rows: list[dict[str, Any]], columns: list[str], empty: str | None = None) -> None:
+    """A list command's answer: JSON with ``--json``, else a table (or ``empty`` for none)."""
+    if ctx.args.json:
+        ctx.json(rows)
+    elif rows or empty is None:
+        table(ctx, rows, columns)
+    else:
+        ctx.print(empty)
+
+
 def confirm(ctx: Context, question: str, refusal: str) -> None:
     if ctx.args.yes:
         return

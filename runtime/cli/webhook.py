@@ -7,7 +7,7 @@ import argparse
 
 from cloudburst.cli.dispatch import Context, command, subcommands
 from cloudburst.cli.flows import open_workflows
-from cloudburst.cli.tables import table
+from cloudburst.cli.tables import listing
 
 __all__ = ["HELP", "configure"]
 
@@ -45,10 +45,7 @@ def _revoke(ctx: Context) -> None:
 def _list(ctx: Context) -> None:
     with open_workflows(ctx) as wf:
         rows = wf.webhooks.all(ctx.args.function)
-    if ctx.args.json:
-        ctx.json(rows)
-    else:
-        table(ctx, rows, ["id", "function", "key", "revoked", "created_at", "last_used_at"])
+    listing(ctx, rows, ["id", "function", "key", "revoked", "created_at", "last_used_at"])
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
