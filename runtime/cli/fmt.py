@@ -25,6 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="change nothing; exit 1 if any file is not formatted (for CI)")
     parser.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
     parser.add_argument("--quiet", action="store_true", help="print only errors")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object: each file's status (unchanged, reformatted, would reformat, "
+                             "skipped, error) and the counts")
 
 
 def script_files(paths: list[str]) -> Iterator[str]:
@@ -46,48 +49,60 @@ def _fmt(ctx: Context) -> int:
     from cloudburst.tooling.formatter import FormatError, format_source
 
     args = ctx.args
-    changed = failed = total = 0
+    quiet = args.quiet or args.json
+    files: list[dict[str, str]] = []
+
+    def record(path: str, status: str, error: str | None = None) -> None:
+        files.append({"path": path, "status": status, **({"error": error} if error else {})})
+        if error is not None and not args.json:
+            ctx.err.write(error + "\n")
+
     for path in script_files(args.paths):
-        total += 1
         try:
             source = read_script(path, ctx.stdin)
         except OSError as exc:
-            failed += 1
-            ctx.err.write(f"{path}: error: cannot read: {exc.strerror}\n")
+            record(path, "error", f"{path}: error: cannot read: {exc.strerror}")
             continue
         if "<%" in source and "%>" in source:
-            if not args.quiet:
+            record(path, "skipped")
+            if not quiet:
                 ctx.err.write(f"{path}: skipped: Creator pages (HTML with <% %>) are not formatted\n")
             continue
         try:
             formatted = format_source(source, path)
         except CloudburstError as exc:
-            failed += 1
-            ctx.err.write(format_error(exc, source) + "\n")
+            record(path, "error", format_error(exc, source))
             continue
         except FormatError as exc:
-            failed += 1
-            ctx.err.write(f"error: {exc}\n")
+            record(path, "error", f"error: {exc}")
             continue
-        if path == "-" and not (args.check or args.diff):
+        if path == "-" and not (args.check or args.diff or args.json):
             ctx.out.write(formatted)
+            record(path, "formatted")
             continue
         if formatted == source:
+            record(path, "unchanged")
             continue
-        changed += 1
         if args.diff:
             ctx.out.writelines(difflib.unified_diff(source.splitlines(True), formatted.splitlines(True),
                                                     f"{path} (original)", f"{path} (formatted)"))
-        elif args.check:
-            if not args.quiet:
+        if args.check or args.diff or path == "-":
+            record(path, "would reformat")
+            if args.check and not quiet:
                 ctx.err.write(f"would reformat {path}\n")
         else:
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 fh.write(formatted)
-            if not args.quiet:
+            record(path, "reformatted")
+            if not quiet:
                 ctx.err.write(f"reformatted {path}\n")
-    if not args.quiet and not (total == 1 and args.paths == ["-"]):
+    changed = sum(f["status"] in ("reformatted", "would reformat") for f in files)
+    failed = sum(f["status"] == "error" for f in files)
+    if args.json:
+        ctx.json({"files": files, "changed": changed, "errors": failed})
+    elif not quiet and not (len(files) == 1 and args.paths == ["-"]):
         verb = "would reformat" if args.check or args.diff else "reformatted"
+        total = len(files)
         ctx.err.write(f"{total} file{'s' if total != 1 else ''}: {verb} {changed}, {failed} with errors\n")
     if failed:
         return EXIT_COMPILE

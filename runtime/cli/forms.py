@@ -24,26 +24,56 @@ def _run(action: Any) -> Any:
     def handler(ctx: Context) -> None:
         store = _store(ctx)
         try:
-            action(store, ctx.args, ctx.out)
+            action(store, ctx)
         finally:
             store.close()
 
     return handler
 
 
-def _apply(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+def _apply(store: Any, ctx: Context) -> None:
     from cloudburst.forms.schema import load_schema
 
+    args = ctx.args
     changes = store.apply(load_schema(args.file), dry_run=args.dry_run)
     prefix = "would " if args.dry_run else ""
-    for change in changes:
-        out.write(f"{prefix}{change}\n")
-    if not changes:
-        out.write("the forms already match the schema\n")
+    text = "\n".join(f"{prefix}{change}" for change in changes) or "the forms already match the schema"
+    ctx.report(text, {"changes": changes, "dry_run": args.dry_run})
 
 
-def _show(store: Any, args: argparse.Namespace, out: TextIO) -> None:
-    show(store, args.form, out)
+def _show(store: Any, ctx: Context) -> None:
+    if ctx.args.json:
+        ctx.json(_as_json(store, ctx.args.form))
+    else:
+        show(store, ctx.args.form, ctx.out)
+
+
+def _as_json(store: Any, form: str | None) -> Any:
+    """``forms show --json``: the forms with their record counts, or one form with its fields."""
+    session = store.session()
+    try:
+        def count(name: str) -> int:
+            return int(session.aggregate((name, ("value", True), None, False, None, None), "count", None))
+
+        if form is None:
+            return [{"name": ft.form.name, "records": count(ft.form.name)} for ft in session.catalog.values()]
+        ft = session.form(form)
+        return {"name": ft.form.name, "records": count(ft.form.name), "fields": [_field_json(f) for f in ft.form.fields]}
+    finally:
+        session.close(False)
+
+
+def _field_json(f: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": f.name, "type": f.kind.name, "required": bool(f.required), "unique": bool(f.unique)}
+    if f.form:
+        data.update(form=f.form, multiple=bool(f.multiple))
+    if f.choices:
+        data["choices"] = list(f.choices)
+    if f.default is not None:
+        data["default"] = f.kind.to_json(f.default)
+    if f.fields:
+        data["fields"] = [_field_json(sub) for sub in f.fields]
+    return data
 
 
 def show(store: Any, form: str | None, out: TextIO) -> None:
@@ -84,16 +114,19 @@ def _describe(f: Any) -> str:
     return "  ".join(parts)
 
 
-def _import(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+def _import(store: Any, ctx: Context) -> None:
     from cloudburst.forms.transfer import import_file
 
+    args = ctx.args
     count = import_file(store, args.form, args.file)
-    out.write(f"imported {count} record{'s' if count != 1 else ''} into {args.form}\n")
+    ctx.report(f"imported {count} record{'s' if count != 1 else ''} into {args.form}",
+               {"form": args.form, "imported": count})
 
 
-def _export(store: Any, args: argparse.Namespace, out: TextIO) -> None:
+def _export(store: Any, ctx: Context) -> None:
     from cloudburst.forms.transfer import export_csv, export_records
 
+    args, out = ctx.args, ctx.out
     if args.format == "csv":
         if len(args.forms) != 1:
             raise Usage("--format csv exports one form: name it")
@@ -112,11 +145,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = command(cmds, "apply", _run(_apply), "create or migrate the forms a schema file declares (YAML or JSON)")
     p.add_argument("file", help="schema file (forms.yaml or forms.json)")
     p.add_argument("--dry-run", action="store_true", help="print the changes without making them")
+    p.add_argument("--json", action="store_true", help="print the changes as JSON")
     p = command(cmds, "show", _run(_show), "list the forms, or one form's fields and record count")
     p.add_argument("form", nargs="?", help="a form's name (default: list every form)")
+    p.add_argument("--json", action="store_true", help="print JSON (forms with record counts, or one form's fields)")
     p = command(cmds, "import", _run(_import), "add records from a CSV or JSON file (all or nothing)")
     p.add_argument("form", help="the form the records go into")
     p.add_argument("file", help="records file (.csv with a header row of link names, or .json)")
+    p.add_argument("--json", action="store_true", help="print the count imported as JSON")
     p = command(cmds, "export", _run(_export), "write records as JSON (every form, or those named) or one form as CSV")
     p.add_argument("forms", nargs="*", metavar="FORM", help="the forms to export (default: all)")
     p.add_argument("--format", choices=("json", "csv"), default="json", help="output format (default json)")

@@ -25,6 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
                         help="time limit of each test (default 10; a fixture's limits.timeout wins)")
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per test instead of dots")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON object: every test's name, status, message, info lines and time")
 
 
 def _test(ctx: Context) -> int:
@@ -49,20 +51,27 @@ def _test(ctx: Context) -> int:
     for case in cases:
         outcome = run_case(case, timeout=args.timeout)
         outcomes.append(outcome)
+        if args.json:
+            continue
         if args.verbose:
             ctx.out.write(f"{case.name} {outcome.status.upper()}\n")
         else:
             ctx.out.write(marks[outcome.status])
         ctx.out.flush()
-    if not args.verbose:
-        ctx.out.write("\n")
     elapsed = time.perf_counter() - started
     bad = [o for o in outcomes if o.status != "passed"]
-    for outcome in bad:
-        ctx.out.write(f"\n____ {outcome.case.name} ____\n{outcome.message.rstrip()}\n")
     counts = {status: sum(o.status == status for o in outcomes) for status in ("passed", "failed", "error")}
-    summary = ", ".join(f"{n} {'errors' if s == 'error' and n != 1 else s}" for s, n in counts.items() if n)
-    ctx.out.write(f"\n{summary} in {elapsed:.2f}s\n")
+    if args.json:
+        ctx.json({**counts, "seconds": round(elapsed, 3), "tests": [
+            {"name": o.case.name, "status": o.status, "message": o.message, "info": o.info,
+             "seconds": round(o.duration, 3)} for o in outcomes]})
+    else:
+        if not args.verbose:
+            ctx.out.write("\n")
+        for outcome in bad:
+            ctx.out.write(f"\n____ {outcome.case.name} ____\n{outcome.message.rstrip()}\n")
+        summary = ", ".join(f"{n} {'errors' if s == 'error' and n != 1 else s}" for s, n in counts.items() if n)
+        ctx.out.write(f"\n{summary} in {elapsed:.2f}s\n")
     if args.junit_xml:
         _write_junit(args.junit_xml, outcomes, elapsed, ctx)
     return EXIT_RUNTIME if bad else EXIT_OK

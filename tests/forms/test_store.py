@@ -184,6 +184,17 @@ def test_forms_cli(tmp_path: Path) -> None:
     assert code == 0 and out.splitlines()[1].startswith("1,7,Approved,,12.50,")
     code, _, err = run("forms", "apply", str(tmp_path / "missing.yaml"))
     assert code != 0 and "cannot read" in err and "Traceback" not in err
+    code, out, _ = run("forms", "show", "--json")
+    assert code == 0 and {"name": "Orders", "records": 1} in json.loads(out)
+    code, out, _ = run("forms", "show", "Orders", "--json")
+    customer = json.loads(out)["fields"][0]
+    assert customer == {"name": "Customer", "type": "lookup", "required": True, "unique": False,
+                        "form": "Customers", "multiple": False}
+    code, out, _ = run("forms", "apply", str(HERE / "forms.yaml"), "--json")
+    assert (code, json.loads(out)) == (0, {"changes": [], "dry_run": False})
+    (tmp_path / "more.csv").write_text("Name,City\nBeta,Delhi\n")
+    code, out, _ = run("forms", "import", "Customers", str(tmp_path / "more.csv"), "--json")
+    assert (code, json.loads(out)) == (0, {"form": "Customers", "imported": 1})
 
 
 def test_criteria_values_are_bound_parameters(store: FormStore) -> None:

@@ -149,3 +149,21 @@ def test_a_script_that_does_not_parse_is_reported_and_left_alone(tmp_path: Path)
     code, _, err = _run("fmt", str(script))
     assert code == 3 and f"{script}:2:" in err and "Traceback" not in err
     assert script.read_text() == "x = 1;\ny = (2;\n"
+
+
+def test_fmt_json_names_each_file_and_its_status(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "messy.dg").write_text("x=1;\n")
+    (tmp_path / "tidy.dg").write_text("x = 1;\n")
+    (tmp_path / "bad.dg").write_text("y = (2;\n")
+    code, out, err = _run("fmt", "--check", "--json", str(tmp_path))
+    report = json.loads(out)
+    status = {Path(f["path"]).name: f["status"] for f in report["files"]}
+    assert status == {"bad.dg": "error", "messy.dg": "would reformat", "tidy.dg": "unchanged"}
+    assert (code, report["changed"], report["errors"], err) == (3, 1, 1, "")
+    assert "bad.dg:1:" in report["files"][0]["error"]
+    assert (tmp_path / "messy.dg").read_text() == "x=1;\n"
+    code, out, _ = _run("fmt", "--json", str(tmp_path / "messy.dg"))
+    assert code == 0 and json.loads(out)["files"] == [{"path": str(tmp_path / "messy.dg"), "status": "reformatted"}]
+    assert (tmp_path / "messy.dg").read_text() == "x = 1;\n"

@@ -120,3 +120,13 @@ def test_a_bad_fixture_is_an_error_naming_the_key(tmp_path: Path) -> None:
 def test_no_tests_found_exits_5(tmp_path: Path) -> None:
     code, _, err = _run("test", str(tmp_path))
     assert code == 5 and "no tests found" in err
+
+
+def test_json_reports_every_test_with_its_status_and_message(project: Path) -> None:
+    code, out, _ = _run("test", str(project), "--json")
+    report = json.loads(out)
+    assert code == 1 and (report["passed"], report["failed"], report["error"]) == (4, 2, 0)
+    failed = {t["name"]: t["message"] for t in report["tests"] if t["status"] == "failed"}
+    assert set(failed) == {f"{project / 'test_chunks.dg'}:3", f"{project / 'test_chunks.dg'}:12"}
+    assert "expected info '3'" in failed[f"{project / 'test_chunks.dg'}:3"]
+    assert all(t["seconds"] >= 0 for t in report["tests"]) and len(report["tests"]) == 6
