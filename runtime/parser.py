@@ -315,6 +315,12 @@ class _Build:
             value = n.Literal(value.span, value.name + (f" as {fmt}" if fmt is not None else ""))
         return n.TaskItem(_span(meta), _task_key(str(key)), value)
 
+    def record_template_item(self, meta: Any, key: Token, prefix: Token, template: Token, form: Token,
+                             record: n.Expr | None, _as: Token | None, fmt: Token | None) -> n.TaskItem:
+        # The template and its form are names, not variables; the record id is only used by Zoho.
+        text = f"{str(prefix).rstrip(': ').lower()}:{template}:{form}" + (f" as {fmt}" if fmt is not None else "")
+        return n.TaskItem(_span(meta), _task_key(str(key)), n.Literal(_span(meta), text))
+
     def task_expr(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
         return self._task(meta, target, items)
 

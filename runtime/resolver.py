@@ -17,7 +17,7 @@ from cloudburst.errors import Diagnostic, ResolveError, Span
 from cloudburst.namespaces import APP_PREFIXES, FUNCTION_CATEGORIES, is_zoho_task
 from cloudburst.stdlib.index import BuiltinIndex, builtin_index
 from cloudburst.stdlib.typed_lists import ELEMENT_TYPES, element_kind
-from cloudburst.suggest import builtin_functions, builtin_methods, did_you_mean
+from cloudburst.suggest import builtin_functions, builtin_methods, did_you_mean, misspelling_of
 from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
 
 if TYPE_CHECKING:
@@ -544,7 +544,14 @@ class _Resolver:
             self.error(f"variable '{receiver}' is not defined ('{receiver}.{name}()' is neither a method call "
                        f"nor a known task or function){did_you_mean(receiver, self.scope)}", span, "N207")
             return
-        self.error(f"unknown method '{name}'{did_you_mean(name, builtin_methods())}", span, "N208")
+        slip = misspelling_of(name, builtin_methods())
+        if slip is not None or name.startswith("_"):  # a typo: Zoho refuses to save it
+            self.error(f"unknown method '{name}'" + (f"; did you mean '{slip}'?" if slip else ""), span, "N208")
+            return
+        # Far from every known method: most likely a Zoho method this runtime does not know
+        # yet, so the script is accepted and the call fails only if a run reaches it.
+        self.warn(f"unknown method '{name}' (not a built-in this runtime knows; calling it is a run-time error)",
+                  span, "N208")
 
     def member(self, e: n.Member) -> n.Expr:
         parts = _chain(e)

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["nearest", "did_you_mean", "suggestion_in", "builtin_functions", "builtin_methods"]
+__all__ = ["nearest", "did_you_mean", "suggestion_in", "builtin_functions", "builtin_methods", "misspelling_of"]
 
 #: How alike two names must be (difflib's ratio): `lenght`/`length` and `nams`/`name` are.
 _CUTOFF = 0.7
@@ -27,6 +27,38 @@ def nearest(name: str, known: Iterable[str]) -> str | None:
 
 
 _HINT = "; did you mean '"
+
+
+def misspelling_of(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` is most likely a slip of, or None: the same name in another
+    case, a cut-short or run-on one (`toLower`, `toUpperC`), or one at most two edits away
+    (`lenght`, `toStirng`). Looser likeness (`getAsString`/`toString`) is not a slip."""
+    key = name.lower()
+    best: tuple[int, str] | None = None
+    for candidate in known:
+        other = candidate.lower()
+        if other == key or (min(len(key), len(other)) >= 5 and (other.startswith(key) or key.startswith(other))):
+            return candidate
+        if len(key) >= 5 and abs(len(key) - len(other)) <= 2:
+            d = _edits(key, other)
+            if d <= 2 and (best is None or d < best[0]):
+                best = (d, candidate)
+    return best[1] if best else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) turning ``a`` into ``b``."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:

@@ -77,8 +77,8 @@ def _check(ctx: Context) -> int:
 
 
 def _always_shown(warning: Diagnostic) -> bool:
-    """Warnings that are most likely typos: a variable read but never assigned anywhere
-    (N203), or any name with a near known name ("did you mean")."""
+    """Warnings that most likely mean trouble: a variable read but never assigned anywhere
+    (N203), a method no built-in has (N208), or any name with a near known name."""
     from cloudburst.suggest import suggestion_in
 
-    return warning.code == "N203" or bool(suggestion_in(warning.message))
+    return warning.code in ("N203", "N208") or bool(suggestion_in(warning.message))

@@ -37,7 +37,7 @@ def write(tmp: Path, name: str, text: str) -> str:
     ("if (true) {\n\tinfo 1;\n", "S103"),
     ("break;", "S117"),
     ("undefined_variable.method();", "N207"),
-    ('info "abc".nosuch();', "N208"),
+    ('info "abc".toStrng();', "N208"),
     ('r = zoho.nosuchtask("x");', "N206"),
     ("int f(int a) { return a; }\nint f(int b) { return b; }", "N201"),
     ('void f() { return 1; }\nf();', "T304"),

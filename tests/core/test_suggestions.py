@@ -122,3 +122,34 @@ def test_a_fresh_home_gets_no_store_from_a_script(tmp_path: Path, home: dict[str
     assert "cloudburst connection create" in proc.stderr
     made = [p.name for p in Path(home["HOME"]).rglob("*") if p.is_file()]
     assert "connections.db" not in made and "secret.key" not in made
+
+
+@pytest.mark.parametrize(("name", "slip"), [
+    ("lenght", "length"), ("toStirng", "toString"), ("TOUPPERCASE", "toUpperCase"),
+    ("toLower", "toLowerCase"), ("toUpperC", "toUpperCase"), ("getAsString", None), ("nosuch", None),
+])
+def test_misspelling_is_a_slip_not_a_likeness(name: str, slip: str | None) -> None:
+    from cloudburst.suggest import builtin_methods, misspelling_of
+
+    assert misspelling_of(name, builtin_methods()) == slip
+
+
+SETTINGS_SCRIPT = """\
+settings = {"currency": "EUR", "rate": 1.1};
+currency = settings.getAsString("currency");
+info currency;
+"""
+
+
+def test_an_unknown_method_far_from_every_known_one_is_a_warning(tmp_path: Path, home: dict[str, str]) -> None:
+    script = write(tmp_path / "settings.dg", SETTINGS_SCRIPT)
+    proc = cloudburst(home, "check", str(script))
+    assert proc.returncode == 0, proc.stderr
+    assert f"{script}:2:12: warning: unknown method 'getAsString'" in proc.stderr
+    strict = cloudburst(home, "check", "--strict", str(script))
+    assert strict.returncode == 3
+    assert f"{script}:2:12: error: unknown method 'getAsString'" in strict.stderr
+    run = cloudburst(home, "run", str(script))
+    assert run.returncode != 0
+    assert f"{script}:2:12: error: KEY-VALUE has no method 'getasstring'" in run.stderr
+    assert "Traceback" not in run.stderr
