@@ -22,6 +22,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
 from cloudburst.frozen import replace
+from cloudburst.lalr import Driver, Mismatch
 from cloudburst.lexing import PLUGINS
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
@@ -66,10 +67,13 @@ class _Block(tuple):  # type: ignore[type-arg]
 
 
 def _start(x: Any) -> tuple[int, int] | None:
+    if x.__class__ is Token:
+        return x.line or 1, x.column or 1
+    span = getattr(x, "span", None)
+    if span is not None:  # a node
+        return span.line, span.column
     if isinstance(x, _Block):
         return _start(x.open)
-    if isinstance(x, n.Node):
-        return x.span.line, x.span.column
     if isinstance(x, Token):
         return x.line or 1, x.column or 1
     if isinstance(x, tuple):
@@ -78,10 +82,13 @@ def _start(x: Any) -> tuple[int, int] | None:
 
 
 def _end(x: Any) -> tuple[int, int] | None:
+    if x.__class__ is Token:
+        return x.end_line or x.line or 1, x.end_column or (x.column or 1) + len(x)
+    span = getattr(x, "span", None)
+    if span is not None:  # a node
+        return span.end_line, span.end_column
     if isinstance(x, _Block):
         return _end(x.close)
-    if isinstance(x, n.Node):
-        return x.span.end_line, x.span.end_column
     if isinstance(x, Token):
         return x.end_line or x.line or 1, x.end_column or (x.column or 1) + len(x)
     if isinstance(x, tuple):
@@ -600,6 +607,11 @@ def _parser() -> Lark:
     )
 
 
+@lru_cache(maxsize=1)
+def _driver() -> Driver:
+    return Driver(_parser())
+
+
 def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
           deadline: float | None = None) -> n.Program:
     """Parse a whole script. Raises :class:`DelugeSyntaxError` with a friendly message, and
@@ -607,7 +619,12 @@ def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
     _BUDGET.start(max_nodes, deadline)
     try:
         _PENDING.equals = {}
-        program = _parser().parse(source)
+        try:
+            program = _driver().parse(source)
+        except Mismatch:  # lark's own loop raises lark's error, with its details
+            _BUDGET.start(max_nodes, deadline)
+            _PENDING.equals = {}
+            program = _parser().parse(source)
         if _PENDING.equals:
             first = min(_PENDING.equals.values(), key=lambda sp: (sp.line, sp.column))
             raise _SyntaxProblem("unexpected '=': a single '=' compares only inside a condition or criteria "

@@ -1,0 +1,91 @@
+"""The LALR driver (cloudburst.lalr) builds exactly what lark's own loop builds: every script
+of the corpus and the spec, whole and cut off at many points (most cuts do not parse), gives
+the same syntax tree both ways, or the driver steps aside (Mismatch) where lark raises, and
+``parse`` reports the same error either way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cloudburst import lexing
+from cloudburst import parser as P
+from cloudburst.errors import CloudburstError
+from cloudburst.lalr import Driver, Mismatch
+
+TESTS = Path(__file__).resolve().parents[1]
+SCRIPTS = sorted([*(TESTS / "corpus").glob("*.dg"), *(TESTS / "spec").rglob("*.dg")])
+BROKEN = ['x = "a" + ;', 'if (x > 1 { info 1; }', "info 1 $ 2;", 'm = {"a": 1', "for each in x { }", 'x = "open',
+          "info 1;\n}", "x = 08.5.;", "x = 1 = 2;", "", "   // only a comment", "info 9223372036854775808;"]
+
+
+def _with_lark(text: str) -> Any:
+    P._PENDING.equals = {}
+    try:
+        return repr(P._parser().parse(text)), sorted(P._PENDING.equals.values(), key=repr)
+    except Exception as exc:
+        return ("error", type(exc).__name__, str(exc))
+
+
+def _with_driver(driver: Driver, text: str) -> Any:
+    P._PENDING.equals = {}
+    try:
+        return repr(driver.parse(text)), sorted(P._PENDING.equals.values(), key=repr)
+    except Mismatch:
+        return "mismatch"
+    except Exception as exc:
+        return ("error", type(exc).__name__, str(exc))
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in SCRIPTS] + BROKEN
+    cuts = []
+    for text in texts[::3]:  # prefixes: mostly broken input, ending anywhere in a construct
+        step = max(len(text) // 9, 1)
+        cuts += [text[:i] for i in range(step, len(text), step)]
+    return texts + cuts
+
+
+@pytest.mark.parametrize("union_after", [0, 10**9])
+def test_driver_builds_what_lark_builds(union_after: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lexing, "UNION_AFTER", union_after)
+    monkeypatch.setattr(P, "_parser", P._parser.__wrapped__)  # fresh scanners for this setting
+    lark = P._parser()
+    monkeypatch.setattr(P, "_parser", lambda: lark)
+    driver = Driver(lark)
+    texts = _texts()
+    assert len(texts) > 400
+    mismatches = 0
+    for text in texts:
+        expected, got = _with_lark(text), _with_driver(driver, text)
+        if got == "mismatch":
+            mismatches += 1
+            assert expected[0] == "error" and expected[1].startswith("Unexpected"), (text[:200], expected)
+        else:
+            assert got == expected, text[:200]
+    assert mismatches > 20  # the cuts did exercise the error path
+
+
+def test_parse_reports_lark_errors_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A syntax error found by the driver is explained from lark's own exception: the same
+    message and position as when lark's loop parses alone."""
+    texts = [t for t in _texts()[:400] if _with_lark(t)[0] == "error"]
+    assert len(texts) > 10
+
+    def report(text: str) -> Any:
+        try:
+            P.parse(text, "t.dg", max_nodes=50_000)
+        except CloudburstError as exc:
+            return str(exc), exc.span
+        return None
+
+    with_driver = [report(t) for t in texts]
+    monkeypatch.setattr(P, "_driver", lambda: _AlwaysMismatch())
+    assert [report(t) for t in texts] == with_driver
+
+
+class _AlwaysMismatch:
+    def parse(self, text: str) -> Any:
+        raise Mismatch
