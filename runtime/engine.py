@@ -415,20 +415,24 @@ class Runtime:
                                          _deadline(limits or self.limits), syntax_only)
         return [] if resolved is None else list(resolved.warnings)
 
-    def checked_tree(self, source: str, name: str = "<script>", *, strict: bool = False) -> tuple[Any, list[Diagnostic]]:
+    def checked_tree(self, source: str, name: str = "<script>", *, strict: bool = False,
+                     parse: Callable[[str, str], Any] | None = None) -> tuple[Any, list[Diagnostic]]:
         """Like :meth:`check`, but also the checked syntax tree (``nodes.Program``), for tools
-        that index a script (the language server) without parsing it twice."""
-        resolved, _, page = self._front_end(source, name, strict, (), self.limits, _deadline(self.limits))
+        that index a script (the language server) without parsing it twice; ``parse(source,
+        name)`` stands in for the parser (the language server's reuses unchanged parts)."""
+        resolved, _, page = self._front_end(source, name, strict, (), self.limits, _deadline(self.limits),
+                                            parse=parse)
         return (None if page is not None else resolved.program), list(resolved.warnings)
 
     def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
-                   deadline: float | None, syntax_only: bool = False) -> tuple[Any, tuple[Parameter, ...], PageMap | None]:
+                   deadline: float | None, syntax_only: bool = False,
+                   parse: Callable[[str, str], Any] | None = None) -> tuple[Any, tuple[Parameter, ...], PageMap | None]:
         """Parse and resolve: the part shared by :meth:`check` and :meth:`compile`. A Creator
         page is first translated into a script; positions are mapped back into the page."""
         from cloudburst.errors import LimitError
         from cloudburst.gcpause import gc_paused
         from cloudburst.pages import is_page, translate
-        from cloudburst.parser import parse
+        from cloudburst.parser import parse as parse_script
         from cloudburst.resolver import resolve
         from cloudburst.stdlib.index import builtin_index
 
@@ -441,7 +445,10 @@ class Runtime:
             inputs = [*inputs, "input", *(p for _, p in page.parameters)]
         try:
             with gc_paused():
-                program = parse(source, name, max_nodes=limits.max_syntax_nodes, deadline=deadline)
+                if parse is not None and page is None:
+                    program = parse(source, name)
+                else:
+                    program = parse_script(source, name, max_nodes=limits.max_syntax_nodes, deadline=deadline)
                 if syntax_only:
                     return None, (), None if page is None else page.map
                 program, parameters = _with_entry_call(program)

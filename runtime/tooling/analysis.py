@@ -95,15 +95,15 @@ class Document:
 def analyse(source: str, name: str = "<script>", *, strict: bool = False) -> Document:
     """Parse and check ``source``; the document keeps what parsed even when checking failed."""
     from cloudburst.engine import Runtime
-    from cloudburst.parser import parse
+    from cloudburst.tooling.pieces import parse_incrementally
 
     problems: list[Problem] = []
     try:
-        program, warnings = Runtime(network=False).checked_tree(source, name, strict=strict)
+        program, warnings = Runtime(network=False).checked_tree(source, name, strict=strict, parse=parse_incrementally)
     except CloudburstError as exc:
         problems.append(_problem(exc, source))
         try:  # index what parses, so completion and navigation keep working
-            program = parse(source, name)
+            program = parse_incrementally(source, name)
         except CloudburstError:
             return Document(source, name, None, problems)
     else:
@@ -188,9 +188,19 @@ def _nodes(value: Any) -> Iterator[Any]:
         if not isinstance(item, n.Node):
             continue
         yield item
-        fields = getattr(item, "__dataclass_fields__", None)
-        names = list(fields) if fields else [s for cls in type(item).__mro__ for s in getattr(cls, "__slots__", ())]
-        stack.extend(reversed([getattr(item, f, None) for f in names if f != "span"]))
+        names = _CHILDREN.get(type(item))
+        if names is None:
+            names = _CHILDREN[type(item)] = _child_fields(type(item))
+        stack.extend(reversed([getattr(item, f, None) for f in names]))
+
+
+_CHILDREN: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = getattr(cls, "__dataclass_fields__", None)
+    names = list(fields) if fields else [s for c in cls.__mro__ for s in getattr(c, "__slots__", ())]
+    return tuple(f for f in names if f != "span")
 
 
 def _name_span(lines: list[str], span: Span, name: str, after: str = "") -> Span | None:
