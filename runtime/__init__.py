@@ -9,8 +9,9 @@ Names are loaded on first use so ``import cloudburst`` stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cloudburst.lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -63,14 +64,4 @@ if TYPE_CHECKING:
     from cloudburst.values import DelugeFile, DelugeList, DelugeMap, from_python, to_python
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'cloudburst' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, __all__)

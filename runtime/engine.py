@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from decimal import localcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, DelugeSyntaxError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, activate, span_from_traceback, to_deluge_error
@@ -236,7 +236,7 @@ class Runtime:
         self.http_transport = http_transport
         self._functions: dict[str, Callable[..., Any]] = {}
         self._function_names: dict[str, str] = {}
-        self._integrations: dict[str, Callable[..., Any]] = {}
+        self._integrations: dict[str, Callable[..., Any] | _Pending] = {}
         self._tasks: dict[str, TaskHandler] = {}
         self._cache: OrderedDict[str, Script] = OrderedDict()
         self._cache_size = cache_size
@@ -258,6 +258,16 @@ class Runtime:
         self._integrations[name.lower()] = fn
         self._cache.clear()
 
+    def register_integrations(self, names: Iterable[str],
+                              load: Callable[[], Mapping[str, Callable[..., Any]]]) -> None:
+        """Serve the integration tasks ``names`` with the functions ``load()`` returns by name,
+        calling it once, when a run first calls one of them: scripts that call none never
+        load the modules behind them."""
+        pending = _Pending(load)
+        for name in names:
+            self._integrations[name.lower()] = pending
+        self._cache.clear()
+
     def register_task(self, name: str, handler: TaskHandler) -> None:
         """Serve a bracketed task (``name [ key: value ... ]``); ``handler(execution, items)``."""
         self._tasks[name.lower()] = handler
@@ -270,7 +280,17 @@ class Runtime:
         return self._function_names.get(name.lower(), name)
 
     def integration(self, name: str) -> Callable[..., Any] | None:
-        return self._integrations.get(name.lower())
+        fn = self._integrations.get(name.lower())
+        if isinstance(fn, _Pending):
+            with self._lock:
+                loaded = fn.functions()
+                for key, value in list(self._integrations.items()):
+                    if value is fn and key in loaded:
+                        self._integrations[key] = loaded[key]
+                    elif value is fn:
+                        del self._integrations[key]
+            return loaded.get(name.lower())
+        return fn
 
     def task_handler(self, name: str) -> TaskHandler | None:
         key = name.lower()
@@ -500,6 +520,22 @@ class Runtime:
         started = time.monotonic()
         script = self.compile(source, name, limits=limits, started=started)
         return script.run(inputs, limits=limits, on_info=on_info, started=started)
+
+
+class _Pending:
+    """Integration tasks registered by name whose functions load on first use."""
+
+    __slots__ = ("_load", "_functions")
+
+    def __init__(self, load: Callable[[], Mapping[str, Callable[..., Any]]]) -> None:
+        self._load = load
+        self._functions: dict[str, Callable[..., Any]] | None = None
+
+    def functions(self) -> dict[str, Callable[..., Any]]:
+        """The loaded functions by lower-case name (loaded once)."""
+        if self._functions is None:
+            self._functions = {k.lower(): v for k, v in self._load().items()}
+        return self._functions
 
 
 def _named(exc: CloudburstError, name: str, limits: Limits) -> CloudburstError:

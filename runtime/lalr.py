@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lark import Lark, Token
-from lark.parsers.lalr_analysis import Shift
+from cloudburst.larkimport import Lark, Shift, Token
 
 __all__ = ["Driver", "Mismatch"]
 

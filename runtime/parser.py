@@ -16,13 +16,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from lark import Lark, Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
 from cloudburst.frozen import replace
 from cloudburst.lalr import Driver, Mismatch
+from cloudburst.larkimport import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from cloudburst.lexing import PLUGINS
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX

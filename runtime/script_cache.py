@@ -16,14 +16,14 @@ import sys
 import threading
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 try:  # BLAKE2 is built into the interpreter; hashlib would load OpenSSL first
     from _blake2 import blake2b as _hash
 except ImportError:  # pragma: no cover - interpreters without the builtin module
     from hashlib import blake2b as _hash
 
-__all__ = ["cache_key", "load", "store", "write_atomic"]
+__all__ = ["cache_key", "load", "store", "write_atomic", "derived"]
 
 _FORMAT = 3
 
@@ -92,3 +92,43 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
+
+
+_T = TypeVar("_T")
+_DERIVED: dict[str, Any] = {}
+
+
+def derived(cache_dir: Path | None, label: str, package_dir: str, build: Callable[[], Any],
+            load: Callable[[Any], _T] = lambda data: data) -> _T:
+    """What ``build()`` computes from the modules in ``package_dir`` (plain data, e.g. the
+    names they define), kept in ``cache_dir`` and keyed by those files' names, sizes and
+    modification times (as Python keys its byte code), so a run can know it without
+    importing the modules; ``load`` turns the data into the value returned (memoized per
+    process). Without ``cache_dir`` it is built each time."""
+    if cache_dir is None:
+        return load(build())
+    key = f"{label}-{fingerprint(label, package_dir)}"
+    if key in _DERIVED:
+        return _DERIVED[key]  # type: ignore[no-any-return]
+    path = cache_dir / f"{key}.bin"
+    try:
+        with open(path, "rb") as fh:
+            data = marshal.loads(fh.read())
+    except Exception:  # missing or unreadable: build it again
+        data = build()
+        write_atomic(path, marshal.dumps(data))
+    value = _DERIVED[key] = load(data)
+    return value
+
+
+def fingerprint(label: str, package_dir: str) -> str:
+    """A key for the ``.py`` files of ``package_dir`` as they are now."""
+    from cloudburst import __version__
+
+    files = []
+    with os.scandir(package_dir) as entries:
+        for item in entries:
+            if item.name.endswith(".py"):
+                st = item.stat()
+                files.append((item.name, st.st_size, st.st_mtime_ns))
+    return cache_key(label, __version__, sorted(files))[:32]

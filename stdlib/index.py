@@ -10,7 +10,6 @@ the full registry when a file changed or there is no cache.
 
 from __future__ import annotations
 
-import marshal
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
@@ -91,7 +90,7 @@ def index_of(registry: Registry) -> BuiltinIndex:
                         {k: v.impl.__module__ for k, v in registry.system.items()})
 
 
-_LOADED: dict[str, BuiltinIndex] = {}
+_FULL: list[BuiltinIndex] = []
 
 
 def builtin_index(cache_dir: Path | None = None) -> BuiltinIndex:
@@ -99,39 +98,16 @@ def builtin_index(cache_dir: Path | None = None) -> BuiltinIndex:
     else from the full registry (and written there)."""
     if cache_dir is None:
         return _full()
-    key = _fingerprint()
-    if key in _LOADED:
-        return _LOADED[key]
-    path = cache_dir / f"builtins-{key}.bin"
-    try:
-        with open(path, "rb") as fh:
-            index = BuiltinIndex(*marshal.loads(fh.read()))
-    except Exception:  # missing or unreadable: build it again
-        from cloudburst.script_cache import write_atomic
+    from cloudburst.script_cache import derived
 
-        index = _full()
-        write_atomic(path, marshal.dumps(index.data()))
-    _LOADED[key] = index
-    return index
+    return derived(cache_dir, "builtins", os.path.dirname(__file__), lambda: _full().data(),
+                   lambda data: BuiltinIndex(*data))
 
 
 def _full() -> BuiltinIndex:
-    if "" not in _LOADED:
+    if not _FULL:
         from cloudburst.stdlib import REGISTRY
 
-        _LOADED[""] = index_of(REGISTRY)
-    return _LOADED[""]
+        _FULL.append(index_of(REGISTRY))
+    return _FULL[0]
 
-
-def _fingerprint() -> str:
-    from cloudburst import __version__
-    from cloudburst.script_cache import cache_key
-
-    here = os.path.dirname(__file__)
-    files = []
-    with os.scandir(here) as entries:
-        for item in entries:
-            if item.name.endswith(".py"):
-                st = item.stat()
-                files.append((item.name, st.st_size, st.st_mtime_ns))
-    return cache_key("builtins", __version__, sorted(files))[:32]

@@ -9,26 +9,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from cloudburst.zoho.books import BOOKS_TASKS, books_task
-from cloudburst.zoho.creator import CREATOR_TASKS, CREATOR_V2_1_TASKS, creator_task, creator_v2_1_task
-from cloudburst.zoho.crm import CRM_TASKS, crm_task
-from cloudburst.zoho.invokeapi import invokeapi_task
-from cloudburst.zoho.wire import Transport, ZohoAnswer, ZohoRequest
+from cloudburst.zoho.names import CRM_VERSIONS, task_names
 
-__all__ = ["ZohoProvider", "task_names", "install_record_store"]
+if TYPE_CHECKING:
+    from cloudburst.zoho.wire import Transport, ZohoAnswer, ZohoRequest
 
-#: Script spelling prefix → CRM REST version (the unversioned tasks are v2-based).
-CRM_VERSIONS = {"zoho.crm": "v2", "zoho.crm.v2": "v2", "zoho.crm.v8": "v8"}
-
-
-def task_names() -> list[str]:
-    """Every integration task name a provider serves."""
-    names = [f"{prefix}.{t}" for prefix in CRM_VERSIONS for t in CRM_TASKS]
-    names += [f"zoho.books.{t}" for t in BOOKS_TASKS] + [f"zoho.creator.{t}" for t in CREATOR_TASKS]
-    names += [f"zoho.creator.v2_1.{t}" for t in CREATOR_V2_1_TASKS]
-    return names
+__all__ = ["ZohoProvider", "install_record_store"]
 
 
 class ZohoProvider:
@@ -51,6 +39,10 @@ class ZohoProvider:
         return answer
 
     def tasks(self) -> dict[str, Callable[..., Any]]:
+        from cloudburst.zoho.books import BOOKS_TASKS, books_task
+        from cloudburst.zoho.creator import CREATOR_TASKS, CREATOR_V2_1_TASKS, creator_task, creator_v2_1_task
+        from cloudburst.zoho.crm import CRM_TASKS, crm_task
+
         out: dict[str, Callable[..., Any]] = {}
         for prefix, version in CRM_VERSIONS.items():
             for name in CRM_TASKS:
@@ -64,10 +56,15 @@ class ZohoProvider:
         return out
 
     def install(self, runtime: Any) -> None:
-        """Register every task and ``invokeapi`` on ``runtime``."""
-        for name, fn in self.tasks().items():
-            runtime.register_integration(name, fn)
-        runtime.register_task("invokeapi", invokeapi_task(self.send))
+        """Register every task and ``invokeapi`` on ``runtime``; the task modules load when a
+        run first calls one (the names come from the index beside ``runtime``'s cache)."""
+        runtime.register_integrations(task_names(runtime.cache_dir), self.tasks)
+        runtime.register_task("invokeapi", self._invokeapi)
+
+    def _invokeapi(self, ctx: Any, items: dict[str, Any]) -> Any:
+        from cloudburst.zoho.invokeapi import invokeapi_task
+
+        return invokeapi_task(self.send)(ctx, items)
 
     @classmethod
     def live(cls, runtime: Any, *, connection_for: Mapping[str, str] | None = None,

@@ -9,16 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cloudburst import script_cache
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib import index as idx
 
 
 def test_the_cached_index_says_what_the_registry_says(tmp_path: Path) -> None:
-    idx._LOADED.clear()
+    script_cache._DERIVED.clear()
     built = idx.builtin_index(tmp_path)
     files = list(tmp_path.glob("builtins-*.bin"))
     assert len(files) == 1
-    idx._LOADED.clear()
+    script_cache._DERIVED.clear()
     read = idx.builtin_index(tmp_path)  # from the file this time
     assert read is not built
     full = idx.index_of(REGISTRY)
@@ -33,16 +34,19 @@ def test_the_cached_index_says_what_the_registry_says(tmp_path: Path) -> None:
 
 
 def test_a_changed_stdlib_file_rebuilds_the_index(tmp_path: Path) -> None:
-    idx._LOADED.clear()
-    first = idx._fingerprint()
+    script_cache._DERIVED.clear()
+    def fingerprint() -> str:
+        return script_cache.fingerprint("builtins", os.path.dirname(idx.__file__))
+
+    first = fingerprint()
     stdlib_file = Path(idx.__file__).with_name("maps.py")
     stat = stdlib_file.stat()
     try:
         os.utime(stdlib_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-        assert idx._fingerprint() != first
+        assert fingerprint() != first
     finally:
         os.utime(stdlib_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert idx._fingerprint() == first
+    assert fingerprint() == first
 
 
 def test_a_first_run_loads_only_the_stdlib_modules_it_uses(tmp_path: Path) -> None:

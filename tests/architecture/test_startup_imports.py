@@ -1,0 +1,108 @@
+"""What ``cloudburst run`` of a plain script loads (start-up is measured: issue 14). A first
+run of a new script parses and compiles, so it loads lark and the front end, but never the Zoho tasks, the
+HTTP stack, the store or ``regex``; a cached run loads none of the front end either. Run in
+a fresh interpreter: ``sys.modules`` of the test process says nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PLAIN = """\
+names = {"Ada", "Grace"};
+totals = Map();
+for each name in names
+{
+    totals.put(name, name.length());
+}
+info totals;
+"""
+
+ZOHO_CALL = 'r = zoho.crm.getRecordById("Leads", 1);\n'
+
+#: Never loaded by a run that calls no Zoho task, names no connection and sends no mail.
+NEVER = ("httpx2", "httpx", "httpcore", "h11", "anyio", "sqlmodel", "sqlalchemy", "alembic", "cryptography",
+         "regex", "cloudburst.http", "cloudburst.connectors", "cloudburst.mail", "cloudburst.zoho.crm",
+         "cloudburst.zoho.books", "cloudburst.zoho.creator", "cloudburst.zoho.invokeapi", "cloudburst.zoho.live",
+         "cloudburst.zoho.wire", "smtplib", "email", "zoneinfo", "platformdirs", "asyncio", "xml", "json")
+#: Not loaded by a cached run either: the script's compiled code is on disk.
+NOT_WHEN_CACHED = ("lark", "cloudburst.parser", "cloudburst.lexing", "cloudburst.nodes", "cloudburst.resolver",
+                   "cloudburst.compiler", "cloudburst.pages", "ast", "logging", "dataclasses", "inspect", "hashlib",
+                   "pickle", "tempfile", "shutil", "random", "difflib")
+
+_PROBE = """
+import sys
+from cloudburst.cli import main
+status = main(sys.argv[1:])
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"status": status, "modules": modules}))
+"""
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ, CLOUDBURST_CACHE_DIR=str(tmp / "cache"), XDG_DATA_HOME=str(tmp / "data"),
+               XDG_CONFIG_HOME=str(tmp / "config"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _run(script: Path, tmp: Path) -> tuple[str, list[str]]:
+    env = _env(tmp)
+    done = subprocess.run([sys.executable, "-c", _PROBE, "run", str(script)], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *info, last = done.stdout.strip().splitlines()
+    report = json.loads(last)
+    assert report["status"] == 0
+    return "\n".join(info), report["modules"]
+
+
+def _loaded(modules: list[str], names: tuple[str, ...]) -> list[str]:
+    return [m for m in modules if any(m == n or m.startswith(n + ".") for n in names)]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, list[str]]]:
+    tmp = tmp_path_factory.mktemp("startup")
+    warm = tmp / "warm.dg"
+    warm.write_text('info "warm";\n', encoding="utf-8")
+    _run(warm, tmp)  # builds the indexes beside the cache (from the full stdlib and tasks) once
+    script = tmp / "plain.dg"
+    script.write_text(PLAIN, encoding="utf-8")
+    first = _run(script, tmp)
+    cached = _run(script, tmp)
+    return {"first": first, "cached": cached}
+
+
+@pytest.mark.parametrize("which", ["first", "cached"])
+def test_a_plain_run_loads_no_zoho_task_http_store_or_regex(runs: dict[str, tuple[str, list[str]]],
+                                                            which: str) -> None:
+    output, modules = runs[which]
+    assert output == '{"Ada":3,"Grace":5}'
+    assert "cloudburst.engine" in modules  # the probe saw the run's modules
+    assert _loaded(modules, NEVER) == []
+
+
+def test_a_cached_run_loads_no_parser_or_compiler(runs: dict[str, tuple[str, list[str]]]) -> None:
+    assert "lark" in runs["first"][1] and "cloudburst.compiler" in runs["first"][1]
+    assert _loaded(runs["cached"][1], NOT_WHEN_CACHED) == []
+
+
+def test_a_zoho_call_still_finds_its_task(tmp_path: Path) -> None:
+    """The task names come from an index; calling one loads the task, which asks for its
+    connection (not "task not configured")."""
+    script = tmp_path / "zoho.dg"
+    script.write_text(ZOHO_CALL, encoding="utf-8")
+    env = _env(tmp_path)
+    for _ in range(2):  # building the index, then reading it
+        done = subprocess.run([sys.executable, "-m", "cloudburst", "run", str(script)], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 1
+        assert "zoho.dg:1:5: error: Zoho tasks need the connection store: no connection is saved yet" in done.stderr
+    assert len(list((tmp_path / "cache").glob("zoho-tasks-*.bin"))) == 1
