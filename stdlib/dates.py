@@ -24,6 +24,8 @@ CLOCKS = ("DATE", "DATETIME", "TEXT", "TIME")
 #: Far enough to reach year 9999 from year 1 in business days; more is out of range.
 _MAX_BUSINESS_DAYS = 3_660_000
 _DAY = _dt.timedelta(days=1)
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
 
 
 # -- argument checks -----------------------------------------------------------------------
@@ -152,6 +154,19 @@ def to_date_time_string(ctx: Any, value: Any, pattern: Any = None) -> str:
     return _format(ctx, "toDateTimeString", moment, pattern, None)
 
 
+def _ordinal(day: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+@builtin("getDate", receiver=DATES, returns="TEXT", tier=2,
+         doc="The date written out for people: '17th January 2018' (TEXT; the time is left out).")
+def get_date(ctx: Any, value: Any) -> str:
+    day = _day_of(_moment(ctx, "getDate", value))
+    return f"{_ordinal(day.day)} {_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
 def _read(ctx: Any, fn: str, value: Any, pattern: Any) -> Moment | _dt.time:
     """Parse text (with a pattern, or the literal layouts and ISO 8601 without one);
     date values pass through."""
@@ -170,8 +185,9 @@ def _read(ctx: Any, fn: str, value: Any, pattern: Any) -> Moment | _dt.time:
         raise fail(f"{fn}: {e}") from None
 
 
-@builtin("toDate", receiver=DATES + ("NUMBER",), returns="DATE", tier=1,
-         doc="Text (optional pattern), a date-time or epoch milliseconds as a DATE; the time is dropped.")
+@builtin("toDate", receiver=DATES + ("NUMBER",), aliases=("dateValue",), returns="DATE", tier=1,
+         doc="Text (optional pattern), a date-time or epoch milliseconds as a DATE; the time is dropped. "
+             "dateValue(text) is Creator's older name for it.")
 def to_date(ctx: Any, value: Any, pattern: Any = None) -> _dt.date:
     result = _read(ctx, "toDate", value, pattern)
     if type(result) is _dt.time:
