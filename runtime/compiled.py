@@ -96,10 +96,10 @@ def load(spec: Spec, registry: Registry | None = None) -> Any:
         return fn
     if kind == "system":
         return REGISTRY.system[name].impl
-    if kind == "kv":
-        from cloudburst.stdlib.collection import KeyValuePair
+    if kind == "kv":  # KeyValuePair, and insert_into for `c.insert(k : v);`
+        from cloudburst.stdlib import collection
 
-        return KeyValuePair
+        return getattr(collection, name)
     raise LookupError(f"unknown helper kind {kind}")
 
 

@@ -324,6 +324,9 @@ class _Compiler:
             spec: Spec = self.division if s.op == "/" else ("op", _BINARY[s.op])
             return [self.assign(s.target, self.helper_call(spec, [current, self.expr(s.value)], span), span)]
         if isinstance(s, n.ExprStmt):
+            rebound = self.insert_pairs_statement(s.expr)
+            if rebound is not None:
+                return [rebound]
             put = self.put_statement(s.expr)
             return [put] if put is not None else [ast.Expr(value=self.expr(s.expr), **p)]
         if isinstance(s, n.Info):
@@ -717,6 +720,16 @@ class _Compiler:
                             keywords=[], **p)
             return self.guarded([self.map_test(e.target, p), key_test, present], fast, slow, span)
         return slow
+
+    def insert_pairs_statement(self, e: n.Expr) -> ast.stmt | None:
+        """``c.insert(k : v);`` on a variable: ``c`` is rebound to the result, so an empty
+        ``Collection()`` can become a key-value collection (see cloudburst.stdlib.collection)."""
+        if not (isinstance(e, n.BuiltinMethod) and e.name.lower() == "insert" and isinstance(e.target, n.Name)
+                and any(isinstance(a, n.KeyValueArg) for a in e.args)):
+            return None
+        p = _pos(e.span)
+        call = self.helper_call(("kv", "insert_into"), [_load("__ctx", p), self.expr(e.target), *self.exprs(e.args)], e.span)
+        return self.assign(e.target, call, e.span)
 
     def put_statement(self, e: n.Expr) -> ast.stmt | None:
         """``m.put("k", v);`` as a statement: a plain item assignment when ``m`` is a map that

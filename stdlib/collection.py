@@ -2,8 +2,11 @@
 
 There is no separate COLLECTION type: ``Collection("a", "b")`` is a LIST (index-value
 collection) and ``Collection("k" : 1)`` is a KEY-VALUE map, so every method here is
-registered for LIST and/or MAP receivers. ``Collection()`` with no arguments is an empty
-LIST (Zoho's own example fills one with ``insert(value)``).
+registered for LIST and/or MAP receivers. ``Collection()`` with no arguments is an
+:class:`OpenCollection`: an empty LIST whose kind the first insert decides. Elements keep it
+a list (Zoho's own example fills one with ``insert(value)``); ``key : value`` pairs make it a
+map, which the code generator rebinds to the variable (``c.insert("k" : 1);`` becomes
+``c = insert_into(ctx, c, pair)``), since a Python list cannot turn into a dict in place.
 
 A ``key : value`` argument (``c.insert("k" : 1)``) reaches a built-in as a
 :class:`KeyValuePair`; the compiler builds it. That keeps a pair distinct from a map value
@@ -30,9 +33,18 @@ class KeyValuePair:
     value: Any
 
 
+class OpenCollection(DelugeList):
+    """``Collection()``: empty, and a list or a map according to its first insert."""
+
+    __slots__ = ()
+
+
 @builtin("Collection", returns="COLLECTION", tier=1,
-         doc='Build a collection: Collection("a", "b") is a list, Collection("k" : 1) a map, Collection() an empty list.')
+         doc='Build a collection: Collection("a", "b") is a list, Collection("k" : 1) a map; Collection() '
+             'takes its kind from its first insert.')
 def collection(ctx: Any, *items: Any) -> DelugeList | DelugeMap:
+    if not items:
+        return OpenCollection()
     pairs = [i for i in items if type(i) is KeyValuePair]
     if not pairs:
         check_growth(ctx, "Collection", len(items))
@@ -67,6 +79,22 @@ def insert(ctx: Any, target: DelugeList | DelugeMap, *items: Any) -> None:
                    "start from Map() or Collection(key : value) for pairs")
     check_growth(ctx, "insert", len(target) + len(items))
     target.extend(coerce_elements(ctx, "insert", target, items))
+    if type(target) is OpenCollection:
+        target.__class__ = DelugeList  # its kind is decided: a list from now on
+
+
+def insert_into(ctx: Any, target: Any, *items: Any) -> Any:
+    """``name.insert(k : v, ...);`` as a statement: what ``name`` holds afterwards. An empty
+    ``Collection()`` becomes a key-value collection holding the pairs; anything else is
+    inserted into as ``insert`` does and stays the same value."""
+    if type(target) is OpenCollection and not target:
+        mapping = DelugeMap()
+        _insert_map(ctx, mapping, items)
+        return mapping
+    from cloudburst.stdlib.registry import REGISTRY
+
+    REGISTRY.method_dispatcher("insert")(ctx, target, *items)
+    return target
 
 
 @builtin("insertAll", receiver=("LIST", "MAP"), returns="NULL", tier=2,

@@ -458,12 +458,27 @@ def _business(ctx: Any, fn: str, value: Any, amount: Any, weekends: Any, holiday
     if n > _MAX_BUSINESS_DAYS:
         raise _out_of_range(fn)
     day = _day_of(moment)
+    left = max(n, 0)
+    # Past every holiday, seven days hold exactly ``per_week`` working days, and the working
+    # day reached after them is the one reached from the same weekday a week on; so whole
+    # weeks are skipped at once (at least one step is left, since the day a week on may be a
+    # weekend), and a huge count costs a few steps instead of millions of days.
+    per_week = 7 - len(off)
+    beyond = max(skip, default=None) if step > 0 else min(skip, default=None)
     try:
-        for i in range(max(n, 0)):
+        turn = 0
+        while left > 0:
+            if left > per_week and (beyond is None or (day >= beyond if step > 0 else day <= beyond)):
+                weeks = (left - 1) // per_week
+                day += step * 7 * weeks * _DAY
+                left -= weeks * per_week
+                continue
             day += step * _DAY
             while day.weekday() in off or day in skip:
                 day += step * _DAY
-            if i % 10_000 == 9_999:
+            left -= 1
+            turn += 1
+            if turn % 10_000 == 0:
                 ctx.check()
     except OverflowError:
         raise _out_of_range(fn) from None

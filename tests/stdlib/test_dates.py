@@ -269,6 +269,53 @@ def test_business_days_more() -> None:
     assert fn("addBusinessDay", "17-May-2024", 1) == d(2024, 5, 20)
 
 
+def _business_by_steps(start: dt.date, n: int, off: set[int], skip: set[dt.date], step: int) -> dt.date:
+    """The plain definition: one working day at a time."""
+    day = start
+    for _ in range(max(n, 0)):
+        day += step * dt.timedelta(days=1)
+        while day.weekday() in off or day in skip:
+            day += step * dt.timedelta(days=1)
+    return day
+
+
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def test_business_days_skip_whole_weeks_with_the_stepping_answer() -> None:
+    start = d(2024, 5, 15)
+    cases = [(set(), set()), ({5, 6}, set()), ({4, 5}, {d(2024, 5, 20), d(2024, 6, 3)}),
+             ({6}, {d(2024, 5, 10), d(2024, 5, 16), d(2024, 5, 25)}), ({0, 1, 2, 3, 4, 5}, {d(2024, 5, 26)})]
+    for off, skip in cases:
+        weekends = L(*(_DAY_NAMES[i] for i in sorted(off)))  # an empty list: no weekend days
+        holidays = L(*sorted(skip))
+        for n in range(0, 40):
+            for first in (start, start + dt.timedelta(days=3), start + dt.timedelta(days=4)):  # Wed, Sat, Sun
+                want_up = _business_by_steps(first, n, off, skip, 1)
+                want_down = _business_by_steps(first, n, off, skip, -1)
+                assert m("addBusinessDay", first, n, weekends, holidays) == want_up, (off, skip, n, first)
+                assert m("subBusinessDay", first, n, weekends, holidays) == want_down, (off, skip, n, first)
+
+
+class _CountingExecution(Execution):
+    checks = 0
+
+    def check(self) -> None:
+        _CountingExecution.checks += 1
+        super().check()
+
+
+def test_business_days_huge_count_takes_few_steps() -> None:
+    counting = _CountingExecution(settings=Settings(timezone="UTC"), clock=lambda: NOW)
+    add = REGISTRY.method_dispatcher("addBusinessDay")
+    # From Monday 1 Jan 0001, with Wednesday 3 Jan a holiday: 2,500,000 working days are
+    # 500,000 weeks, plus the one day the holiday costs (year 9583).
+    got = add(counting, d(1, 1, 1), 2_500_000, None, L(d(1, 1, 3)))
+    assert got == d(1, 1, 1) + dt.timedelta(days=7 * 500_000 + 1)
+    assert _CountingExecution.checks == 0  # fewer than 10,000 single-day steps
+    assert m("subBusinessDay", d(9999, 12, 31), 2_500_000).year < 9999
+
+
 def test_business_day_errors() -> None:
     assert "not a day name" in err("addBusinessDay", NOW, 1, L("Funday"))
     assert "every day of the week" in err("addBusinessDay", NOW, 1, L(
