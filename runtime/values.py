@@ -18,6 +18,7 @@ from cloudburst.numeric import DECIMAL_CONTEXT, INT_MAX, INT_MIN, bounded
 __all__ = [
     "DelugeList",
     "TypedList",
+    "OpenCollection",
     "DelugeMap",
     "map_key",
     "DelugeFile",
@@ -49,6 +50,13 @@ class DelugeList(list):  # type: ignore[type-arg]
 
     #: The Deluge type a typed list holds (see :class:`TypedList`); None: any type.
     element_type: str | None = None
+
+
+class OpenCollection(DelugeList):
+    """``Collection()``: an empty LIST until its first insert decides its kind; ``key : value``
+    pairs make it a key-value collection instead (see cloudburst.stdlib.collection)."""
+
+    __slots__ = ()
 
 
 class TypedList(DelugeList):

@@ -22,7 +22,7 @@ from cloudburst.stdlib.common import same_value, value_key
 from cloudburst.stdlib.lists import check_growth, check_index, order_key, sorted_or_none
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.stdlib.typed_lists import coerce_elements
-from cloudburst.values import DelugeList, DelugeMap, map_key
+from cloudburst.values import DelugeList, DelugeMap, OpenCollection, map_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +31,6 @@ class KeyValuePair:
 
     key: Any
     value: Any
-
-
-class OpenCollection(DelugeList):
-    """``Collection()``: empty, and a list or a map according to its first insert."""
-
-    __slots__ = ()
 
 
 @builtin("Collection", returns="COLLECTION", tier=1,

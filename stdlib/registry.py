@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.forms.values import RecordList
-from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, TypedList, type_name
+from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, OpenCollection, TypedList, type_name
 
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
@@ -66,7 +66,7 @@ TYPES: dict[str, tuple[type, ...]] = {
     "DECIMAL": (Decimal,),
     "BOOLEAN": (bool,),
     "NULL": (type(None),),
-    "LIST": (DelugeList, TypedList),
+    "LIST": (DelugeList, TypedList, OpenCollection),
     "MAP": (DelugeMap,),
     "DATE": (_dt.date,),
     "DATETIME": (_dt.datetime,),

@@ -22,7 +22,7 @@ from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Limits
 from cloudburst.stdlib import REGISTRY
 from cloudburst.stdlib.registry import TYPES, Builtin
-from cloudburst.values import INT_MAX, INT_MIN, CaughtError, DelugeFile, DelugeList, TypedList, DelugeMap
+from cloudburst.values import INT_MAX, INT_MIN, CaughtError, DelugeFile, DelugeList, OpenCollection, TypedList, DelugeMap
 from cloudburst.forms.values import RecordList
 
 def _nested(depth: int) -> DelugeList:
@@ -116,7 +116,7 @@ def is_deluge(value: Any, depth: int = 0) -> bool:
         return INT_MIN <= value <= INT_MAX
     if depth > 50:
         return True
-    if t is DelugeList:
+    if t is DelugeList or t is OpenCollection:  # an empty Collection() is a list until a pair arrives
         return all(is_deluge(v, depth + 1) for v in value)
     if t is DelugeMap:
         return all(is_deluge(k, depth + 1) and is_deluge(v, depth + 1) for k, v in value.items())

@@ -14,6 +14,7 @@ from cloudburst.stdlib.collection import KeyValuePair as P
 from cloudburst.stdlib.registry import REGISTRY
 from cloudburst.values import DelugeList as L
 from cloudburst.values import DelugeMap as M
+from cloudburst.values import OpenCollection
 from cloudburst.values import display
 
 ctx = Execution(limits=Limits(timeout=None))  # module-wide: a 60 s clock from import would run out mid-suite
@@ -92,7 +93,8 @@ def test_collection_constructor() -> None:
     assert type(items) is L and items == ["Creator", "CRM"]
     pairs = call("Collection", P("Creator", 5), P("CRM", 2))
     assert type(pairs) is M and pairs == {"Creator": 5, "CRM": 2}
-    assert type(call("Collection")) is L
+    empty = call("Collection")
+    assert type(empty) is OpenCollection and empty == []  # a list until a pair is inserted
     with pytest.raises(DelugeRuntimeError, match="mix"):
         call("Collection", "a", P("k", 1))
 
