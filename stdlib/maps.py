@@ -21,8 +21,15 @@ def get(ctx: Any, mapping: DelugeMap, key: Any) -> Any:
     return mapping.get(map_key(key))
 
 
-@builtin("put", receiver="MAP", returns="NULL", tier=1, doc="Add an entry or overwrite the value of an existing key.")
-def put(ctx: Any, mapping: DelugeMap, key: Any, value: Any) -> None:
+_NO_VALUE = object()
+
+
+@builtin("put", receiver="MAP", returns="NULL", tier=1,
+         doc="Add an entry or overwrite the value of an existing key; put(map) copies a map's entries in.")
+def put(ctx: Any, mapping: DelugeMap, key: Any, value: Any = _NO_VALUE) -> None:
+    if value is _NO_VALUE:  # `m.put(other)`: Zoho copies the other map's entries in, as putAll
+        _merge(ctx, "put", mapping, key)
+        return
     key = map_key(key)
     if key not in mapping:
         check_growth(ctx, "put", len(mapping) + 1)
@@ -32,8 +39,12 @@ def put(ctx: Any, mapping: DelugeMap, key: Any, value: Any) -> None:
 @builtin("putAll", receiver="MAP", returns="NULL", tier=1,
          doc="Copy every entry of another map in; existing keys are overwritten.")
 def put_all(ctx: Any, mapping: DelugeMap, other: Any) -> None:
-    expect("putAll", other, "MAP", 1)
-    check_growth(ctx, "putAll", len(mapping) + sum(1 for k in other if k not in mapping))
+    _merge(ctx, "putAll", mapping, other)
+
+
+def _merge(ctx: Any, name: str, mapping: DelugeMap, other: Any) -> None:
+    expect(name, other, "MAP", 1)
+    check_growth(ctx, name, len(mapping) + sum(1 for k in other if k not in mapping))
     mapping.update(dict(other))  # other's keys are already hashable
 
 
