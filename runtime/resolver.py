@@ -540,7 +540,8 @@ class _Resolver:
     def check_method(self, name: str, count: int, span: Span, receiver: str | None = None) -> None:
         if self.check_builtin_args(name, count, True, span):
             return
-        if receiver is not None and receiver not in self.scope and receiver.lower() != "input":
+        if (receiver is not None and receiver not in self.scope and receiver.lower() != "input"
+                and receiver.lower() not in _BARE_SYSTEM):
             self.error(f"variable '{receiver}' is not defined ('{receiver}.{name}()' is neither a method call "
                        f"nor a known task or function){did_you_mean(receiver, self.scope)}", span, "N207")
             return

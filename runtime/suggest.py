@@ -31,17 +31,18 @@ _HINT = "; did you mean '"
 
 def misspelling_of(name: str, known: Iterable[str]) -> str | None:
     """The known name ``name`` is most likely a slip of, or None: the same name in another
-    case, a cut-short or run-on one (`toLower`, `toUpperC`), or one at most two edits away
-    (`lenght`, `toStirng`). Looser likeness (`getAsString`/`toString`) is not a slip."""
+    case, a cut-short one (`toLower`, `toUpperC`), or one at most two edits away
+    (one for names under eight letters: `lenght`, `toStirng`). Looser likeness
+    (`getAsString`/`toString`, `toInt`/`count`) is not a slip."""
     key = name.lower()
     best: tuple[int, str] | None = None
     for candidate in known:
         other = candidate.lower()
-        if other == key or (min(len(key), len(other)) >= 5 and (other.startswith(key) or key.startswith(other))):
+        if other == key or (len(key) >= 5 and other.startswith(key)):
             return candidate
         if len(key) >= 5 and abs(len(key) - len(other)) <= 2:
             d = _edits(key, other)
-            if d <= 2 and (best is None or d < best[0]):
+            if d <= (1 if len(key) < 8 else 2) and (best is None or d < best[0]):
                 best = (d, candidate)
     return best[1] if best else None
 
