@@ -4,6 +4,7 @@ run's page, which updates live until the run ends)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.responses import Response
@@ -24,7 +25,8 @@ def _list(page: Page) -> Response:
     return page.render("functions/list.html", title="Functions", rows=rows, last=last)
 
 
-def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> Response:
+def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, str] | None = None, *,
+            schedule_values: dict[str, str] | None = None, schedule_errors: dict[str, str] | None = None) -> Response:
     wf = workflows(page)
     name = page.params["name"]
     try:
@@ -33,13 +35,16 @@ def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, 
     except NotFound as exc:
         return not_found(page, exc.message)
     from cloudburst.workflows.inputs import secret_name
+    from cloudburst.workflows.states import KINDS, MISSED, OVERLAP
 
     return page.render(
-        "functions/detail.html", 400 if errors else 200, title=f"Function {name}", function=function,
+        "functions/detail.html", 400 if errors or schedule_errors else 200, title=f"Function {name}", function=function,
         secret={p: secret_name(p) for p, _ in function["parameters"]},
         source=highlighted(function["source"]), versions=versions,
         schedules=[s for s in wf.schedules.all() if s["function"] == name], webhooks=wf.webhooks.all(name),
-        runs=wf.runs.find(function=name, limit=10), values=values or {}, errors=errors or {})
+        runs=wf.runs.find(function=name, limit=10), values=values or {}, errors=errors or {},
+        schedule_values=schedule_values or {}, schedule_errors=schedule_errors or {},
+        kinds=[(k, k) for k in KINDS], overlaps=[(o, o) for o in OVERLAP], misses=[(m, m) for m in MISSED])
 
 
 def _show(page: Page) -> Response:
@@ -79,6 +84,39 @@ def _run(page: Page) -> Response:
     return page.redirect(f"/runs/{run_id}", f"Run {run_id} of {name} queued.")
 
 
+#: The schedule form's fields (named as the CLI's options, whose names the refusals start with).
+_SCHEDULE_FIELDS = ("kind", "cron", "at", "days", "day", "date", "timezone", "start", "end", "overlap", "missed")
+_OPTION = re.compile(r"^--([a-z]+)\b")
+
+
+def _schedule(page: Page) -> Response:
+    """Create a schedule from the function's page; a refusal is shown beside its field."""
+    wf = workflows(page)
+    name = page.params["name"]
+    try:
+        parameters: list[list[str]] = wf.functions.show(name)["parameters"]
+    except NotFound as exc:
+        return not_found(page, exc.message)
+    form = {f: _raw(page, f).strip() for f in _SCHEDULE_FIELDS}
+    inputs = {p: _raw(page, f"sarg.{p}") for p, _ in parameters}
+    errors = _field_errors(parameters, inputs)
+    if not form["day"].isdigit() and form["day"]:
+        errors["day"] = f"--day: '{form['day']}' is not a day of the month (1 to 31)"
+    if not errors:
+        try:
+            made = wf.schedules.create(
+                name, kind=form["kind"] or None, cron=form["cron"] or None, at=form["at"] or None,
+                days=form["days"] or None, day=int(form["day"]) if form["day"] else None, date=form["date"] or None,
+                timezone_name=form["timezone"] or "UTC", start=form["start"] or None, end=form["end"] or None,
+                inputs=inputs, overlap=form["overlap"] or "skip", missed=form["missed"] or "once")
+        except WorkflowError as exc:
+            option = _OPTION.match(exc.message)
+            errors[option.group(1) if option and option.group(1) in _SCHEDULE_FIELDS else "_"] = exc.message
+        else:
+            return page.redirect(f"/schedules/{made['id']}", f"Schedule {made['id']} created.")
+    return _detail(page, schedule_values={**form, **inputs}, schedule_errors=errors)
+
+
 def _raw(page: Page, field: str) -> str:
     value: Any = page.form.get(field) if page.form is not None else None
     return value if isinstance(value, str) else ""
@@ -90,4 +128,5 @@ def routes(console: Console) -> list[BaseRoute]:
         Route("/functions", console.page(_list)),
         Route("/functions/{name}", console.page(_show)),
         Route("/functions/{name}/run", console.page(_run), methods=["POST"]),
+        Route("/functions/{name}/schedule", console.page(_schedule), methods=["POST"]),
     ]

@@ -98,8 +98,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
 
 def _run_from_page(b: Browsing, function: str, **inputs: str) -> Any:
     page = b.go(f"/functions/{function}")
+    form = page.get_by_role("form", name="Run it")
     for name, value in inputs.items():
-        page.get_by_label(name, exact=True).fill(value)
+        form.get_by_label(name, exact=True).fill(value)
     page.get_by_role("button", name=f"Run {function}").click()
     page.wait_for_url(re.compile(r"/runs/\d+$"))
     return page
@@ -109,8 +110,6 @@ def test_workflow_pages_journey(browser: Any, artifacts: Path, served: Served, e
     served.deploy("greet", GREET)
     served.deploy("boom", BOOM)
     served.deploy("slow", _slow(echo_server))
-    served.cli("schedule", "create", "greet", "--kind", "daily", "--at", "09:00", "--timezone", "Europe/Berlin",
-               "--arg", "name=Team", "--arg", "times=1")
     with open_browsing(browser, served.url, artifacts) as b:
         _journey(b, served)
 
@@ -134,13 +133,15 @@ def _journey(b: Browsing, served: Served) -> None:
     expect(page.locator(".source .c1")).to_contain_text("answer a greeting")
 
     # A wrong input is refused next to its field; the right ones run.
-    page.get_by_label("name", exact=True).fill("Ann")
-    page.get_by_label("times", exact=True).fill("twice")
+    run_form = page.get_by_role("form", name="Run it")
+    run_form.get_by_label("name", exact=True).fill("Ann")
+    run_form.get_by_label("times", exact=True).fill("twice")
     page.get_by_role("button", name="Run greet").click()
-    times = page.get_by_label("times", exact=True)
+    run_form = page.get_by_role("form", name="Run it")
+    times = run_form.get_by_label("times", exact=True)
     expect(times).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#e-arg-times")).to_contain_text("'twice' is not a whole number")
-    expect(page.get_by_label("name", exact=True)).to_have_value("Ann")  # what was typed stays
+    expect(run_form.get_by_label("name", exact=True)).to_have_value("Ann")  # what was typed stays
     b.shot("11-function-detail-input-error")
     times.fill("2")
     page.get_by_role("button", name="Run greet").click()
@@ -189,7 +190,24 @@ def _journey(b: Browsing, served: Served) -> None:
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(f"#{greet_run}")
 
-    # Schedules: the list, one schedule, pause.
+    # Schedules: one made on the function's page (a wrong time refused beside its field), the
+    # list, one schedule, pause.
+    page = b.go("/functions/greet")
+    page.get_by_text("Schedule it", exact=True).click()  # the form is folded until asked for
+    form = page.get_by_role("form", name="Schedule it")
+    form.get_by_label("Kind", exact=True).select_option("daily")
+    form.get_by_label("At", exact=True).fill("9 o'clock")
+    form.get_by_label("Time zone", exact=True).fill("Europe/Berlin")
+    form.get_by_label("name", exact=True).fill("Team")
+    form.get_by_label("times", exact=True).fill("1")
+    page.get_by_role("button", name="Create schedule").click()
+    expect(page.locator("#e-s-at")).to_contain_text("is not a time of day")
+    form = page.get_by_role("form", name="Schedule it")
+    expect(form.get_by_label("Time zone", exact=True)).to_have_value("Europe/Berlin")
+    form.get_by_label("At", exact=True).fill("09:00")
+    page.get_by_role("button", name="Create schedule").click()
+    expect(page.get_by_role("status")).to_contain_text("Schedule 1 created")
+    b.shot("39-schedule-created")
     page = b.go("/schedules")
     expect(page.get_by_text("Europe/Berlin")).to_be_visible()
     b.shot("40-schedules-list")

@@ -174,6 +174,41 @@ def test_schedules_say_why_they_cannot_fire(console: ConsoleClient, console_setu
     assert console.get("/schedules/2").status_code == 404
 
 
+def test_a_schedule_is_created_from_the_function_page_and_refusals_stand_by_their_fields(
+        console: ConsoleClient, console_setup: Any) -> None:
+    wf = console_setup.workflows
+    wf.functions.deploy("void digest(string team, string token)\n{\n\tinfo team;\n}", "digest.dg", "digest")
+    page = console.get("/functions/digest")
+    assert 'action="/functions/digest/schedule"' in page.text and 'name="sarg.token" type="password"' in page.text
+    bad = console.post("/functions/digest/schedule", {"kind": "weekly", "at": "25:00", "timezone": "Mars/Olympus",
+                                                      "sarg.team": "ops", "sarg.token": "tok-secret-77"},
+                       from_page="/functions/digest")
+    assert bad.status_code == 400
+    errors = _errors(bad.text)
+    assert errors == {"s-timezone": "--timezone: unknown time zone 'Mars/Olympus'"}  # the first refusal
+    assert "tok-secret-77" not in bad.text and 'value="ops"' in bad.text
+    bad = console.post("/functions/digest/schedule", {"kind": "weekly", "at": "25:00", "days": "mon",
+                                                      "timezone": "Europe/Berlin", "sarg.team": "ops",
+                                                      "sarg.token": "t"}, from_page="/functions/digest")
+    assert _errors(bad.text) == {"s-at": "--at: '25:00' is not a time of day (HH:MM)"}
+    bad = console.post("/functions/digest/schedule", {"kind": "monthly", "at": "09:00", "day": "first",
+                                                      "sarg.team": "ops"}, from_page="/functions/digest")
+    assert _errors(bad.text) == {"s-day": "--day: 'first' is not a day of the month (1 to 31)"}
+    assert wf.schedules.all() == []
+
+    made = console.post("/functions/digest/schedule", {"kind": "weekly", "at": "08:30", "days": "mon,fri",
+                                                       "timezone": "Asia/Kolkata", "overlap": "queue",
+                                                       "sarg.team": "ops", "sarg.token": "tok-secret-77"},
+                        from_page="/functions/digest", follow=True)
+    assert "Schedule 1 created" in made.text and "Asia/Kolkata" in made.text and "tok-secret-77" not in made.text
+    (schedule,) = wf.schedules.all()
+    assert (schedule["kind"], schedule["timezone"], schedule["overlap"], schedule["problem"]) == \
+        ("weekly", "Asia/Kolkata", "queue", None)
+    forged = console.http.post("/functions/digest/schedule", data={"kind": "daily", "at": "09:00"},
+                               follow_redirects=False)
+    assert forged.status_code == 403 and len(wf.schedules.all()) == 1
+
+
 def test_a_webhook_key_is_shown_once(console: ConsoleClient, console_setup: Any) -> None:
     wf = console_setup.workflows
     wf.functions.deploy('return "hooked";', "hooked.dg", "hooked")
