@@ -103,6 +103,21 @@ def load(spec: Spec, registry: Registry | None = None) -> Any:
     raise LookupError(f"unknown helper kind {kind}")
 
 
+def run_chunks(constants: tuple[Any, ...], first: int, last: int, cells: Callable[..., Any]) -> tuple[Any] | None:
+    """Run the chunks ``constants[first:last]`` of a long main script (see the compiler's
+    ``chunked``) as closures over the cells of ``cells``; a chunk that ends the script (a
+    ``return``) gives ``(value,)``, which ends the run."""
+    from types import FunctionType
+
+    by_name = dict(zip(cells.__code__.co_freevars, cells.__closure__ or ()))
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    for code in constants[first:last]:
+        ended = FunctionType(code, namespace, code.co_name, None, tuple(by_name[v] for v in code.co_freevars))()
+        if ended is not None:
+            return ended  # type: ignore[no-any-return]
+    return None
+
+
 def map_of(*flat: Any) -> DelugeMap:
     m = DelugeMap()
     for i in range(0, len(flat), 2):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import time
+from types import CodeType
 from typing import Any, Callable
 
 from cloudburst import nodes as n
@@ -58,6 +59,15 @@ _CHAIN = 6
 
 #: Statements compiled between two looks at the clock.
 _CLOCK_EVERY = 256
+
+#: A main script with more top-level statements than this compiles in chunks of about
+#: ``_CHUNK`` statements, each its own Python code object: the generated tree of one chunk
+#: is all that is ever held, so compiling memory stays flat however long the script.
+_CHUNK_AFTER = 2000
+_CHUNK = 1000
+
+#: Names the generated main script binds besides Deluge variables, helpers and functions.
+_CONTEXT = ("__c", "__chk", "__d", "__cp", "__maxd", "__info", "__ctx", "__K")
 
 
 def _mangle(name: str) -> str:
@@ -129,6 +139,8 @@ def _calls_function(stmt: n.Stmt) -> bool:
 def _called_under_try(resolved: Resolved) -> set[str]:
     """The script's functions that may run inside a ``try`` body (called from one, directly
     or through other functions): an error in them can be caught and the caller go on."""
+    if not resolved.functions:
+        return set()
     calls: dict[str, set[str]] = {}
     roots: set[str] = set()
     bodies: list[tuple[str | None, tuple[n.Stmt, ...]]] = [(None, resolved.program.body)]
@@ -195,6 +207,8 @@ class _Compiler:
         self.catchable = _called_under_try(resolved)
         self.deadline = deadline
         self.until_clock = _CLOCK_EVERY
+        self.compiled = 0  # statements generated so far (chunk sizes)
+        self.in_chunk = False
         p = _TOP
         self.shared: dict[str, Any] = {
             "__c": _load("__c", p), "__cp": _load("__cp", p), "__c=": _store("__c", p), "__chk=": _store("__chk", p),
@@ -212,6 +226,7 @@ class _Compiler:
         """Look at the clock every few hundred statements: compiling counts against the
         run's time limit."""
         self.until_clock -= count
+        self.compiled += count
         if self.until_clock > 0 or self.deadline is None:
             return
         self.until_clock = _CLOCK_EVERY
@@ -393,6 +408,8 @@ class _Compiler:
             if info.return_type != "void":
                 value = self.helper_call(("rt", "check_return"),
                                          [value, _const(info.return_type, p), _const(info.name, p)], s.span)
+        elif self.in_chunk:  # a chunk returns (value,) when the script ends, None when it runs on
+            value = ast.Tuple(elts=[value], ctx=_LOAD, **p)
         return ast.Return(value=value, **p)
 
     def condition(self, e: n.Expr) -> ast.expr:
@@ -811,6 +828,61 @@ class _Compiler:
                                value=_load("__v", p), **p))
         return ast.If(test=_attr(_load("__ctx", p), "capture_variables", p), body=grab, orelse=[], **p)
 
+    def compile(self, module: ast.Module, name: str) -> CodeType:
+        self.tick(_CLOCK_EVERY)
+        try:
+            return compile(module, FILENAME_PREFIX + name + ">", "exec", dont_inherit=True)
+        except (RecursionError, SyntaxError):
+            # Python's own compiler caps nesting (recursion depth, 20 nested blocks).
+            raise DelugeSyntaxError("the script is nested too deeply to compile", self.resolved.program.span,
+                                    name) from None
+
+    def chunked(self, program: n.Program, name: str, variables: list[str]) -> list[ast.stmt]:
+        """The main script as chunks of top-level statements, each compiled on its own as
+        soon as it is generated (see :data:`_CHUNK`). A chunk is a closure over the main
+        script's variables: compiled inside a stand-in function that binds the same names,
+        then run (``run_chunks``) with the cells of the real ones, so it reads and assigns
+        them, and counts statements, exactly as inline code would."""
+        p = _TOP
+        codes: list[CodeType] = []
+        shared = sorted({*variables, *_CONTEXT, *self.fn_names.values()})
+        run: list[ast.stmt] = []
+        done = self.compiled
+        self.in_chunk = True
+        try:
+            for i, st in enumerate(program.body):
+                run.extend(self.block((st,), program.span))
+                if self.compiled - done >= _CHUNK or i == len(program.body) - 1:
+                    codes.append(self.chunk(run, name, variables, shared))
+                    run, done = [], self.compiled
+        finally:
+            self.in_chunk = False
+        first = len(self.constants)
+        self.constants.extend(codes)
+        # Every name a chunk may use, loaded in a function that never runs: the compiler
+        # then keeps each in a cell that ``run_chunks`` hands to the chunks.
+        names = sorted({*shared, *self.helpers})
+        cells = ast.FunctionDef(name="__cells", args=_args([]), body=[ast.Return(value=ast.Tuple(
+            elts=[_load(v, p) for v in names], ctx=_LOAD, **p), **p)], decorator_list=[], returns=None, **p)
+        ran = self.helper_call(("rt", "run_chunks"), [_load("__K", p), _const(first, p), _const(len(self.constants), p),
+                                                       _load("__cells", p)], program.span)
+        return [cells, _assign("__r", ran, p),
+                ast.If(test=_compare(_load("__r", p), ast.IsNot(), _const(None, p), p),
+                       body=[ast.Return(value=ast.Subscript(value=_load("__r", p), slice=_const(0, p), ctx=_LOAD, **p),
+                                        **p)], orelse=[], **p)]
+
+    def chunk(self, body: list[ast.stmt], name: str, variables: list[str], shared: list[str]) -> CodeType:
+        """Compile one chunk: ``def __unit(<names>): def __chunk(): nonlocal ...; body``; the
+        result is the inner function's code, whose free variables are those names."""
+        p = _TOP
+        inner = ast.FunctionDef(name="__chunk", args=_args([]), body=[
+            ast.Nonlocal(names=[*variables, "__c", "__chk"], **p), *body], decorator_list=[], returns=None, **p)
+        unit = ast.FunctionDef(name="__unit", args=_args(sorted({*shared, *self.helpers})),
+                               body=[inner, ast.Return(value=_load("__chunk", p), **p)], decorator_list=[], returns=None, **p)
+        code = self.compile(ast.Module(body=[unit], type_ignores=[]), name)
+        outer = next(c for c in code.co_consts if isinstance(c, CodeType))
+        return next(c for c in outer.co_consts if isinstance(c, CodeType))
+
     def program(self, name: str) -> Executable:
         r = self.resolved
         p = _TOP
@@ -830,7 +902,10 @@ class _Compiler:
                 test=_compare(_const(var, p), ast.In(), _load("__args", p), p),
                 body=[_assign(_mangle(var), ast.Subscript(value=_load("__args", p), slice=_const(var, p), ctx=_LOAD, **p), p)],
                 orelse=[], **p))
-        body = self.block(r.program.body, r.program.span)
+        if len(r.program.body) > _CHUNK_AFTER:
+            body = self.chunked(r.program, name, [_mangle(v) for v in names])
+        else:
+            body = self.block(r.program.body, r.program.span)
         final: list[ast.stmt] = [
             ast.Assign(targets=[ast.Attribute(value=_load("__ctx", p), attr="statements", ctx=_STORE, **p)],
                        value=_load("__c", p), **p),
@@ -849,12 +924,7 @@ class _Compiler:
                                body=[*binds, program_fn, ast.Return(value=_load("__program", p), **p)],
                                decorator_list=[], returns=None, **p)
         module = ast.Module(body=[make], type_ignores=[])
-        self.tick(_CLOCK_EVERY)
-        try:
-            code = compile(module, FILENAME_PREFIX + name + ">", "exec", dont_inherit=True)
-        except (RecursionError, SyntaxError):
-            # Python's own compiler caps nesting (recursion depth, 20 nested blocks).
-            raise DelugeSyntaxError("the script is nested too deeply to compile", r.program.span, name) from None
+        code = self.compile(module, name)
         return Executable(code, dict(self.helpers), tuple(self.constants), self.builtins.modules(self.helpers.values()))
 
 

@@ -39,7 +39,8 @@ _DECODE: dict[str, Callable[[str], Any]] = {
     "date": _dt.date.fromisoformat,
     "time": _dt.time.fromisoformat,
 }
-_PLAIN = (int, str, bool, float, type(None))
+#: Constants marshal stores as they are; code objects are the chunks of a long script.
+_PLAIN = (int, str, bool, float, type(None), type((lambda: None).__code__))
 
 
 def cache_key(*parts: object) -> str:
