@@ -14,7 +14,7 @@ import pytest
 
 from cloudburst import compiler
 from cloudburst.compiler import compile_program
-from cloudburst.engine import Runtime, Script
+from cloudburst.engine import Runtime
 from cloudburst.errors import CloudburstError
 from cloudburst.execution import Limits
 
@@ -33,23 +33,19 @@ _DIFFERENTIAL = _differential()
 CHUNKS, RUNTIME = _DIFFERENTIAL.CHUNKS, _DIFFERENTIAL.RUNTIME
 
 
-def outcome(source: str, max_statements: int, capture: bool = False) -> Any:
-    try:
-        resolved, _, _ = RUNTIME._front_end(source, "chunk.dg", False, (), RUNTIME.limits, None)
-        executable = compile_program(resolved, "chunk.dg")
-    except CloudburstError as exc:
-        return ("compile", type(exc).__name__, exc.message)
-    script = Script(RUNTIME, "chunk.dg", source, executable, [], ())
+def outcome(source: str, max_statements: int) -> Any:
+    """Output, statement count, value and final variables of a run, or the error."""
+    runtime = Runtime(timezone="UTC", network=False, limits=Limits(max_statements=max_statements, timeout=30))
     lines: list[str] = []
-    execution = script.new_execution(limits=Limits(max_statements=max_statements, timeout=30), on_info=lines.append,
-                                     clock=lambda: __import__("datetime").datetime(2024, 5, 6, 7, 8, 9))
-    execution.capture_variables = capture
+    script = runtime.compile(source, "chunk.dg")
+    execution = script.new_execution(on_info=lines.append)
+    execution.capture_variables = True
     try:
         result = script.run(execution=execution)
     except CloudburstError as exc:
         span = None if exc.span is None else (exc.span.line, exc.span.column, exc.span.end_line, exc.span.end_column)
         return (lines, execution.statements, type(exc).__name__, exc.message, span)
-    return (lines, result.statements, repr(result.value), repr(execution.variables) if capture else None)
+    return (lines, result.statements, repr(result.value), repr(execution.variables))
 
 
 def chunked(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
@@ -60,11 +56,11 @@ def chunked(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_spec_corpus_runs_alike_in_chunks(size: int, monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(CHUNKS) > 100
-    whole = {(name, limit): outcome(source, limit) for name, source in CHUNKS for limit in (5000, 7)}
+    whole = {(name, limit): _DIFFERENTIAL.outcome(source, "auto", limit) for name, source in CHUNKS for limit in (5000, 7)}
     chunked(monkeypatch, size)
     for name, source in CHUNKS:
         for limit in (5000, 7):
-            assert outcome(source, limit) == whole[name, limit], (name, limit)
+            assert _DIFFERENTIAL.outcome(source, "auto", limit) == whole[name, limit], (name, limit)
 
 
 SCRIPT = """
@@ -103,9 +99,9 @@ info "never";
 @pytest.mark.parametrize("limit", [10**6, 1, 5, 12, 20, 23])
 @pytest.mark.parametrize("size", [1, 2, 5])
 def test_values_returns_errors_and_functions_cross_chunks(limit: int, size: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    whole = outcome(SCRIPT, limit, capture=True)
+    whole = outcome(SCRIPT, limit)
     chunked(monkeypatch, size)
-    assert outcome(SCRIPT, limit, capture=True) == whole
+    assert outcome(SCRIPT, limit) == whole
     if limit == 10**6:
         assert whole[0] == ["twice 1", "twice 2", "twice 3", "caught division by zero", "12", "3"], whole
         assert whole[2] == "15" and "'late': 3" in whole[3], whole
