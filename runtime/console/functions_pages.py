@@ -64,16 +64,25 @@ def _field_errors(parameters: list[list[str]], values: dict[str, str]) -> dict[s
     return errors
 
 
-def _run(page: Page) -> Response:
-    wf = workflows(page)
-    name = page.params["name"]
+def _posted_inputs(page: Page, prefix: str) -> tuple[dict[str, str], dict[str, str]] | Response:
+    """The inputs posted for the function's parameters (fields ``PREFIX.NAME``) and each wrong
+    one's message; or the 404 page when the function does not exist."""
     try:
-        parameters: list[list[str]] = wf.functions.show(name)["parameters"]
+        parameters: list[list[str]] = workflows(page).functions.show(page.params["name"])["parameters"]
     except NotFound as exc:
         return not_found(page, exc.message)
     # Form fields keep their spaces: an input's value is the script's, not the form's.
-    values: dict[str, str] = {p: _raw(page, f"arg.{p}") for p, _ in parameters}
-    errors = _field_errors(parameters, values)
+    values = {p: _raw(page, f"{prefix}.{p}") for p, _ in parameters}
+    return values, _field_errors(parameters, values)
+
+
+def _run(page: Page) -> Response:
+    wf = workflows(page)
+    name = page.params["name"]
+    posted = _posted_inputs(page, "arg")
+    if isinstance(posted, Response):
+        return posted
+    values, errors = posted
     if errors:
         return _detail(page, values, errors)
     try:
@@ -93,13 +102,11 @@ def _schedule(page: Page) -> Response:
     """Create a schedule from the function's page; a refusal is shown beside its field."""
     wf = workflows(page)
     name = page.params["name"]
-    try:
-        parameters: list[list[str]] = wf.functions.show(name)["parameters"]
-    except NotFound as exc:
-        return not_found(page, exc.message)
+    posted = _posted_inputs(page, "sarg")
+    if isinstance(posted, Response):
+        return posted
+    inputs, errors = posted
     form = {f: _raw(page, f).strip() for f in _SCHEDULE_FIELDS}
-    inputs = {p: _raw(page, f"sarg.{p}") for p, _ in parameters}
-    errors = _field_errors(parameters, inputs)
     if not form["day"].isdigit() and form["day"]:
         errors["day"] = f"--day: '{form['day']}' is not a day of the month (1 to 31)"
     if not errors:
