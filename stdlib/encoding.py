@@ -3,7 +3,8 @@
 Formats follow Zoho's documented examples: URL encoding is Java's ``URLEncoder`` (space
 as ``+`` for ``encodeUrl``, ``%20`` for ``urlEncode``), hashes default to hex and HMACs to
 Base64, and AES is the scheme Zoho's own test vectors decode with (AES-256-CBC, PKCS#7,
-UTF-8 key NUL-padded or cut to 32 bytes, random IV prepended, Base64). Crypto is the
+UTF-8 key NUL-padded or cut to 32 bytes, random IV prepended, Base64; aesEncode128 is the
+same with a 16-byte key). Crypto is the
 ``cryptography`` package, never our own. Error messages never repeat keys or plaintext.
 """
 
@@ -243,15 +244,22 @@ hmacsha512 = _hmac("hmacsha512", "sha512")
 # AES
 # ---------------------------------------------------------------------------------------
 
-_AES_KEY = 32
 _BLOCK = 16
+#: aesEncode128 with no IV: the largest text, and the most key-derivation rounds (Zoho's page).
+_AES128_MAX_TEXT = 500 * 1024
+_AES128_MAX_ROUNDS = 200
 
 
-def _aes_key(fn: str, key: Any) -> bytes:
+def _aes_key(fn: str, key: Any, size: int, rounds: int, salt: bytes | None) -> bytes:
+    """The key's UTF-8 bytes cut or NUL-padded to ``size``; with ``rounds`` (aesEncode128's
+    iteration count) PBKDF2-HMAC-SHA1 of them instead, salted with the IV (16 zero bytes
+    without one)."""
     raw = _encode(fn, _text(fn, key, 1), "utf-8")
     if not raw:
         raise fail(f"{fn}: the key must not be empty")
-    return raw[:_AES_KEY].ljust(_AES_KEY, b"\0")
+    if rounds:
+        return hashlib.pbkdf2_hmac("sha1", raw, salt or bytes(_BLOCK), rounds, size)
+    return raw[:size].ljust(size, b"\0")
 
 
 def _aes_iv(fn: str, iv: Any) -> bytes | None:
@@ -263,6 +271,22 @@ def _aes_iv(fn: str, iv: Any) -> bytes | None:
     return raw
 
 
+def _aes_rounds(fn: str, count: Any, iv: bytes | None) -> int:
+    """aesEncode128's iteration count: a whole number (TEXT on Zoho's page), 0 by default, at
+    most 200 when no IV is given."""
+    if count is None:
+        return 0
+    text = _text(fn, count, 4).strip()
+    if not text.isdigit():
+        raise fail(f"{fn}: argument 4 (the iteration count) must be a whole number, got {display(count)}")
+    rounds = int(text)
+    if iv is None and rounds > _AES128_MAX_ROUNDS:
+        raise fail(f"{fn}: the iteration count is at most {_AES128_MAX_ROUNDS} without an IV, got {rounds}")
+    if rounds > 1_000_000:
+        raise fail(f"{fn}: the iteration count is at most 1000000, got {rounds}")
+    return rounds
+
+
 def _aes() -> tuple[Any, Any, Any, Any]:
     """cryptography's AES pieces, imported on first use (they cost start-up time)."""
     from cryptography.hazmat.primitives import padding
@@ -271,13 +295,17 @@ def _aes() -> tuple[Any, Any, Any, Any]:
     return padding, Cipher, algorithms, modes
 
 
-@builtin("zoho.encryption.aesEncode", returns="TEXT", tier=3,
-         doc="AES-256-CBC encrypt the text with the key; Base64 of IV + ciphertext (IV random unless given).")
-def aes_encode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
-    fn = "zoho.encryption.aesEncode"
-    secret = _aes_key(fn, key)
-    plain = _encode(fn, _text(fn, text, 2), "utf-8")
+def _aes_encrypt(fn: str, size: int, key: Any, text: Any, iv: Any, rounds: Any) -> str:
+    """AES-CBC with PKCS#7, Base64 of IV + ciphertext (IV random), or of the ciphertext alone
+    when an IV is given."""
     given = _aes_iv(fn, iv)
+    plain = _encode(fn, _text(fn, text, 2), "utf-8")
+    count = 0
+    if size == 16:
+        count = _aes_rounds(fn, rounds, given)
+        if given is None and len(plain) > _AES128_MAX_TEXT:
+            raise fail(f"{fn}: without an IV the text may be at most 500KB, got {len(plain)} bytes")
+    secret = _aes_key(fn, key, size, count, given)
     vector = given if given is not None else os.urandom(_BLOCK)
     padding, Cipher, algorithms, modes = _aes()
     padder = padding.PKCS7(_BLOCK * 8).padder()
@@ -287,13 +315,11 @@ def aes_encode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
     return base64.b64encode(cipher if given is not None else vector + cipher).decode("ascii")
 
 
-@builtin("zoho.encryption.aesDecode", returns="TEXT", tier=3,
-         doc="Reverse aesEncode with the same key (and the same IV if one was given).")
-def aes_decode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
-    fn = "zoho.encryption.aesDecode"
-    secret = _aes_key(fn, key)
-    raw = _b64_bytes(fn, _text(fn, text, 2))
+def _aes_decrypt(fn: str, size: int, key: Any, text: Any, iv: Any, rounds: Any) -> str:
     given = _aes_iv(fn, iv)
+    count = _aes_rounds(fn, rounds, given) if size == 16 else 0
+    secret = _aes_key(fn, key, size, count, given)
+    raw = _b64_bytes(fn, _text(fn, text, 2))
     if given is None:
         vector, cipher = raw[:_BLOCK], raw[_BLOCK:]
     else:
@@ -306,9 +332,31 @@ def aes_decode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
     unpadder = padding.PKCS7(_BLOCK * 8).unpadder()
     try:
         plain = unpadder.update(padded) + unpadder.finalize()
-    except ValueError:
-        raise fail(f"{fn}: cannot decrypt (wrong key or corrupted data)") from None
-    try:
         return plain.decode("utf-8")  # type: ignore[no-any-return]
-    except UnicodeDecodeError:
+    except (ValueError, UnicodeDecodeError):
         raise fail(f"{fn}: cannot decrypt (wrong key or corrupted data)") from None
+
+
+@builtin("zoho.encryption.aesEncode", returns="TEXT", tier=3,
+         doc="AES-256-CBC encrypt the text with the key; Base64 of IV + ciphertext (IV random unless given).")
+def aes_encode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
+    return _aes_encrypt("zoho.encryption.aesEncode", 32, key, text, iv, None)
+
+
+@builtin("zoho.encryption.aesDecode", returns="TEXT", tier=3,
+         doc="Reverse aesEncode with the same key (and the same IV if one was given).")
+def aes_decode(ctx: Any, key: Any, text: Any, iv: Any = None) -> str:
+    return _aes_decrypt("zoho.encryption.aesDecode", 32, key, text, iv, None)
+
+
+@builtin("zoho.encryption.aesEncode128", returns="TEXT", tier=3,
+         doc="AES-128-CBC encrypt the text (key up to 16 characters); Base64 of IV + ciphertext "
+             "(IV random unless given); an iteration count derives the key with PBKDF2.")
+def aes_encode128(ctx: Any, key: Any, text: Any, iv: Any = None, iterations: Any = None) -> str:
+    return _aes_encrypt("zoho.encryption.aesEncode128", 16, key, text, iv, iterations)
+
+
+@builtin("zoho.encryption.aesDecode128", returns="TEXT", tier=3,
+         doc="Reverse aesEncode128 with the same key, IV and iteration count.")
+def aes_decode128(ctx: Any, key: Any, text: Any, iv: Any = None, iterations: Any = None) -> str:
+    return _aes_decrypt("zoho.encryption.aesDecode128", 16, key, text, iv, iterations)
