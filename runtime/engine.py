@@ -104,6 +104,7 @@ class Script:
         args = _arguments(inputs or {}, ex, self.name)
         if self.page is not None and "input" not in args:
             args["input"] = from_python(dict(args), ex.tz)  # a page reads its parameters as input.<name>
+        ex.form_input = args.get("input")
         missing = [p.name for p in self.parameters if p.name not in args]
         if missing:
             raise InputError(f"missing argument{'s' if len(missing) > 1 else ''}: {', '.join(missing)}",

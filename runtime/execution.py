@@ -141,6 +141,9 @@ class Execution:
         self._checkpoints = 0
         #: Per-run host resources (the form session), each closed by :meth:`finish`.
         self.resources: dict[str, Any] = {}
+        #: The run's ``input`` argument (the record a Creator form workflow sees), for
+        #: ``getFieldNames()`` / ``getFieldValue(f)`` without a receiver.
+        self.form_input: Any = None
 
     def finish(self, ok: bool) -> None:
         """End the run's resources: commit what it wrote when ``ok``, else roll it back."""

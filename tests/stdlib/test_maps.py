@@ -10,6 +10,7 @@ import pytest
 import cloudburst.stdlib  # noqa: F401
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution, Limits
+from cloudburst.engine import Runtime
 from cloudburst.stdlib.collection import KeyValuePair as P
 from cloudburst.stdlib.registry import REGISTRY
 from cloudburst.values import DelugeList as L
@@ -199,3 +200,21 @@ def test_collection_membership_on_both_shapes() -> None:
     assert method("containsValue", items, "y") is True
     assert method("keys", items) == list(items)
     assert method("values", items) == ["x", "y"]
+
+
+def test_field_names_and_values_of_the_submitted_form() -> None:
+    """Zoho's getFieldValue page: in a form workflow, getFieldNames() and getFieldValue(f)
+    read the record being submitted, which a run receives as its ``input``."""
+    source = """
+values = Map();
+for each field in getFieldNames()
+{
+	values.put(field, getFieldValue(field));
+}
+info values;
+info getFieldValue("Missing");
+"""
+    lines: list[str] = []
+    Runtime(timezone="UTC", network=False).compile(source, "workflow.dg").run(
+        {"input": {"Name": "Ann", "Phone": "555"}}, on_info=lines.append)
+    assert lines == ['{"Name":"Ann","Phone":"555"}', "null"]
