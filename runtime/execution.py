@@ -188,9 +188,12 @@ class Execution:
         self._checkpoints += 1
         if count and self._checkpoints % MEMORY_EVERY == 1:
             self.check_memory()
-        else:
+        elif threading.active_count() > 1:
             # Let a waiting thread (a host's event loop) take the interpreter now rather
             # than after the 5 ms switch interval; reading the memory above does the same.
+            # Yielding costs a system call (tens of microseconds on a busy machine, more
+            # than the thousand statements since the last checkpoint), so a run alone in
+            # its process does not pay it.
             time.sleep(0)
         nxt = count + CHECK_EVERY
         return nxt if limit is None else min(nxt, limit)
