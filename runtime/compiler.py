@@ -23,10 +23,11 @@ import time
 from types import CodeType
 from typing import Any, Callable
 
+from cloudburst import facts as fx
 from cloudburst import nodes as n
 from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span, TimeoutLimitError
-from cloudburst.execution import DOLLAR, DOT
+from cloudburst.execution import BIG_VALUE, DOLLAR, DOT
 from cloudburst.forms.lowering import lower_access, lower_delete
 from cloudburst.compiled import Executable, Spec
 from cloudburst.resolver import Resolved
@@ -56,6 +57,10 @@ _TWIN_MAX = 12
 
 #: Operator chains longer than this compile in a loop without inline fast paths.
 _CHAIN = 6
+
+#: A TEXT literal shorter than this plus a NUMBER stays far below the size at which
+#: concatenation checks the text and memory limits (``BIG_VALUE``).
+_SHORT = BIG_VALUE // 2
 
 #: Statements compiled between two looks at the clock.
 _CLOCK_EVERY = 256
@@ -195,6 +200,9 @@ class _Compiler:
         self.constants: list[Any] = []
         self.const_index: dict[tuple[type, Any], int] = {}
         self.division: Spec = ("op", "div_decimal" if integer_division == "decimal" else "div_truncate")
+        self.division_mode = integer_division
+        #: What is proven about variables at the point being compiled (see cloudburst.facts).
+        self.facts: fx.Facts = {}
         self.fn_names = {name: _fn_name(name) for name in resolved.functions}
         self.in_function: str | None = None
         self.locals: frozenset[str] | None = None  # the current function's locals (None: main script)
@@ -291,6 +299,7 @@ class _Compiler:
         if not run:
             return self.bump(owed, owner)
         self.tick(len(run))
+        start = dict(self.facts)
         precise: list[ast.stmt] = []
         for i, st in enumerate(run):
             precise.extend(self.bump(1 + (owed if i == 0 else 0), st.span))
@@ -299,6 +308,7 @@ class _Compiler:
         if (not self.hot or total == 1 or len(run) > _TWIN_MAX or self.try_depth or self.in_function in self.catchable
                 or any(map(_calls_function, run)) or any(isinstance(st, _JUMPS) for st in run[:-1])):
             return precise
+        self.facts = start
         p = _pos(run[0].span)
         fast: list[ast.stmt] = [ast.AugAssign(target=_store("__c", p), op=ast.Add(), value=_const(total, p), **p)]
         for st in run:
@@ -333,11 +343,15 @@ class _Compiler:
         span = s.span
         p = _pos(span)
         if isinstance(s, n.Assign):
-            return [self.assign(s.target, self.expr(s.value), span)]
+            out = [self.assign(s.target, self.expr(s.value), span)]
+            fx.after(s, self.facts, self.division_mode)
+            return out
         if isinstance(s, n.CompoundAssign):
             current = self.expr(s.target)
             spec: Spec = self.division if s.op == "/" else ("op", _BINARY[s.op])
-            return [self.assign(s.target, self.helper_call(spec, [current, self.expr(s.value)], span), span)]
+            out = [self.assign(s.target, self.helper_call(spec, [current, self.expr(s.value)], span), span)]
+            fx.after(s, self.facts, self.division_mode)
+            return out
         if isinstance(s, n.ExprStmt):
             rebound = self.insert_pairs_statement(s.expr)
             if rebound is not None:
@@ -354,28 +368,56 @@ class _Compiler:
         if isinstance(s, n.Continue):
             return [ast.Continue(**p)]
         if isinstance(s, n.If):
-            orelse: list[ast.stmt] = self.block(s.otherwise, span) if s.otherwise is not None else []
+            # Each branch starts from what holds before the `if`; after it holds what every
+            # branch that reaches the end agrees on.
+            before = self.facts
+            ends: list[fx.Facts] = []
+
+            def branch(body: tuple[n.Stmt, ...]) -> list[ast.stmt]:
+                self.facts = dict(before)
+                out = self.block(body, span)
+                if not (body and isinstance(body[-1], _JUMPS)):
+                    ends.append(self.facts)
+                return out
+
+            orelse: list[ast.stmt] = branch(s.otherwise) if s.otherwise is not None else []
+            if s.otherwise is None:
+                ends.append(before)
             for cond, body in reversed(s.branches):
-                orelse = [ast.If(test=self.condition(cond), body=self.block(body, span), orelse=orelse,
-                                 **_pos(cond.span))]
+                self.facts = before  # conditions assign nothing
+                test = self.condition(cond)
+                orelse = [ast.If(test=test, body=branch(body), orelse=orelse, **_pos(cond.span))]
+            self.facts = fx.meet(ends)
             return orelse
         if isinstance(s, n.ForEach):
             key = "iterate_index" if s.index else "iterate"
             it = self.helper_call(("op", key), [self.expr(s.iterable)], s.iterable.span)
             hot, self.hot = self.hot, self.paths != "generic"
+            # Every iteration starts from what holds before the loop, less what the body
+            # assigns (a loop-carried variable is not assumed), plus the index variable.
+            after = fx.forget(self.facts, fx.assigned(s.body) | {s.var})
+            self.facts = dict(after)
+            if s.index:
+                self.facts[s.var] = fx.Fact("int", 0, fx.INDEX_MAX)
             try:
                 loop_body = self.block(s.body, span, extra=1)
             finally:
                 self.hot = hot
+            self.facts = after
             return [ast.For(target=_store(_mangle(s.var), p), iter=it, body=loop_body, orelse=[], **p)]
         if isinstance(s, n.Try):
+            before = self.facts
+            self.facts = fx.forget(before, fx.assigned(s.body) | {s.var})  # the body may stop anywhere
             catch = self.helper_call(("rt", "catch"), [_load("__e", p)], span)
             handler = [_assign(_mangle(s.var), catch, p), *self.block(s.handler, span)]
+            handled = self.facts
+            self.facts = dict(before)
             self.try_depth += 1
             try:
                 try_body = self.block(s.body, span)
             finally:
                 self.try_depth -= 1
+            self.facts = fx.meet([self.facts, handled])
             return [ast.Try(body=try_body,
                             handlers=[ast.ExceptHandler(type=self.h(("builtin", "BaseException"), p), name="__e",
                                                         body=handler, **p)],
@@ -531,9 +573,21 @@ class _Compiler:
         p = _pos(e.span)
         return ast.NamedExpr(target=_store(name, p), value=self.expr(e), **p), lambda: _load(name, p)
 
+    def kind(self, e: n.Expr) -> fx.Fact | None:
+        """What is proven about the value of ``e`` here (see :mod:`cloudburst.facts`)."""
+        if isinstance(e, n.Name) and not self.simple(e):
+            return None
+        return fx.of(e, self.facts, self.division_mode)
+
+    def known(self, e: n.Expr, kind: str) -> bool:
+        """Whether the name ``e`` surely holds a value of ``kind`` here."""
+        fact = self.facts.get(e.name) if isinstance(e, n.Name) and self.simple(e) else None
+        return fact is not None and fact.kind == kind
+
     def is_class(self, e: n.Expr, node: ast.expr, kind: str) -> ast.expr | None:
-        """``node.__class__ is <kind>`` (None when ``e`` is a literal, whose type is known)."""
-        if isinstance(e, n.Literal):
+        """``node.__class__ is <kind>`` (None when ``e`` is a literal, whose type is known,
+        or a name proven to hold ``kind``)."""
+        if isinstance(e, n.Literal) or self.known(e, kind):
             return None
         p = _pos(e.span)
         return _compare(_attr(node, "__class__", p), ast.Is(), self.h(("builtin", kind), p), p)
@@ -625,6 +679,12 @@ class _Compiler:
             def concat(x: ast.expr) -> ast.expr:
                 return ast.BinOp(left=a() if lit_first else x, op=ast.Add(), right=x if lit_first else b(), **p)
 
+            kind = self.kind(other)
+            if kind is not None and kind.kind == "str":
+                return concat(first)
+            if kind is not None and kind.kind == "int" and len(lit[0]) < _SHORT:
+                # Short enough that the helper's text-size checks could not apply.
+                return concat(ast.Call(func=self.h(("builtin", "str"), p), args=[first], keywords=[], **p))
             as_text = ast.Call(func=self.h(("builtin", "str"), p), args=[again()], keywords=[], **p)
             as_number = self.guarded([self.is_class(other, again(), "int")], concat(as_text), slow, span)
             return self.guarded([self.is_class(other, first, "str")], concat(again()), as_number, span)
@@ -640,58 +700,103 @@ class _Compiler:
         return (isinstance(x, n.Binary) and x.op == "%" and isinstance(x.left, n.Name) and self.simple(x.left)
                 and isinstance(x.right, n.Literal) and type(x.right.value) is int and x.right.value > 0)
 
+    def span_of(self, x: n.Expr, opaque: dict[int, str]) -> tuple[int, int]:
+        """The range a NUMBER leaf or operation of an inline expression is proven to lie in
+        (the whole 64-bit range when nothing narrower is proven)."""
+        if id(x) not in opaque and isinstance(x, n.Binary):
+            span = fx.bounds(x.op, self.span_of(x.left, opaque), self.span_of(x.right, opaque))
+            return span if span is not None else (INT_MIN, INT_MAX)
+        fact = None if id(x) in opaque else self.kind(x)
+        return (fact.lo, fact.hi) if fact is not None and fact.kind == "int" else (INT_MIN, INT_MAX)
+
     def integer_arithmetic(self, e: n.Binary) -> ast.expr | None:
-        """``x + 3 * 2 - y % 7`` over names, NUMBER literals and remainders of a name by a
-        positive literal: when every name holds a NUMBER, Python computes it exactly and the
-        result alone is range-checked (an intermediate value past 64 bits that comes back in
-        range is what Java's wrapping gives too; a remainder's operand is a name, so always in
-        range); otherwise the helpers apply Deluge's rules operation by operation."""
-        leaves: list[n.Expr] = []
+        """``x + 3 * 2 - y % 7`` over names, NUMBER literals, remainders of a name by a
+        positive literal and other expressions (``m.get(k)``, evaluated once into a
+        temporary, as long as no operation that can fail comes before them): when every
+        operand holds a NUMBER, Python computes it exactly and the result alone is
+        range-checked (an intermediate value past 64 bits that comes back in range is what
+        Java's wrapping gives too, docs/semantics.md), or not at all when the operands'
+        proven ranges keep it in range; otherwise the helpers apply Deluge's rules operation
+        by operation. Tests on operands proven to be NUMBERs are left out."""
+        if e.op not in _PYOP and not self.remainder(e):
+            return None
+        leaves: list[n.Expr] = []  # in evaluation order
+        opaque: dict[int, str] = {}  # id of a leaf evaluated into a temporary -> its name
+        can_fail = False  # an operation before this point (in evaluation order) may raise
 
         def walk(x: n.Expr) -> bool:
+            nonlocal can_fail
             if self.remainder(x):
                 assert isinstance(x, n.Binary)
                 leaves.append(x.left)
+                can_fail = can_fail or not self.known(x.left, "int")
                 return True
-            if isinstance(x, n.Binary):
-                return x.op in ("+", "-", "*") and walk(x.left) and walk(x.right)
+            if isinstance(x, n.Binary) and x.op in _PYOP:
+                ok = walk(x.left) and walk(x.right)
+                can_fail = True
+                return ok
             leaves.append(x)
-            return (isinstance(x, n.Literal) and type(x.value) is int) or (isinstance(x, n.Name) and self.simple(x))
+            if isinstance(x, n.Literal):
+                return type(x.value) is int
+            fact = self.kind(x)
+            if fact is not None and fact.kind != "int":
+                return False
+            if isinstance(x, n.Name):
+                return self.simple(x)
+            if can_fail:
+                return False
+            opaque[id(x)] = self.temp()
+            return True
 
-        if not walk(e):
-            return None
-        names = sorted({x.name for x in leaves if isinstance(x, n.Name)})
-        if not names:
+        if not walk(e) or all(isinstance(x, n.Literal) for x in leaves):
             return None
         p = _pos(e.span)
+        tests: list[ast.expr | None] = []
+        tested: set[str] = set()
+        for x in leaves:  # in evaluation order: a leaf is evaluated where generic code would
+            q = _pos(x.span)
+            if id(x) in opaque:
+                node = ast.NamedExpr(target=_store(opaque[id(x)], q), value=self.expr(x), **q)
+                tests.append(_compare(_attr(node, "__class__", q), ast.Is(), self.h(("builtin", "int"), q), q))
+            elif isinstance(x, n.Name) and x.name not in tested:
+                tested.add(x.name)
+                tests.append(self.is_class(x, _load(_mangle(x.name), q), "int"))
+
+        def leaf(x: n.Expr) -> ast.expr:
+            name = opaque.get(id(x))
+            return self.expr(x) if name is None else _load(name, _pos(x.span))
 
         def python(x: n.Expr) -> ast.expr:
             if self.remainder(x):
                 assert isinstance(x, n.Binary)
-                # Java's remainder takes the dividend's sign: -(-v % m) for a negative v.
                 q = _pos(x.span)
                 v, m = self.expr(x.left), self.expr(x.right)
+                if self.span_of(x.left, opaque)[0] >= 0:
+                    return ast.BinOp(left=v, op=ast.Mod(), right=m, **q)
+                # Java's remainder takes the dividend's sign: -(-v % m) for a negative v.
                 negated = ast.UnaryOp(op=ast.USub(), operand=ast.BinOp(
                     left=ast.UnaryOp(op=ast.USub(), operand=v, **q), op=ast.Mod(), right=m, **q), **q)
                 return ast.IfExp(test=_compare(v, ast.GtE(), _const(0, q), q),
                                  body=ast.BinOp(left=v, op=ast.Mod(), right=m, **q), orelse=negated, **q)
-            if isinstance(x, n.Binary):
+            if isinstance(x, n.Binary) and id(x) not in opaque:
                 return ast.BinOp(left=python(x.left), op=_PYOP[x.op](), right=python(x.right), **_pos(x.span))
-            return self.expr(x)
+            return leaf(x)
 
         def deluge(x: n.Expr) -> ast.expr:
-            if isinstance(x, n.Binary):
+            if isinstance(x, n.Binary) and id(x) not in opaque:
                 return self.helper_call(("op", _BINARY[x.op]), [deluge(x.left), deluge(x.right)], x.span)
-            return self.expr(x)
+            return leaf(x)
 
-        slow = deluge(e)
-        tests = [self.is_class(n.Name(e.span, name), _load(_mangle(name), p), "int") for name in names]
-        if self.remainder(e):
-            return self.guarded(tests, python(e), slow, e.span)
-        result = self.temp()
-        value = ast.NamedExpr(target=_store(result, p), value=python(e), **p)
-        checked = ast.IfExp(test=_in_range(value, p), body=_load(result, p), orelse=slow, **p)
-        return self.guarded(tests, checked, slow, e.span)
+        lo, hi = self.span_of(e, opaque)
+        if INT_MIN <= lo and hi <= INT_MAX:
+            checked = python(e)
+        else:
+            result = self.temp()
+            value = ast.NamedExpr(target=_store(result, p), value=python(e), **p)
+            checked = ast.IfExp(test=_in_range(value, p), body=_load(result, p), orelse=deluge(e), **p)
+        if all(t is None for t in tests):
+            return checked  # every operand proven a NUMBER (opaque ones always have a test)
+        return self.guarded(tests, checked, deluge(e), e.span, eager=bool(opaque))
 
     def compare(self, e: n.Compare) -> ast.expr:
         span = e.span
@@ -701,6 +806,9 @@ class _Compiler:
         ordering = e.op not in ("==", "!=")
         if not self.hot or len(lit) == 2 or any(type(v) not in (int, str) for v in lit) or (ordering and any(type(v) is str for v in lit)):
             return self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
+        kinds = {k.kind if k is not None else None for k in (self.kind(e.left), self.kind(e.right))}
+        if kinds == {"int"} or kinds == {"str"} and not ordering:
+            return _compare(self.expr(e.left), _PYCMP[e.op](), self.expr(e.right), p)  # proven: Python's rule is Deluge's
         (a0, a), (b0, b) = self.operand(e.left), self.operand(e.right)
         fast = _compare(a(), _PYCMP[e.op](), b(), p)
         slow = self.helper_call(spec, [a(), b()], span)
@@ -716,7 +824,9 @@ class _Compiler:
         kind_test = known[0] if len(known) == 1 else ast.BoolOp(op=ast.Or(), values=known, **p)
         return self.guarded([same, kind_test], fast, slow, span, not (self.simple(e.left) and self.simple(e.right)))
 
-    def map_test(self, target: n.Expr, p: _Pos) -> ast.expr:
+    def map_test(self, target: n.Expr, p: _Pos) -> ast.expr | None:
+        if self.known(target, "map"):
+            return None
         return _compare(_attr(self.expr(target), "__class__", p), ast.Is(), self.h(("value", "DelugeMap"), p), p)
 
     def method(self, e: n.BuiltinMethod) -> ast.expr:
@@ -756,16 +866,14 @@ class _Compiler:
             return None
         p = _pos(e.span)
         target, key = e.target, e.args[0]
-        tests: list[ast.expr] = [self.map_test(target, p)]
-        key_test = self.is_class(key, self.expr(key), "str")
-        if key_test is not None:
-            tests.append(key_test)
+        tests = [t for t in (self.map_test(target, p), self.is_class(key, self.expr(key), "str")) if t is not None]
         tests.append(_compare(self.expr(key), ast.In(), self.expr(target), p))
         store = ast.Assign(targets=[ast.Subscript(value=self.expr(target), slice=self.expr(key), ctx=_STORE, **p)],
                            value=self.expr(e.args[1]), **p)
         slow = ast.Expr(value=self.helper_call(("method", "put"), [_load("__ctx", p), self.expr(target), *self.exprs(e.args)],
                                                e.span), **p)
-        return ast.If(test=ast.BoolOp(op=ast.And(), values=tests, **p), body=[store], orelse=[slow], **p)
+        test = tests[0] if len(tests) == 1 else ast.BoolOp(op=ast.And(), values=tests, **p)
+        return ast.If(test=test, body=[store], orelse=[slow], **p)
 
     def builtin_call(self, e: n.BuiltinCall) -> ast.expr:
         span = e.span
@@ -788,8 +896,8 @@ class _Compiler:
         info = self.resolved.functions[name]
         fn = info.definition
         p = _pos(fn.span)
-        hot = self.hot
-        self.in_function, self.locals, self.hot = name, info.locals, self.paths != "generic"
+        hot, outer = self.hot, self.facts
+        self.in_function, self.locals, self.hot, self.facts = name, info.locals, self.paths != "generic", {}
         try:
             checks: list[ast.stmt] = [
                 _assign(_mangle(prm.name), self.helper_call(
@@ -799,7 +907,7 @@ class _Compiler:
             ]
             body = [*checks, *self.block(fn.body, fn.span), ast.Return(value=_const(None, p), **p)]
         finally:
-            self.in_function, self.locals, self.hot = None, None, hot
+            self.in_function, self.locals, self.hot, self.facts = None, None, hot, outer
         too_deep = self.helper_call(("rt", "too_deep"), [_load("__maxd", p)], fn.span)
         enter = [
             ast.Nonlocal(names=["__c", "__chk", "__d"], **p),

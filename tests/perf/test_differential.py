@@ -42,13 +42,24 @@ def chunks() -> list[tuple[str, str]]:
 CHUNKS = chunks()
 
 
-def outcome(source: str, paths: str, max_statements: int) -> Any:
+def compiled(source: str, paths: str) -> Script | tuple[str, str, str]:
+    """The chunk compiled with ``paths``, or how compiling it failed."""
     try:
         resolved, _, _ = RUNTIME._front_end(source, "chunk.dg", False, (), RUNTIME.limits, None)
         executable = compile_program(resolved, "chunk.dg", paths=paths)
     except CloudburstError as exc:
         return ("compile", type(exc).__name__, exc.message)
-    script = Script(RUNTIME, "chunk.dg", source, executable, [], ())
+    return Script(RUNTIME, "chunk.dg", source, executable, [], ())
+
+
+def outcome(source: str, paths: str, max_statements: int) -> Any:
+    return run(compiled(source, paths), max_statements)
+
+
+def run(script: Script | tuple[str, str, str], max_statements: int) -> Any:
+    """Output, statement count and error (class, message, position) of one run."""
+    if not isinstance(script, Script):
+        return script
     lines: list[str] = []
     execution = script.new_execution(limits=Limits(max_statements=max_statements, timeout=30), on_info=lines.append,
                                      clock=lambda: __import__("datetime").datetime(2024, 5, 6, 7, 8, 9))
