@@ -340,18 +340,19 @@ class _Compiler:
 
     # -- statements --------------------------------------------------------------------------
     def stmt(self, s: n.Stmt) -> list[ast.stmt]:
+        out = self.statement(s)
+        fx.after(s, self.facts, self.division_mode)  # what a simple statement proves (blocks: done inside)
+        return out
+
+    def statement(self, s: n.Stmt) -> list[ast.stmt]:
         span = s.span
         p = _pos(span)
         if isinstance(s, n.Assign):
-            out = [self.assign(s.target, self.expr(s.value), span)]
-            fx.after(s, self.facts, self.division_mode)
-            return out
+            return [self.assign(s.target, self.expr(s.value), span)]
         if isinstance(s, n.CompoundAssign):
             current = self.expr(s.target)
             spec: Spec = self.division if s.op == "/" else ("op", _BINARY[s.op])
-            out = [self.assign(s.target, self.helper_call(spec, [current, self.expr(s.value)], span), span)]
-            fx.after(s, self.facts, self.division_mode)
-            return out
+            return [self.assign(s.target, self.helper_call(spec, [current, self.expr(s.value)], span), span)]
         if isinstance(s, n.ExprStmt):
             rebound = self.insert_pairs_statement(s.expr)
             if rebound is not None:
@@ -851,9 +852,9 @@ class _Compiler:
     def insert_pairs_statement(self, e: n.Expr) -> ast.stmt | None:
         """``c.insert(k : v);`` on a variable: ``c`` is rebound to the result, so an empty
         ``Collection()`` can become a key-value collection (see cloudburst.stdlib.collection)."""
-        if not (isinstance(e, n.BuiltinMethod) and e.name.lower() == "insert" and isinstance(e.target, n.Name)
-                and any(isinstance(a, n.KeyValueArg) for a in e.args)):
+        if not fx.rebinds(e):
             return None
+        assert isinstance(e, n.BuiltinMethod) and isinstance(e.target, n.Name)
         p = _pos(e.span)
         call = self.helper_call(("kv", "insert_into"), [_load("__ctx", p), self.expr(e.target), *self.exprs(e.args)], e.span)
         return self.assign(e.target, call, e.span)

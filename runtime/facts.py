@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from cloudburst import nodes as n
 from cloudburst.values import INT_MAX, INT_MIN
 
-__all__ = ["Fact", "Facts", "INDEX_MAX", "of", "bounds", "assigned", "meet", "forget", "after"]
+__all__ = ["Fact", "Facts", "INDEX_MAX", "of", "bounds", "assigned", "meet", "forget", "after", "rebinds"]
 
 #: No LIST or TEXT has more elements than the address space has bytes, so a ``for each
 #: index`` variable is at most this.
@@ -91,15 +91,32 @@ def of(e: n.Expr, facts: Facts, division: str = "truncate", depth: int = 0) -> F
     return None
 
 
+def rebinds(e: n.Expr) -> bool:
+    """Whether the expression statement ``e`` rebinds its target variable: ``c.insert(k : v);``
+    may turn an empty ``Collection()`` into a key-value one (see cloudburst.stdlib.collection)."""
+    return (isinstance(e, n.BuiltinMethod) and e.name.lower() == "insert" and isinstance(e.target, n.Name)
+            and any(isinstance(a, n.KeyValueArg) for a in e.args))
+
+
+def _bound(s: n.Stmt) -> str | None:
+    """The variable a simple statement assigns, if any."""
+    if isinstance(s, (n.Assign, n.CompoundAssign)) and isinstance(s.target, n.Name):
+        return s.target.name
+    if isinstance(s, n.ExprStmt) and rebinds(s.expr):
+        assert isinstance(s.expr, n.BuiltinMethod) and isinstance(s.expr.target, n.Name)
+        return s.expr.target.name
+    return None
+
+
 def assigned(stmts: tuple[n.Stmt, ...]) -> set[str]:
     """Every variable the statements (and the blocks inside them) may assign."""
     found: set[str] = set()
     stack: list[Any] = list(stmts)
     while stack:
         s = stack.pop()
-        if isinstance(s, (n.Assign, n.CompoundAssign)):
-            if isinstance(s.target, n.Name):
-                found.add(s.target.name)
+        name = _bound(s)
+        if name is not None:
+            found.add(name)
         elif isinstance(s, n.If):
             for _, body in s.branches:
                 stack.extend(body)
@@ -134,13 +151,16 @@ def forget(facts: Facts, names: set[str]) -> Facts:
 
 def after(s: n.Stmt, facts: Facts, division: str) -> None:
     """Update ``facts`` for a simple statement (not a block) that has just run."""
-    if isinstance(s, n.Assign) and isinstance(s.target, n.Name):
+    name = _bound(s)
+    if name is None:
+        return
+    if isinstance(s, n.Assign):
         value = of(s.value, facts, division)
-    elif isinstance(s, n.CompoundAssign) and isinstance(s.target, n.Name):
+    elif isinstance(s, n.CompoundAssign):
         value = of(n.Binary(s.span, s.op, s.target, s.value), facts, division)
     else:
-        return
+        value = None
     if value is None:
-        facts.pop(s.target.name, None)
+        facts.pop(name, None)
     else:
-        facts[s.target.name] = value
+        facts[name] = value

@@ -196,6 +196,19 @@ for each v in values
 info total;
 info failures;
 """, ["4", "bad", "12", "3", "bad", "38", "2"]),
+    "insert with key-value pairs rebinds its variable": ("""
+c = Collection();
+seen = Map();
+total = 0;
+for each index i in {1, 2, 3}
+{
+    c.insert("k" + i : i * 10);
+    seen.insert("s" + i : i);
+    total = total + c.get("k" + i) + seen.get("s" + i);
+}
+info total;
+info c;
+""", ["33", '{"k0":0,"k1":10,"k2":20}']),
 }
 
 
