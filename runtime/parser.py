@@ -129,6 +129,17 @@ _UI = ":ui"
 _ATTACHMENT_KINDS = {"file", "template", "view", "report"}
 
 
+def _dotted(expr: n.Expr) -> str:
+    """``input.Field`` as text (the field a client action works on), or "" for any other shape."""
+    parts: list[str] = []
+    while isinstance(expr, n.Member):
+        parts.append(expr.name)
+        expr = expr.target
+    if not isinstance(expr, n.Name):
+        return ""
+    return ".".join([expr.name, *reversed(parts)])
+
+
 def _with_attachments(item: n.TaskItem, extra: list[n.Expr]) -> n.TaskItem:
     first = item.value
     values = (*first.items, *extra) if isinstance(first, n.ListLit) else (first, *extra)
@@ -428,7 +439,9 @@ class _Build:
     def method_call(self, meta: Any, target: n.Expr, name: Token, args: Any) -> n.Expr:
         if isinstance(target, n.Member) and target.name == _UI:
             # `input.Field:ui.add(list)`: a Creator client action on a form field.
-            return n.ClientAction(_span(meta), f"ui.{str(name).lower()}", tuple(args or ()))
+            field = _dotted(target.target)
+            action = f"{field}:ui.{str(name).lower()}" if field else f"ui.{str(name).lower()}"
+            return n.ClientAction(_span(meta), action, tuple(args or ()))
         return n.MethodCall(_span(meta), target, str(name), tuple(args or ()))
 
     def ui_target(self, meta: Any, target: n.Expr, _ui: Token) -> n.Member:

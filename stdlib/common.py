@@ -201,11 +201,14 @@ def to_decimal(ctx: Any, value: Any) -> Decimal:
 
 # -- client actions -----------------------------------------------------------------------
 @builtin("openUrl", returns="NULL", tier=1,
-         doc="Creator client action (navigate the browser); does nothing outside Creator.")
+         doc="Creator client action (navigate the browser); recorded on the run outside Creator.")
 def open_url(ctx: Any, url: Any, target: Any = None, features: Any = None) -> None:
     if type(url) is not str:
         raise fail(f"openUrl: argument 1 (url) must be TEXT, got {type_name(url)}")
     for position, arg in ((2, target), (3, features)):
         if arg is not None and type(arg) is not str:
             raise fail(f"openUrl: argument {position} must be TEXT, got {type_name(arg)}")
+    actions = getattr(ctx, "client_actions", None)
+    if actions is not None:
+        actions.append(("openUrl", tuple(a for a in (url, target, features) if a is not None)))
     return None

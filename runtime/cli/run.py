@@ -163,6 +163,7 @@ def _run(ctx: Context) -> int:
             _check_argument_names(inputs, [p.name for p in script.parameters])
             if script.page is None:
                 result = script.run(inputs, on_info=None if args.json else ctx.print, started=started)
+                _show_client_actions(ctx, result.client_actions)
                 _show_result(ctx, result)
             else:  # a Creator page: its rendered HTML is the output; info lines go to stderr
                 result = script.run(inputs, on_info=lambda line: print(line, file=ctx.err), started=started)
@@ -201,6 +202,18 @@ def _check_argument_names(inputs: dict[str, Any], parameters: list[str]) -> None
         raise Usage(f"--arg {name}: the function has no parameter named {name}{hint}")
 
 
+def _show_client_actions(ctx: Context, actions: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """Creator's UI actions (``alert``, ``openUrl``, ``hide``, ``F:ui.add``) have no screen
+    here: each is shown on standard error, in order, as ``client action: NAME ARGS``."""
+    if ctx.args.json or not actions:
+        return
+    from cloudburst.values import display
+
+    for name, action_args in actions:
+        shown = ", ".join(display(a) if type(a) is not str else a for a in action_args)
+        ctx.err.write(f"client action: {name}{' ' + shown if shown else ''}\n")
+
+
 def _show_result(ctx: Context, result: Any) -> None:
     """The return value is a script's main output (Zoho's Execute console shows it): a last
     line in its ``info`` form, or with ``--json`` one object holding everything."""
@@ -213,6 +226,8 @@ def _show_result(ctx: Context, result: Any) -> None:
             "info": result.info,
             "return": _plain_json(result.python_value()),
             "type": None if result.value is None else type_name(result.value),
+            "client_actions": [[name, [_plain_json(a) for a in action_args]]
+                               for name, action_args in result.client_actions],
             "statements": result.statements,
             "duration_ms": round(result.duration * 1000, 3),
         }, ensure_ascii=False, indent=2))

@@ -171,6 +171,43 @@ def test_run_json_reports_info_return_type_and_counts(tmp_path: Path) -> None:
     assert report["type"] == "KEY-VALUE" and report["statements"] == 3 and report["duration_ms"] >= 0
 
 
+ON_VALIDATE = """\
+if(input.Quantity > 10)
+{
+	alert "Only 10 in stock";
+	input.Quantity:ui.add(10);
+	hide Discount;
+	openUrl("#Report:Stock_Levels", "same window");
+	cancel submit;
+}
+info "checked";
+"""
+
+
+def _order(tmp_path: Path, quantity: int) -> str:
+    path = tmp_path / f"order{quantity}.json"
+    path.write_text(json.dumps({"input": {"Quantity": quantity}}))
+    return str(path)
+
+
+def test_run_shows_creator_client_actions_in_order_on_stderr(tmp_path: Path) -> None:
+    proc = cli("run", write(tmp_path, ON_VALIDATE), "--input", _order(tmp_path, 12))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "checked\n"
+    assert proc.stderr.splitlines() == [
+        "client action: alert Only 10 in stock",
+        "client action: input.Quantity:ui.add 10",
+        "client action: hide Discount",
+        "client action: openUrl #Report:Stock_Levels, same window",
+        "client action: cancel submit",
+    ]
+    report = json.loads(cli("run", "--json", write(tmp_path, ON_VALIDATE), "--input", _order(tmp_path, 12)).stdout)
+    assert report["client_actions"][0] == ["alert", ["Only 10 in stock"]]
+    assert report["client_actions"][3] == ["openUrl", ["#Report:Stock_Levels", "same window"]]
+    quiet = cli("run", write(tmp_path, ON_VALIDATE), "--input", _order(tmp_path, 3))
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
 def test_negative_limits_are_usage_errors(tmp_path: Path) -> None:
     for option in ("--timeout", "--max-statements"):
         proc = cli("run", option, "-1", "examples/hello.dg", tmp=tmp_path)
