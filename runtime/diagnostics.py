@@ -37,8 +37,14 @@ def format_error(error: CloudburstError, source: str | None) -> str:
 
 
 def read_source(data: bytes) -> str:
-    """Decode a script file: UTF-8 (with or without BOM), else Windows-1252, the usual
-    encoding of scripts copied out of a browser on Windows."""
+    """Decode a script file: UTF-8 (with or without BOM), UTF-16 with its BOM (what Windows
+    tools such as PowerShell's ``>`` write), else Windows-1252, the usual encoding of scripts
+    copied out of a browser on Windows."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -219,3 +219,13 @@ def test_a_mistyped_arg_name_is_refused_with_the_near_parameter(tmp_path: Path) 
     assert typo.returncode == 2 and "no parameter named sourse; did you mean source?" in typo.stderr
     case = cli("run", "examples/lead_score.dg", "--arg", "LEADID=5", "--arg", "source=Web", tmp=tmp_path)
     assert case.returncode == 2 and "did you mean leadId?" in case.stderr
+
+
+@pytest.mark.parametrize(("encoding", "prefix"), [("utf-16", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")])
+def test_scripts_saved_by_windows_tools_are_read(tmp_path: Path, encoding: str, prefix: bytes) -> None:
+    path = tmp_path / "greeting.dg"
+    path.write_bytes(prefix + 'name = "Zoë";\r\ninfo "Hello " + name;\r\n'.encode(encoding))
+    assert cli("check", str(path)).returncode == 0
+    proc = cli("run", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Hello Zoë\n"
