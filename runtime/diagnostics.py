@@ -3,6 +3,7 @@ caret under the failing span. Shared by the CLI, ``check`` and the REPL."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from cloudburst.errors import CloudburstError, Diagnostic, Span
@@ -10,10 +11,16 @@ from cloudburst.errors import CloudburstError, Diagnostic, Span
 __all__ = ["format_error", "format_diagnostic", "read_source", "diagnostic_record", "error_records"]
 
 
+@lru_cache(maxsize=2)
+def _lines(source: str) -> list[str]:
+    """The source's lines, split once for all the diagnostics of one file."""
+    return source.splitlines()
+
+
 def _excerpt(source: str | None, span: Span | None) -> str:
     if source is None or span is None:
         return ""
-    lines = source.splitlines()
+    lines = _lines(source)
     if not 1 <= span.line <= len(lines):
         return ""
     text = lines[span.line - 1].expandtabs(4)

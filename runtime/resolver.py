@@ -135,6 +135,7 @@ class _Resolver:
         self.lookup: dict[str, n.FunctionDef] = {}
         self.ambiguous: set[str] = set()  # short names shared by several namespaced functions
         self.scope: set[str] = set()
+        self.suggested: dict[tuple[str, int], str] = {}
         self.in_function: n.FunctionDef | None = None
         self.loop_depth = 0
         self.depth = 0
@@ -356,6 +357,15 @@ class _Resolver:
             return n.Literal(v.span, word)
         return self.expr(v)
 
+    def suggest(self, name: str) -> str:
+        """``did_you_mean`` among the current scope's names, once per name and scope (a
+        script may read the same undefined name hundreds of times)."""
+        key = (name, id(self.scope))
+        found = self.suggested.get(key)
+        if found is None:
+            found = self.suggested[key] = did_you_mean(name, self.scope)
+        return found
+
     def name(self, e: n.Name) -> n.Expr:
         if e.name in self.scope:
             return e
@@ -370,10 +380,10 @@ class _Resolver:
             self.free.add(e.name)
             if e.name != "input" and e.name not in self.inputs:
                 self.warn(f"undefined variable '{e.name}' (it may be supplied by the caller)"
-                          f"{did_you_mean(e.name, self.scope)}", e.span, "N203")
+                          f"{self.suggest(e.name)}", e.span, "N203")
             return e
         self.warn(f"undefined variable '{e.name}' in function '{self.in_function.name}'"
-                  f"{did_you_mean(e.name, self.scope)}", e.span, "N203")
+                  f"{self.suggest(e.name)}", e.span, "N203")
         return e
 
     def typed_ctor(self, e: n.TypedCtor) -> n.Expr:
@@ -543,7 +553,7 @@ class _Resolver:
         if (receiver is not None and receiver not in self.scope and receiver.lower() != "input"
                 and receiver.lower() not in _BARE_SYSTEM):
             self.error(f"variable '{receiver}' is not defined ('{receiver}.{name}()' is neither a method call "
-                       f"nor a known task or function){did_you_mean(receiver, self.scope)}", span, "N207")
+                       f"nor a known task or function){self.suggest(receiver)}", span, "N207")
             return
         slip = misspelling_of(name, builtin_methods())
         if slip is not None or name.startswith("_"):  # a typo: Zoho refuses to save it

@@ -26,7 +26,7 @@ _Entry = tuple[str, int, "int | None"]  # (module, fewest arguments, most or Non
 class BuiltinIndex:
     """Built-in names (lower case) → where they live and how many arguments they take."""
 
-    __slots__ = ("functions", "methods", "method_functions", "system")
+    __slots__ = ("functions", "methods", "method_functions", "system", "_arities")
 
     def __init__(self, functions: dict[str, _Entry], methods: dict[str, list[_Entry]],
                  method_functions: Iterable[str], system: dict[str, str]) -> None:
@@ -35,6 +35,7 @@ class BuiltinIndex:
         self.method_functions = frozenset(method_functions)
         #: System variable name → its module.
         self.system = system
+        self._arities: dict[tuple[str, bool], Arity | None] = {}
 
     def is_function(self, name: str) -> bool:
         """Whether ``name(args)`` is a built-in call (a function, or a method's function form)."""
@@ -42,7 +43,14 @@ class BuiltinIndex:
         return key in self.functions or key in self.method_functions
 
     def arity(self, name: str, method: bool) -> Arity | None:
-        """(min, max) argument counts over every overload, receiver excluded; None if unknown."""
+        """(min, max) argument counts over every overload, receiver excluded; None if unknown
+        (worked out once per name: a script calls the same few built-ins again and again)."""
+        memo = (name, method)
+        if memo not in self._arities:
+            self._arities[memo] = self._arity(name, method)
+        return self._arities[memo]
+
+    def _arity(self, name: str, method: bool) -> Arity | None:
         key = name.lower()
         if not method:
             entry = self.functions.get(key)
