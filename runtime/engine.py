@@ -243,6 +243,7 @@ class Runtime:
         self._cache_size = cache_size
         #: Where compiled scripts are kept between processes (None: memory only).
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self._builtin_index: Any = None
         self._lock = threading.Lock()
         self._services: dict[str, Any] = {}
         self._forms = forms
@@ -445,6 +446,12 @@ class Runtime:
                                             parse=parse)
         return (None if page is not None else resolved.program), list(resolved.warnings)
 
+    def _builtins(self, index: Callable[[Path | None], Any]) -> Any:
+        """The built-in index, read once per runtime (checking many files asks for each)."""
+        if self._builtin_index is None:
+            self._builtin_index = index(self.cache_dir)
+        return self._builtin_index
+
     def _front_end(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits,
                    deadline: float | None, syntax_only: bool = False,
                    parse: Callable[[str, str], Any] | None = None) -> tuple[Any, tuple[Parameter, ...], PageMap | None]:
@@ -475,7 +482,7 @@ class Runtime:
                 program, parameters = _with_entry_call(program)
                 resolved = resolve(program, host_functions=self._functions, strict=strict,
                                    inputs=[*inputs, *(p.name for p in parameters)], integrations=self._integrations,
-                                   builtins=builtin_index(self.cache_dir))
+                                   builtins=self._builtins(builtin_index))
         except CloudburstError as exc:
             if page is not None:
                 exc.span = page.map.span(exc.span)

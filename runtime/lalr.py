@@ -16,15 +16,84 @@ interactive parser) for the error messages.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cloudburst.larkimport import Lark, Shift, Token
+from lark.parse_tree_builder import ExpandSingleChild  # loaded with lark by cloudburst.larkimport
 
 __all__ = ["Driver", "Mismatch"]
 
 
 class Mismatch(Exception):
     """The input is not in the language: parse it with lark's loop for the error."""
+
+
+def first_chars(regexp: str, flags: int = 0) -> frozenset[str] | None:
+    """The ASCII characters a match of ``regexp`` can start with, or None when that is not
+    known (any character, a class such as ``\\w``, a case-insensitive non-ASCII letter).
+    Always a superset: a terminal not listed for a character can never match there."""
+    from re import _constants as sre
+    from re import _parser as sre_parse
+
+    def seq(items: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
+        found: set[str] = set()
+        for op, arg in items:
+            first, nullable = item(op, arg, ignore_case)
+            if first is None:
+                return None, False
+            found |= first
+            if not nullable:
+                return found, False
+        return found, True
+
+    def chars(codes: list[int], ignore_case: bool) -> set[str] | None:
+        out: set[str] = set()
+        for code in codes:
+            c = chr(code)
+            if ignore_case and not c.isascii():
+                return None  # 'K' (Kelvin sign) matches 'k' when case is ignored
+            out |= {c, c.lower(), c.upper()} if ignore_case else {c}
+        return {c for c in out if c.isascii()}
+
+    def item(op: Any, arg: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
+        if op is sre.LITERAL:
+            return chars([arg], ignore_case), False
+        if op is sre.IN:
+            codes: list[int] = []
+            for kind, value in arg:
+                if kind is sre.LITERAL:
+                    codes.append(value)
+                elif kind is sre.RANGE and value[1] - value[0] < 256:
+                    codes.extend(range(value[0], value[1] + 1))
+                else:  # a negation, a category (\d, \w), a wide range
+                    return None, False
+            return chars(codes, ignore_case), False
+        if op is sre.SUBPATTERN:
+            _group, add, remove, inner = arg
+            ic = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
+            return seq(inner, ic)
+        if op is sre.BRANCH:
+            found: set[str] = set()
+            nullable = False
+            for alternative in arg[1]:
+                first, empty = seq(alternative, ignore_case)
+                if first is None:
+                    return None, False
+                found |= first
+                nullable = nullable or empty
+            return found, nullable
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            low, _high, inner = arg
+            first, empty = seq(inner, ignore_case)
+            return first, empty or low == 0
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            return set(), True  # zero-width: a superset without it
+        return None, False  # ANY, NOT_LITERAL, GROUPREF, ...
+
+    parsed = sre_parse.parse(regexp, flags)
+    first, nullable = seq(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
+    return None if first is None or nullable else frozenset(first)
 
 
 _new_str = str.__new__
@@ -42,8 +111,8 @@ class Driver:
         self._start = table.start_states[start]
         self._end = table.end_states[start]
         self._term_callbacks = {k: v for k, v in callbacks.items() if isinstance(k, str)}
-        rules: dict[Any, tuple[int, Any, str]] = {}
-        #: state -> {symbol: next state (shift/goto) or (size, callback, origin) (reduce)}
+        rules: dict[Any, tuple[int, Any, str, bool]] = {}
+        #: state -> {symbol: next state (shift/goto) or (size, callback, origin, unit) (reduce)}
         self._actions: dict[Any, dict[str, Any]] = {}
         for state, acts in table.states.items():
             row: dict[str, Any] = {}
@@ -53,25 +122,50 @@ class Driver:
                 else:
                     reduce = rules.get(arg)
                     if reduce is None:
-                        reduce = rules[arg] = (len(arg.expansion), callbacks[arg], arg.origin.name)
+                        callback = callbacks[arg]
+                        size = len(arg.expansion)
+                        # `?rule: item` of one child: lark's callback hands the child back.
+                        unit = size == 1 and type(callback) is ExpandSingleChild
+                        reduce = rules[arg] = (size, callback, arg.origin.name, unit)
                     row[symbol] = reduce
             self._actions[state] = row
         self._lexers = frontend.lexer.lexers
+        self._flags = lark.lexer_conf.g_regex_flags
+        self._firsts: dict[str, frozenset[str] | None] = {}
+        self._by_lexer: dict[Any, list[Any]] = {}
         #: state -> [the joined expression's match once compiled, scanner, callbacks, ignored, multi-line]
         self._lex_info: dict[Any, list[Any]] = {}
 
     def _lex_for(self, state: Any) -> list[Any]:
-        basic = self._lexers[state]
-        scanner = basic.scanner  # builds the callbacks (keywords NAME also matches) too
-        info = [None, scanner, basic.callback, basic.ignore_types, basic.newline_types]
+        basic = self._lexers[state]  # lark shares one lexer among states that accept the same terminals
+        info = self._by_lexer.get(basic)
+        if info is None:
+            scanner = basic.scanner  # builds the callbacks (keywords NAME also matches) too
+            terminals = [(re.compile(t.pattern.to_regexp(), scanner.g_regex_flags).match, t.name, self._first(t))
+                         for t in scanner.terminals]
+            #: char -> the terminals (match, name) that can start with it, in lark's order:
+            #: trying them in turn finds what lark's joined expression finds (its first
+            #: alternative that matches), without compiling that expression.
+            by_char: dict[str, tuple[tuple[Any, str], ...]] = {}
+            info = self._by_lexer[basic] = [by_char, terminals, basic.callback, basic.ignore_types, basic.newline_types]
         self._lex_info[state] = info
         return info
 
+    @staticmethod
+    def _candidates(info: list[Any], char: str) -> tuple[tuple[Any, str], ...]:
+        ascii = char.isascii()
+        found = info[0][char] = tuple((match, name) for match, name, first in info[1]
+                                      if not ascii or first is None or char in first)
+        return found
+
+    def _first(self, terminal: Any) -> frozenset[str] | None:
+        key = terminal.name
+        if key not in self._firsts:
+            self._firsts[key] = first_chars(terminal.pattern.to_regexp(), self._flags)
+        return self._firsts[key]
+
     def parse(self, source: str) -> Any:
         """The value of the start rule (what lark's ``parse`` returns), or :class:`Mismatch`."""
-        from lark.utils import TextSlice
-
-        text = TextSlice(source, 0, len(source))
         actions = self._actions
         lex_info = self._lex_info
         term_callbacks = self._term_callbacks
@@ -86,22 +180,15 @@ class Driver:
             token = None
             while pos < end:
                 info = lex_info.get(state) or self._lex_for(state)
-                match = info[0]
-                if match is None:
-                    scanner = info[1]
-                    mres = scanner._mres
-                    if mres is not None and len(mres) == 1:  # the lazy scanner is past its single-terminal phase
-                        match = info[0] = mres[0].match
-                if match is not None:
+                char = source[pos]
+                candidates = info[0].get(char) or self._candidates(info, char)
+                for match, kind in candidates:
                     m = match(source, pos)
-                    if m is None:
-                        raise Mismatch
-                    value, kind = m.group(), m.lastgroup
+                    if m is not None:
+                        break
                 else:
-                    found = scanner.match(text, pos)
-                    if not found:
-                        raise Mismatch
-                    value, kind = found
+                    raise Mismatch
+                value = m.group()
                 column = pos - line_start + 1
                 start_line = line
                 start_pos = pos
@@ -129,7 +216,13 @@ class Driver:
             # -- feed it (lark's feed_token) --
             action = actions[state].get(kind)
             while action.__class__ is tuple:
-                size, callback, origin = action
+                size, callback, origin, unit = action
+                if unit:  # the value stays; only the state changes
+                    state = states[-1] = actions[states[-2]][origin]
+                    if kind == "$END" and state == self._end:
+                        return values[-1]
+                    action = actions[state].get(kind)
+                    continue
                 if size:
                     children = values[-size:]
                     del states[-size:]

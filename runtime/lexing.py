@@ -83,6 +83,22 @@ class _LazyScanner(Scanner):
         return found
 
 
+_SPELLS: dict[tuple[str, str, str, str, int], bool] = {}
+
+
+def _spells(retok: Any, strtok: Any, flags: int, re_: Any) -> bool:
+    """Whether ``retok``'s expression matches all of ``strtok``'s text: the same answer in
+    every parser state, so worked out once per pair (each state's lexer asks again)."""
+    s = strtok.pattern.value
+    regexp = retok.pattern.to_regexp()
+    key = (retok.name, regexp, strtok.name, s, flags)
+    found = _SPELLS.get(key)
+    if found is None:
+        m = re_.match(regexp, s, flags)
+        found = _SPELLS[key] = bool(m and m.group(0) == s)
+    return found
+
+
 def _create_unless(terminals: list[Any], g_regex_flags: int, re_: Any, use_bytes: bool) -> tuple[list[Any], dict[str, Any]]:
     """lark's ``_create_unless`` (keywords that the NAME expression also matches become a
     check after NAME), building lazy scanners."""
@@ -94,9 +110,7 @@ def _create_unless(terminals: list[Any], g_regex_flags: int, re_: Any, use_bytes
         for strtok in strings:
             if strtok.priority != retok.priority:
                 continue
-            s = strtok.pattern.value
-            m = re_.match(retok.pattern.to_regexp(), s, g_regex_flags)
-            if m and m.group(0) == s:
+            if _spells(retok, strtok, g_regex_flags, re_):
                 unless.append(strtok)
                 if strtok.pattern.flags <= retok.pattern.flags:
                     embedded.add(strtok)
