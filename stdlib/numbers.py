@@ -6,6 +6,7 @@ exact ``long`` arithmetic would be); DECIMAL results use 34 significant digits.
 
 from __future__ import annotations
 
+import math
 import random
 from decimal import (
     ROUND_CEILING,
@@ -86,12 +87,31 @@ def abs_(ctx: Any, value: Any) -> int | Decimal:
     return abs(value)  # type: ignore[no-any-return]
 
 
+def _double(fn: str, op: Any, value: Any) -> Decimal:
+    """Java's ``Math`` function on a double, as Deluge computes it (Zoho's pages: ``1.exp()``
+    is 2.718281828459045, ``90.log()`` 4.499809670330265): the double's shortest digits as a
+    DECIMAL. A value beyond the double range is computed on the DECIMAL and cut to the
+    17 digits a double carries."""
+    x = float(value)
+    if math.isfinite(x):
+        try:
+            result = op(x)
+        except OverflowError:
+            result = math.inf
+        if not math.isfinite(result):
+            raise fail(f"{fn}: no result for {shown(value)} (the result is too large)")
+        return Decimal(repr(result))
+    wide = {"sqrt": lambda n: n.sqrt(DECIMAL_CONTEXT), "log": lambda n: n.ln(DECIMAL_CONTEXT),
+            "exp": lambda n: n.exp(DECIMAL_CONTEXT)}[fn]
+    return _decimal_op(fn, lambda n: Context(prec=17).plus(wide(n)), Decimal(value))
+
+
 @builtin("sqrt", receiver="NUMERIC", returns="DECIMAL", tier=3,
-         doc="Square root as a DECIMAL; a negative value is an error.")
-def sqrt(ctx: Any, value: Any) -> Decimal:
+         doc="Square root as a DECIMAL (double precision, as Java's Math.sqrt); null below 0.")
+def sqrt(ctx: Any, value: Any) -> Decimal | None:
     if value < 0:
-        raise fail(f"sqrt: cannot take the square root of the negative number {value}")
-    return _decimal_op("sqrt", lambda n: n.sqrt(DECIMAL_CONTEXT), Decimal(value))
+        return None
+    return _double("sqrt", math.sqrt, value)
 
 
 @builtin("power", receiver="NUMERIC", aliases=("pow",), returns="NUMERIC", tier=3,
@@ -106,17 +126,17 @@ def power(ctx: Any, value: Any, exponent: Any) -> int | Decimal:
 
 
 @builtin("exp", receiver="NUMERIC", returns="DECIMAL", tier=3,
-         doc="e raised to the value, as a DECIMAL.")
+         doc="e raised to the value, as a DECIMAL (double precision, as Java's Math.exp).")
 def exp(ctx: Any, value: Any) -> Decimal:
-    return _decimal_op("exp", lambda n: n.exp(DECIMAL_CONTEXT), Decimal(value))
+    return _double("exp", math.exp, value)
 
 
 @builtin("log", receiver="NUMERIC", returns="DECIMAL", tier=3,
-         doc="Natural logarithm (base e, like Java Math.log) as a DECIMAL; value must be positive.")
-def log(ctx: Any, value: Any) -> Decimal:
+         doc="Natural logarithm (base e, double precision, as Java's Math.log) as a DECIMAL; null at or below 0.")
+def log(ctx: Any, value: Any) -> Decimal | None:
     if value <= 0:
-        raise fail(f"log: the value must be positive, got {value}")
-    return _decimal_op("log", lambda n: n.ln(DECIMAL_CONTEXT), Decimal(value))
+        return None
+    return _double("log", math.log, value)
 
 
 @builtin("toHex", receiver="NUMBER", returns="TEXT", tier=3,
