@@ -1,45 +1,128 @@
-"""lark, imported without the third-party ``regex`` module: the lark names the parser uses
+"""lark, imported and loaded for what Cloudburst uses of it: the lark names the parser uses
 come from here (imported first, so that lark is loaded this way).
 
-lark imports ``regex`` whenever it is installed (Cloudburst installs it for ``replaceAll``
-and ``matches`` with a timeout) only to offer ``Lark(regex=True)`` and Unicode categories
-(``\\p{..}``) in grammars. Our grammar uses neither, and loading ``regex`` was a third of
-lark's import on every first run. While lark is imported here, a finder refuses ``regex``
-to lark's own modules (only to them: any other importer, in any thread, gets it), so lark
-takes its plain ``re`` path, as on a machine without ``regex``.
+Importing lark was most of a first run's start-up, much of it modules lark imports for
+features our parse never reaches:
+
+- ``regex`` (installed for ``replaceAll``/``matches`` with a timeout): lark imports it when
+  installed only to offer ``Lark(regex=True)`` and Unicode categories in grammars; our
+  grammar uses neither. Refused to lark's modules, so lark takes its ``re`` path, as on a
+  machine without ``regex``.
+- ``tempfile``, ``hashlib`` (OpenSSL), ``pickle``, ``getpass``, ``pkgutil`` (lark's own
+  grammar cache and grammar imports) and ``traceback`` (logging's, for formatting errors):
+  lark's modules get a stand-in that imports the real module on the first attribute read.
+  Our parser tables are cached by :func:`load` instead, so a parse never reads one.
+
+Both apply only to imports made by lark's (and logging's) modules while lark itself is
+being imported here; any other importer, in any thread, gets the real modules.
 """
 
 from __future__ import annotations
 
+import marshal
 import sys
+import threading
+from importlib import import_module
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-__all__ = ["Lark", "Shift", "Token", "UnexpectedCharacters", "UnexpectedEOF", "UnexpectedInput", "UnexpectedToken"]
+__all__ = ["Lark", "Shift", "Token", "UnexpectedCharacters", "UnexpectedEOF", "UnexpectedInput", "UnexpectedToken",
+           "load"]
 
 _IMPORT_MACHINERY = ("importlib._bootstrap", "importlib._bootstrap_external")
+_REFUSED = "regex"
+_DEFERRED = frozenset({"tempfile", "hashlib", "pickle", "getpass", "pkgutil", "traceback"})
+_LOCK = threading.Lock()
 
 
-class _NoRegexForLark:
-    """A meta path finder that makes ``import regex`` fail inside lark's modules."""
+class _StandIn(ModuleType):
+    """What lark holds for a deferred module until it first reads from it."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):  # the import system probing it
+            raise AttributeError(attr)
+        name = self.__name__
+        with _LOCK:
+            if sys.modules.get(name) is self:
+                del sys.modules[name]
+        return getattr(import_module(name), attr)
+
+
+class _Finder:
+    """A meta path finder (and loader) answering lark's (and logging's) imports of the
+    modules above."""
 
     @staticmethod
-    def find_spec(name: str, path: Any = None, target: Any = None) -> None:
-        if name != "regex":
+    def find_spec(name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
+        if name != _REFUSED and name not in _DEFERRED:
             return None
         frame = sys._getframe(1)
         while frame is not None and frame.f_globals.get("__name__") in _IMPORT_MACHINERY:
             frame = frame.f_back  # type: ignore[assignment]
         importer = "" if frame is None else str(frame.f_globals.get("__name__", ""))
-        if importer == "lark" or importer.startswith("lark."):
+        if importer.split(".")[0] not in ("lark", "logging"):
+            return None
+        if name == _REFUSED:
             raise ModuleNotFoundError("regex is not used by Cloudburst's grammar", name=name)
+        return ModuleSpec(name, _Finder)  # type: ignore[arg-type]
+
+    # -- as the stand-ins' loader --
+    @staticmethod
+    def create_module(spec: ModuleSpec) -> ModuleType:
+        return _StandIn(spec.name)
+
+    @staticmethod
+    def exec_module(module: ModuleType) -> None:
         return None
 
 
-_finder = _NoRegexForLark()
-sys.meta_path.insert(0, _finder)
+sys.meta_path.insert(0, _Finder)  # type: ignore[arg-type]
 try:
     from lark import Lark, Token
+    from lark import __version__ as _LARK_VERSION
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    from lark.grammar import Rule
+    from lark.lark import _LOAD_ALLOWED_OPTIONS
+    from lark.lexer import TerminalDef
     from lark.parsers.lalr_analysis import Shift
 finally:
-    sys.meta_path.remove(_finder)
+    sys.meta_path.remove(_Finder)  # type: ignore[arg-type]
+    for _name in _DEFERRED:
+        if isinstance(sys.modules.get(_name), _StandIn):
+            del sys.modules[_name]
+
+
+def load(grammar: str, cache_dir: str | Path, options: dict[str, Any], **load_options: Any) -> Lark:
+    """``Lark(grammar, **options, **load_options)`` (an LALR parser), its analysed tables
+    kept in ``cache_dir`` as marshal data keyed by the grammar, the options and the lark and
+    Python versions: lark's own cache (``cache=True``) hashes with hashlib and reads with
+    pickle, the modules deferred above. ``load_options`` are those lark lets a loaded parser
+    take (the transformer, plugins). Falls back to lark's cache where ``cache_dir`` cannot
+    be written."""
+    from cloudburst.script_cache import cache_key, write_atomic
+
+    key = cache_key("lark", _LARK_VERSION, grammar, sorted(options.items()))[:32]
+    path = Path(cache_dir, f"lark-{key}.bin")
+    try:
+        with open(path, "rb") as fh:
+            cached = marshal.loads(fh.read())
+        return Lark._load_from_dict(cached["data"], cached["memo"], **load_options)  # type: ignore[no-any-return]
+    except Exception:  # missing, unreadable or from another lark: build it (lark caches it too)
+        pass
+    parser = Lark(grammar, cache=True, **options, **load_options)
+    if not sys.dont_write_bytecode:
+        data, memo = parser.memo_serialize([TerminalDef, Rule])
+        data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
+        try:
+            blob = marshal.dumps({"data": data, "memo": memo})
+        except ValueError:  # a value marshal cannot hold: lark's cache serves instead
+            return parser
+        for stale in path.parent.glob("lark-*.bin"):  # tables of an earlier grammar
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+        write_atomic(path, blob)
+    return parser

@@ -21,6 +21,7 @@ from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitE
 from cloudburst.frozen import replace
 from cloudburst.lalr import Driver, Mismatch
 from cloudburst.larkimport import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from cloudburst.larkimport import load as load_lark
 from cloudburst.lexing import PLUGINS
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
@@ -591,31 +592,26 @@ class _Callbacks:
                 setattr(self, name, _callback(getattr(build, name)))
 
 
-def _grammar() -> str:
-    """The grammar's text (read as a file beside the package: importlib.resources would load
-    tempfile, zipfile and shutil on every first run)."""
+def _grammar() -> tuple[str, str]:
+    """The grammar's text, and where its analysed tables are kept (read as a file beside the
+    package: importlib.resources would load tempfile, zipfile and shutil on every first run)."""
     import cloudburst.grammar
 
+    here = os.path.dirname(cloudburst.grammar.__file__)
     try:
-        with open(os.path.join(os.path.dirname(cloudburst.grammar.__file__), "deluge.lark"), encoding="utf-8") as fh:
-            return fh.read()
+        with open(os.path.join(here, "deluge.lark"), encoding="utf-8") as fh:
+            return fh.read(), os.path.join(here, "__pycache__")
     except OSError:  # installed inside an archive
         from importlib import resources
 
-        return resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8")
+        return resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8"), here
 
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(
-        _grammar(),
-        parser="lalr",
-        lexer="contextual",
-        maybe_placeholders=True,
-        cache=True,
-        transformer=_Callbacks(),
-        _plugins=PLUGINS,
-    )
+    grammar, tables = _grammar()
+    return load_lark(grammar, tables, {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True},
+                     transformer=_Callbacks(), _plugins=PLUGINS)
 
 
 @lru_cache(maxsize=1)

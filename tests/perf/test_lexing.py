@@ -22,7 +22,7 @@ BROKEN = ['x = "a" + ;', 'if (x > 1 { info 1; }', "info 1 $ 2;", 'm = {"a": 1', 
 
 
 def _parser(plugins: bool) -> Lark:
-    return Lark(_grammar(), parser="lalr", lexer="contextual", maybe_placeholders=True,
+    return Lark(_grammar()[0], parser="lalr", lexer="contextual", maybe_placeholders=True,
                 **({"_plugins": lexing.PLUGINS} if plugins else {}))
 
 
