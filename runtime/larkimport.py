@@ -78,7 +78,7 @@ class _Finder:
         return None
 
 
-sys.meta_path.insert(0, _Finder)  # type: ignore[arg-type]
+sys.meta_path.insert(0, _Finder)
 try:
     from lark import Lark, Token
     from lark import __version__ as _LARK_VERSION
@@ -88,7 +88,7 @@ try:
     from lark.lexer import TerminalDef
     from lark.parsers.lalr_analysis import Shift
 finally:
-    sys.meta_path.remove(_Finder)  # type: ignore[arg-type]
+    sys.meta_path.remove(_Finder)
     for _name in _DEFERRED:
         if isinstance(sys.modules.get(_name), _StandIn):
             del sys.modules[_name]
@@ -108,7 +108,7 @@ def load(grammar: str, cache_dir: str | Path, options: dict[str, Any], **load_op
     try:
         with open(path, "rb") as fh:
             cached = marshal.loads(fh.read())
-        return Lark._load_from_dict(cached["data"], cached["memo"], **load_options)  # type: ignore[no-any-return]
+        return Lark._load_from_dict(cached["data"], cached["memo"], **load_options)  # type: ignore[no-untyped-call,no-any-return]
     except Exception:  # missing, unreadable or from another lark: build it (lark caches it too)
         pass
     parser = Lark(grammar, cache=True, **options, **load_options)
