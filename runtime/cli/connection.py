@@ -138,6 +138,20 @@ def _rename(ctx: Context) -> None:
     ctx.report(f"{ctx.args.link_name}: renamed", {"link_name": ctx.args.link_name, "name": ctx.args.name})
 
 
+def _scopes(ctx: Context) -> None:
+    a = ctx.args
+    chosen = [v for item in a.scope for v in item.split(",") if v]
+    connected = ctx.service.get_connection(a.link_name)["status"] == "connected"
+    for warning in ctx.service.set_connection_scopes(a.link_name, chosen):
+        ctx.warn(warning)
+    info = ctx.service.get_connection(a.link_name)
+    again = connected and info["status"] != "connected"
+    text = f"{a.link_name}: scopes {', '.join(info['scopes'])}"
+    if again:
+        text += f"\nauthorize it again for them: cloudburst connection authorize {a.link_name}"
+    ctx.report(text, {"link_name": a.link_name, "scopes": info["scopes"], "status": info["status"]})
+
+
 def _revoke(ctx: Context) -> None:
     warnings = ctx.service.revoke(ctx.args.link_name)
     for warning in warnings:
@@ -206,6 +220,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     p = command(cmds, "rename", _rename, "change the display name (the link name never changes)", reports=True)
     p.add_argument("link_name", help=LINK)
     p.add_argument("name", help="the new display name")
+    p = command(cmds, "scopes", _scopes, "choose an OAuth 2.0 connection's scopes again (a change means "
+                "authorizing it again, as in Zoho)", reports=True)
+    p.add_argument("link_name", help=LINK)
+    p.add_argument("scope", nargs="+", metavar="SCOPE", help="the scope values (space- or comma-separated), "
+                   "from the connector's scopes")
     for name, handler, text in (
         ("revoke", _revoke, "revoke the authorization and wipe stored tokens and values"),
         ("disable", _disable, "stop scripts from using the connection"),

@@ -38,14 +38,7 @@ class ConnectionAdmin(HttpSide):
                 c = self._connector(s, connector_link_name)
                 if c.stage != "ready":
                     raise RuleViolation("connector", f'"{c.link_name}" is a Draft; mark it Ready before creating connections')
-                available = [sc.value for sc in self._scopes(s, c)]
-                chosen = list(available) if scopes is None else list(dict.fromkeys(scopes))
-                if chosen and c.auth_type != "oauth2":
-                    raise RuleViolation("scopes", f"only OAuth 2.0 connections have scopes (auth type is {c.auth_type})")
-                unknown = [v for v in chosen if v not in available]
-                if unknown:
-                    raise RuleViolation("scopes", f'must be a subset of connector "{c.link_name}"\'s scopes; '
-                                                  f"unknown: {', '.join(unknown)}")
+                chosen = self._chosen_scopes(s, c, scopes)
                 if s.exec(select(Connection.id).where(Connection.link_name == link)).first() is not None:
                     raise RuleViolation("link_name", f'"{link}" is already used by another connection')
                 connection = Connection(connector_id=row_id(c.id), name=clean_name, link_name=link,
@@ -56,6 +49,38 @@ class ConnectionAdmin(HttpSide):
         except IntegrityError:
             raise RuleViolation("link_name", f'"{link}" is already used by another connection') from None
         return self.get_connection(link)
+
+    def _chosen_scopes(self, s: Any, c: Connector, scopes: Sequence[str] | None) -> list[str]:
+        """``scopes`` checked against the connector's (None: all of them)."""
+        available = [sc.value for sc in self._scopes(s, c)]
+        chosen = list(available) if scopes is None else list(dict.fromkeys(scopes))
+        if chosen and c.auth_type != "oauth2":
+            raise RuleViolation("scopes", f"only OAuth 2.0 connections have scopes (auth type is {c.auth_type})")
+        unknown = [v for v in chosen if v not in available]
+        if unknown:
+            raise RuleViolation("scopes", f'must be a subset of connector "{c.link_name}"\'s scopes; '
+                                          f"unknown: {', '.join(unknown)}")
+        return chosen
+
+    def set_connection_scopes(self, link_name: str, scopes: Sequence[str], *, client: Any = None) -> list[str]:
+        """Choose the connection's scopes again, from its connector's. The tokens it holds were
+        granted for the old scopes, so (as in Zoho) a change sends it back to the consent
+        screen: they are revoked and wiped, and the connection must be authorized again.
+        Returns the revoke's warnings."""
+        with self._tx() as s:
+            conn = self._connection(s, link_name)
+            c = s.get(Connector, conn.connector_id)
+            assert c is not None
+            if c.auth_type != "oauth2":
+                raise RuleViolation("scopes", f"only OAuth 2.0 connections have scopes (auth type is {c.auth_type})")
+            chosen = self._chosen_scopes(s, c, scopes)
+            if not chosen:
+                raise RuleViolation("scopes", "choose at least one of the connector's scopes")
+            if set(chosen) == set(json.loads(conn.scopes)):
+                return []  # the same grant: nothing to consent to again
+            conn.scopes = json.dumps(chosen)
+            connected = conn.status == "connected"
+        return self.revoke(link_name, client=client) if connected else []
 
     def list_connections(self, connector_link_name: str | None = None) -> list[dict[str, Any]]:
         with self._tx() as s:

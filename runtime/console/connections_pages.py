@@ -99,7 +99,8 @@ def _show(page: Page) -> Response:
     if info is None:
         return _missing(page)
     connector = page.console.service.get_connector(info["connector"])
-    return page.render("connections/show.html", title=info["name"], info=info, grant=_grant(connector),
+    return page.render("connections/show.html", title=info["name"], info=info, connector=connector,
+                       grant=_grant(connector),
                        test_url=connector["test_url"],
                        expiry_note=_expiry_note(info),
                        authorize_label=_authorize_label(info), auth_labels=AUTH_LABELS)
@@ -134,7 +135,7 @@ def _authorize(page: Page) -> Response:
 
 
 def _action(page: Page) -> Response:
-    """The buttons of a connection's page: test, revoke, enable, disable, rename, delete."""
+    """The buttons of a connection's page: test, revoke, scopes, enable, disable, rename, delete."""
     link = page.params["link"]
     svc = page.console.service
     action = page.params["action"]
@@ -151,6 +152,15 @@ def _action(page: Page) -> Response:
             for warning in warnings:
                 page.session.flash(f"warning: {warning}", "error")
             return page.redirect(back, "Authorization revoked; the connection is not connected.")
+    elif action == "scopes":
+        chosen = [v for v in page.form.getlist("scopes") if isinstance(v, str)] if page.form is not None else []
+        warnings = attempt(lambda: svc.set_connection_scopes(link, chosen), errors)
+        if warnings is not None:
+            for warning in warnings:
+                page.session.flash(f"warning: {warning}", "error")
+            status = svc.get_connection(link)["status"]
+            again = "" if status == "connected" else " Authorize the connection for them."
+            return page.redirect(back, f"Scopes saved.{again}")
     elif action in ("enable", "disable"):
         if perform(lambda: svc.set_enabled(link, action == "enable"), errors):
             return page.redirect(back, f"Connection {action}d.")

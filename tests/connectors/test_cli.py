@@ -125,6 +125,12 @@ def test_oauth_connector_commands(cli: Cli) -> None:
     ok(cli("connection", "create", "zoho_crm", "CRM", "--scope", "ZohoCRM.contacts.READ"))
     result = cli("connector", "scope", "delete", "zoho_crm", "ZohoCRM.modules.all")
     assert result.code == 1 and "has connections (crm)" in result.err
+    assert ok(cli("connection", "scopes", "crm", "ZohoCRM.contacts.READ,ZohoCRM.modules.all")) == \
+        "crm: scopes ZohoCRM.contacts.READ, ZohoCRM.modules.all\n"  # not connected yet: nothing to revoke
+    answer = json.loads(ok(cli("connection", "scopes", "crm", "ZohoCRM.modules.all", "--json")))
+    assert answer == {"link_name": "crm", "scopes": ["ZohoCRM.modules.all"], "status": "not connected"}
+    result = cli("connection", "scopes", "crm", "ZohoCRM.deals.ALL")
+    assert result.code == 1 and "scopes: must be a subset" in result.err and "unknown: ZohoCRM.deals.ALL" in result.err
 
 
 def test_import_recreates_as_draft_without_secret(cli: Cli, tmp_path: Path) -> None:

@@ -458,6 +458,40 @@ def test_connection_scopes_subset(svc: Any) -> None:
     assert "only OAuth 2.0" in violation(svc.create_connection, "weather", "X", scopes=["a"]).rule
 
 
+def test_changing_a_connections_scopes_sends_it_back_to_the_consent_screen(svc: Any, httpserver: Any) -> None:
+    """Tokens granted for the old scopes are revoked at the provider and wiped; an unchanged
+    choice keeps them; the choice stays within the connector's scopes."""
+    from werkzeug import Response
+
+    revoked: list[str] = []
+    httpserver.expect_request("/revoke", method="POST").respond_with_handler(
+        lambda request: revoked.append(request.form.get("token", "")) or Response("", 200))
+    link = oauth_connector(svc, scopes=3)
+    svc.configure_oauth(link, revoke_url=httpserver.url_for("/revoke"))
+    svc.mark_ready(link)
+    svc.create_connection(link, "Sales", scopes=["scope.0", "scope.1"])
+    svc.save_tokens("sales", access_token="at-old-1", refresh_token="rt-old-1", expires_at=None, authorized=True)
+
+    assert svc.set_connection_scopes("sales", ["scope.1", "scope.0"]) == []  # the same grant, another order
+    info = svc.get_connection("sales")
+    assert (info["status"], info["scopes"], revoked) == ("connected", ["scope.0", "scope.1"], [])
+
+    assert svc.set_connection_scopes("sales", ["scope.2"]) == []
+    info = svc.get_connection("sales")
+    assert (info["scopes"], info["status"], info["access_token"], info["refresh_token"]) == \
+        (["scope.2"], "not connected", None, None)
+    assert revoked == ["rt-old-1"]  # the refresh token, revoked at the provider (RFC 7009)
+
+    error = violation(svc.set_connection_scopes, "sales", ["scope.2", "admin.all"])
+    assert error.field == "scopes" and "unknown: admin.all" in error.rule
+    assert "at least one" in violation(svc.set_connection_scopes, "sales", []).rule
+    api_key_connector(svc)
+    svc.mark_ready("weather")
+    svc.create_connection("weather", "Weather")
+    assert "only OAuth 2.0" in violation(svc.set_connection_scopes, "weather", ["a"]).rule
+    assert svc.get_connection("sales")["scopes"] == ["scope.2"]
+
+
 def test_authorize_value_rules(svc: Any) -> None:
     api_key_connector(svc)
     svc.mark_ready("weather")

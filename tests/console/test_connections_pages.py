@@ -191,6 +191,22 @@ def test_authorization_code_with_pkce_through_the_console(oauth_console: Any) ->
     creds = service.credentials_for("zylker")
     for secret in (creds.access_token, creds.refresh_token, provider.client_secret):
         assert secret and secret not in landed.text and secret not in tested.text
+    # New scopes: the grant for the old ones is revoked at the provider; authorize again.
+    page = console.get("/connections/zylker")
+    assert 'action="/connections/zylker/scopes"' in page.text and "data-confirm=" in page.text
+    changed = console.post("/connections/zylker/scopes", {"scopes": "openid"}, from_page="/connections/zylker",
+                           follow=True)
+    assert "Scopes saved. Authorize the connection for them." in flashes(changed.text)
+    info = service.get_connection("zylker")
+    assert (info["scopes"], info["status"], info["refresh_token"]) == (["openid"], "not connected", None)
+    with httpx2.Client() as client:
+        state = client.post(f"{provider.issuer}/token/introspection",
+                            data={"token": creds.refresh_token, "client_id": provider.client_id,
+                                  "client_secret": provider.client_secret}).json()
+    assert state["active"] is False
+    refused = console.post("/connections/zylker/scopes", {"scopes": "admin"}, from_page="/connections/zylker",
+                           follow=True)
+    assert any("must be a subset" in text for text in flashes(refused.text))
 
 
 @pytest.mark.integration
