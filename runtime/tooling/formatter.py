@@ -237,6 +237,12 @@ def layout(source: str) -> str:
             out.brackets.append(text)
         elif tok.kind == "punct" and text in (")", "]", "}") and out.brackets:
             out.brackets.pop()
+            if text == "]" and not out.brackets and tok.newline_before:
+                # A task block's closing `]` on its own line ends the statement: `sendmail [...]`
+                # needs no `;`, and a `;` that follows joins this line.
+                out.flush()
+                out.in_statement = False
+                continue
         out.in_statement = True
         if tok.kind == "punct" and text == ";" and not out.brackets:
             out.flush()

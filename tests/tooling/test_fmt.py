@@ -102,6 +102,15 @@ def test_a_multi_line_call_keeps_its_breaks_and_is_indented_by_brackets() -> Non
     assert layout(source) == 'resp = zoho.crm.updateRecord("Deals", id,\n\t{"Stage": "Won",\n\t\t"Amount": 10});\n'
 
 
+def test_a_task_block_without_semicolon_ends_its_statement() -> None:
+    source = ('if(due)\n{\nsendmail\n[\nfrom :zoho.adminuserid\nto :owner\nsubject :"Due"\nmessage :"m"\n]\n'
+              'count = count + 1;\nr = invokeurl\n[\nurl :"https://example.com"\ntype :GET\n];\ninfo r;\n}\n')
+    assert layout(source) == (
+        'if(due)\n{\n\tsendmail\n\t[\n\t\tfrom: zoho.adminuserid\n\t\tto: owner\n\t\tsubject: "Due"\n'
+        '\t\tmessage: "m"\n\t]\n\tcount = count + 1;\n\tr = invokeurl\n\t[\n\t\turl: "https://example.com"\n'
+        '\t\ttype: GET\n\t];\n\tinfo r;\n}\n')
+
+
 def test_blank_lines_collapse_to_one_and_none_inside_braces() -> None:
     assert layout("a = 1;\n\n\n\nb = 2;\nif(a)\n{\n\n  b = 3;\n\n}\n") == (
         "a = 1;\n\nb = 2;\nif(a)\n{\n\tb = 3;\n}\n")
