@@ -148,11 +148,11 @@ def is_blank(ctx: Any, value: Any) -> bool:
 
 # -- type tests ---------------------------------------------------------------------------
 @builtin("isNumber", receiver="ANY", function=True, returns="BOOLEAN", tier=2,
-         doc='True for a NUMBER or whole-number text such as "-42".')
-def is_number(ctx: Any, value: Any) -> bool:
-    if type(value) is int:
-        return True
-    return type(value) is str and _INT_TEXT.fullmatch(value.strip()) is not None
+         doc='True for a NUMBER, a DECIMAL or number text ("-42", "12.3"); null for a list or map.')
+def is_number(ctx: Any, value: Any) -> bool | None:
+    if isinstance(value, (DelugeList, DelugeMap)):
+        return None  # Zoho's isNumber page: lists and key-value values always give null
+    return is_decimal(ctx, value)
 
 
 @builtin("isDecimal", receiver="ANY", function=True, returns="BOOLEAN", tier=2,

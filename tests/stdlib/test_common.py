@@ -66,11 +66,12 @@ def test_is_blank(value: Any, expected: bool) -> None:
 
 # -- type tests -------------------------------------------------------------------------
 @pytest.mark.parametrize("value,number,decimal", [
-    ("123", True, True), ("-42", True, True), ("+7", True, True), ("12.5", False, True), (".5", False, True),
+    ("123", True, True), ("-42", True, True), ("+7", True, True), ("12.5", True, True), (".5", True, True),
     ("1e5", False, False), ("abc", False, False), ("", False, False), (" 12 ", True, True), ("1,000", False, False),
-    (5, True, True), (Decimal("1.5"), False, True), (True, False, False), (None, False, False),
+    (5, True, True), (Decimal("1.5"), True, True), (True, False, False), (None, False, False),
+    ("24/2*10", False, False), (DelugeList([1]), None, False), (DelugeMap({"a": 1}), None, False),
 ])
-def test_is_number_and_is_decimal(value: Any, number: bool, decimal: bool) -> None:
+def test_is_number_and_is_decimal(value: Any, number: bool | None, decimal: bool) -> None:
     assert fn("isNumber", value) is number
     assert fn("isDecimal", value) is decimal
 

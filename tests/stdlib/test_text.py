@@ -370,7 +370,8 @@ def test_hex() -> None:
 
 def test_html() -> None:
     assert m("htmlEncode", "<a href=\"x\">Tom & Jerry's</a>") == \
-        "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry's&lt;/a&gt;"  # HTML 4 has no &apos;
+    assert m("htmlEncode", "café €5 ≤ 6 ✓") == "caf&eacute; &euro;5 &le; 6 ✓"  # named entities only
     assert m("htmlDecode", "&lt;b&gt; &amp; &#39; &quot;") == "<b> & ' \""
 
 
