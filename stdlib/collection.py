@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudburst.stdlib.common import same_value, value_key
-from cloudburst.stdlib.lists import check_growth, check_index, order_key, sorted_or_none
+from cloudburst.stdlib.lists import check_growth, check_index, order_key, slice_list, sorted_or_none
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.stdlib.typed_lists import coerce_elements
 from cloudburst.values import DelugeList, DelugeMap, OpenCollection, map_key
@@ -202,9 +202,14 @@ def distinct_map(ctx: Any, mapping: DelugeMap) -> DelugeList:
 
 
 @builtin("duplicate", receiver=("LIST", "MAP"), returns="COLLECTION", tier=3,
-         doc="A shallow copy of the collection.")
-def duplicate(ctx: Any, target: DelugeList | DelugeMap) -> DelugeList | DelugeMap:
-    return DelugeMap(target) if isinstance(target, DelugeMap) else DelugeList(target)
+         doc="A shallow copy of the collection, or of a list's elements from start (inclusive) to end "
+             "(exclusive), 0-based.")
+def duplicate(ctx: Any, target: DelugeList | DelugeMap, start: Any = None, end: Any = None) -> DelugeList | DelugeMap:
+    if start is None and end is None:
+        return DelugeMap(target) if isinstance(target, DelugeMap) else DelugeList(target)
+    if isinstance(target, DelugeMap):
+        raise fail("duplicate: start and end indices apply to an index-value collection (a list), not to key : value pairs")
+    return slice_list("duplicate", target, 0 if start is None else start, end)
 
 
 @builtin("intersect", receiver="MAP", returns="MAP", tier=2,

@@ -146,10 +146,16 @@ def intersect(ctx: Any, items: DelugeList, other: Any) -> DelugeList:
 @builtin("subList", receiver="LIST", returns="LIST", tier=2,
          doc="New list from start (inclusive) to end (exclusive, default: the end); 0-based.")
 def sub_list(ctx: Any, items: DelugeList, start: Any, end: Any = None) -> DelugeList:
-    expect("subList", start, "NUMBER", 1)
-    stop = len(items) if end is None else expect("subList", end, "NUMBER", 2)
+    return slice_list("subList", items, start, end)
+
+
+def slice_list(fn: str, items: DelugeList, start: Any, end: Any) -> DelugeList:
+    """Elements from ``start`` (inclusive) to ``end`` (exclusive, default the end), 0-based;
+    a range outside the list is an error (subList and duplicate)."""
+    expect(fn, start, "NUMBER", 1)
+    stop = len(items) if end is None else expect(fn, end, "NUMBER", 2)
     if not 0 <= start <= len(items) or not start <= stop <= len(items):
-        raise fail(f"subList: range {start}..{stop} is out of bounds for a list of size {len(items)}")
+        raise fail(f"{fn}: range {start}..{stop} is out of bounds for a list of size {len(items)}")
     return DelugeList(items[start:stop])
 
 
