@@ -9,9 +9,9 @@ Names are loaded on first use so ``import cloudburst`` stays cheap.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cloudburst.lazy import lazy_exports
+
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 

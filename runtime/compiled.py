@@ -9,7 +9,6 @@ the compiler.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Callable
 
 from cloudburst import operators as ops
 from cloudburst import tasks, values
@@ -18,7 +17,9 @@ from cloudburst.execution import BIG_VALUE, guard_memory, to_deluge_error
 from cloudburst.typecheck import coerce_declared
 from cloudburst.values import DelugeList, DelugeMap, map_key, type_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable
     from dataclasses import dataclass
 
     from cloudburst.stdlib.registry import Registry

@@ -4,9 +4,12 @@ caret under the failing span. Shared by the CLI, ``check`` and the REPL."""
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from cloudburst.errors import CloudburstError, Diagnostic, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["format_error", "format_diagnostic", "read_source", "diagnostic_record", "error_records"]
 

@@ -13,14 +13,15 @@ import time
 from collections import OrderedDict
 from decimal import localcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, DelugeSyntaxError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, activate, span_from_traceback, to_deluge_error
 from cloudburst.numeric import DECIMAL_CONTEXT, NumberRangeError
 from cloudburst.values import from_python, to_python
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Mapping, Sequence
     from dataclasses import dataclass, field
 
     from cloudburst import nodes as n
@@ -37,7 +38,8 @@ else:  # the same shape without importing dataclasses at start-up (see cloudburs
 
 __all__ = ["Runtime", "Script", "Result", "run", "InputError"]
 
-TaskHandler = Callable[[Execution, dict[str, Any]], Any]
+if TYPE_CHECKING:
+    TaskHandler = Callable[[Execution, dict[str, Any]], Any]
 
 
 class InputError(CloudburstError):

@@ -7,8 +7,7 @@ Python traceback never reaches a user.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from dataclasses import dataclass
 else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable
 
 from cloudburst.errors import (
     CancelledError,
@@ -26,7 +25,9 @@ from cloudburst.errors import (
     TimeoutLimitError,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable
     from dataclasses import dataclass, field
 
     from cloudburst.engine import Runtime

@@ -11,7 +11,10 @@ the type checker (``if TYPE_CHECKING``), which keeps them read-only statically.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, TypeVar
 
 __all__ = ["record", "field", "replace"]
 
@@ -68,7 +71,8 @@ def record(*, eq: bool = False, frozen: bool = False) -> Callable[[type], type]:
 _SlotDescriptor = type(type("_Probe", (), {"__slots__": ("x",)}).__dict__["x"])
 
 
-_R = TypeVar("_R")
+if TYPE_CHECKING:
+    _R = TypeVar("_R")
 
 
 def replace(obj: _R, **changes: Any) -> _R:

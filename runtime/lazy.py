@@ -4,7 +4,10 @@ names from heavy modules stays cheap."""
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any, Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 __all__ = ["lazy_exports"]
 

@@ -13,9 +13,12 @@ which a script can catch.
 from __future__ import annotations
 
 from decimal import Context, Decimal, DivisionByZero, InvalidOperation, Overflow
-from typing import Any
 
 from cloudburst.errors import DelugeRuntimeError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "DECIMAL_CONTEXT", "DECIMAL_DIGITS", "DECIMAL_EMAX", "MAX_NUMBER_TEXT", "NumberRangeError",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
-from typing import Any, Iterator
 
 from cloudburst.errors import DelugeRuntimeError, LimitError
 from cloudburst.execution import BIG_VALUE, guard_memory
@@ -28,6 +27,10 @@ from cloudburst.values import (
     display,
     type_name,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 __all__ = [
     "add", "sub", "mul", "div_truncate", "div_decimal", "mod", "neg", "pos", "not_", "truth",

@@ -16,7 +16,10 @@ import sys
 import threading
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, TypeVar
 
 try:  # BLAKE2 is built into the interpreter; hashlib would load OpenSSL first
     from _blake2 import blake2b as _hash
@@ -95,7 +98,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             pass
 
 
-_T = TypeVar("_T")
+if TYPE_CHECKING:
+    _T = TypeVar("_T")
 _DERIVED: dict[str, Any] = {}
 
 

@@ -6,11 +6,13 @@ host's :class:`~cloudburst.engine.Runtime` provides; with nothing configured, th
 
 from __future__ import annotations
 
-from typing import Any
-
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.execution import Execution
 from cloudburst.values import from_python, to_python
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["run_task", "run_integration", "run_host_function", "client_action"]
 

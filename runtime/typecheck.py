@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal
-from typing import Any
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.numeric import JSON_NUMBERS, long_from_text, number_from_text, shown
 from cloudburst.values import DelugeList, DelugeMap, type_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")

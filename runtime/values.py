@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal, InvalidOperation, localcontext
-from typing import Any, Iterable
 
 from cloudburst.errors import LimitError
 from cloudburst.numeric import DECIMAL_CONTEXT, INT_MAX, INT_MIN, bounded
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 __all__ = [
     "DelugeList",

@@ -6,12 +6,15 @@ imported. This package's ``REGISTRY`` attribute is that registry with every modu
 its built-ins live in (see ``cloudburst.compiled``), which keeps start-up short.
 """
 
+from __future__ import annotations
+
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
 from cloudburst.stdlib.registry import Registry
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:  # bound on first access, by __getattr__ below
+    from typing import Any
     from cloudburst.stdlib.registry import REGISTRY
 
 _MODULES = (

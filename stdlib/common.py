@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any, Hashable
 
 from cloudburst.numeric import MAX_NUMBER_TEXT, bounded, long_from_text, shown
 from cloudburst.stdlib.registry import builtin, fail
 from cloudburst.values import INT_MAX, INT_MIN, DelugeFile, DelugeList, DelugeMap, display, format_decimal, to_json_text, type_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Hashable
 
 __all__ = [
     "same_value",

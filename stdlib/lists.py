@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from typing import Any, Callable
 
 from cloudburst.stdlib.common import parse_decimal_text, same_value, value_key
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.stdlib.typed_lists import coerce_element, coerce_elements
 from cloudburst.values import DECIMAL_CONTEXT, DelugeList, type_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 #: Zoho's documented cap on how many elements one addAll call may add.
 ADD_ALL_LIMIT = 25_000

@@ -6,12 +6,14 @@ be of any type; a LIST or MAP key is held as a hashable copy (Zoho's keys page).
 
 from __future__ import annotations
 
-from typing import Any
-
 from cloudburst.stdlib.common import same_value
 from cloudburst.stdlib.lists import check_growth
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.values import DelugeList, DelugeMap, map_key
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 

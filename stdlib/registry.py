@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.forms.values import RecordList
 from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, OpenCollection, TypedList, type_name
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
     from dataclasses import dataclass, field
 else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
     from cloudburst.frozen import field, record

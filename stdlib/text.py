@@ -14,11 +14,14 @@ import sys
 import unicodedata
 import warnings
 from decimal import Decimal
-from typing import Any, Callable, TypeVar
 
 from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.values import INT_MAX, INT_MIN, DelugeList, display, type_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, TypeVar
 
 __all__ = [
     "java_regex",
@@ -384,7 +387,8 @@ def regex_timeout(ctx: Any) -> float:
     return REGEX_SECONDS if left is None else max(0.001, min(left, REGEX_SECONDS))
 
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    T = TypeVar("T")
 
 
 def bounded_match(ctx: Any, fn: str, call: Callable[[float], T]) -> T:
@@ -420,7 +424,8 @@ def java_regex(fn: str, pattern: str, ignore_case: bool = False) -> Any:
         raise fail(f"{fn}: invalid regular expression '{pattern}': {exc}") from None
 
 
-Replacement = Callable[[Any], str]
+if TYPE_CHECKING:
+    Replacement = Callable[[Any], str]
 
 
 def java_replacement(fn: str, template: str, regex: Any) -> Replacement:

@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal
-from typing import Any, Callable
 
 from cloudburst.stdlib.registry import fail
 from cloudburst.values import DelugeList, TypedList, display, type_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 __all__ = ["ELEMENT_TYPES", "element_kind", "typed_list", "coerce_element", "coerce_elements"]
 

@@ -14,12 +14,13 @@ import argparse
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from cloudburst.cli.env import Env, terminal_columns
 from cloudburst.cli.groups import GROUPS
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, NoReturn, TextIO
     from cloudburst.connectors.service import ConnectorService
 
 __all__ = ["main", "Context", "Parser", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",

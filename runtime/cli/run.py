@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
 
 from cloudburst.cli.dispatch import (EXIT_COMPILE, EXIT_INTERRUPT, EXIT_LIMIT, EXIT_RUNTIME, EXIT_USAGE, Context,
                                      Usage, add_db_option)
 from cloudburst.cli.sources import read_script
 from cloudburst.cli.zoho import add_run_options, provider_for_run, report_calls
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["HELP", "configure", "non_negative"]
 

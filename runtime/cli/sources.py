@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 __all__ = ["read_script"]
 

@@ -6,9 +6,12 @@ call these hooks, so everything Zoho-specific on the command line stays here."""
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
 
 from cloudburst.cli.dispatch import Context, Usage
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 __all__ = ["add_preset_options", "create_preset", "add_authorize_options", "authorize", "add_run_options",
            "provider_for_run", "report_calls"]

@@ -8,17 +8,19 @@ means its first record (``rec = Orders[ID == id]; rec.Status = "Shipped";``).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.values import DelugeList, DelugeMap
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+
 __all__ = ["FormRecord", "RecordList", "Writer"]
 
-
-class Writer(Protocol):
-    def set_field(self, record: FormRecord, name: str, value: Any) -> tuple[str, Any]:
-        """Validate and store; return the field's link name and the value as now stored."""
+if TYPE_CHECKING:
+    class Writer(Protocol):
+        def set_field(self, record: FormRecord, name: str, value: Any) -> tuple[str, Any]:
+            """Validate and store; return the field's link name and the value as now stored."""
 
 
 class FormRecord(DelugeMap):

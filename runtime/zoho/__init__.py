@@ -8,9 +8,9 @@ loads none of the tasks; the HTTP side loads on a run's first Zoho call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from cloudburst.lazy import lazy_exports
+
+TYPE_CHECKING = False
 
 __all__ = ["DATA_CENTRES", "DataCentre", "ZohoProvider", "install_record_store", "task_names"]
 

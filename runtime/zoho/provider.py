@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from cloudburst.zoho.names import CRM_VERSIONS, task_names
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
     from cloudburst.zoho.wire import Transport, ZohoAnswer, ZohoRequest
 
 __all__ = ["ZohoProvider", "install_record_store"]
