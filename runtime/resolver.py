@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from cloudburst import nodes as n
 from cloudburst.errors import Diagnostic, ResolveError, Span
-from cloudburst.namespaces import APP_PREFIXES, FUNCTION_CATEGORIES, is_zoho_task
+from cloudburst.namespaces import APP_PREFIXES, FUNCTION_CATEGORIES, ZOHO_SERVICES, is_zoho_task
 from cloudburst.stdlib.index import BuiltinIndex, builtin_index
 from cloudburst.stdlib.typed_lists import ELEMENT_TYPES, element_kind
 from cloudburst.suggest import builtin_functions, builtin_methods, did_you_mean, misspelling_of
@@ -493,7 +493,7 @@ class _Resolver:
                 self.check_method(e.name, len(args), e.span)
                 return n.BuiltinMethod(e.span, n.SystemVar(e.target.span, system), lowered[-1], args)
             if not (is_zoho_task(lowered) or key in self.integrations):
-                self.error(f"unknown Zoho task '{dotted}'", e.span, "N206")
+                self.unknown_task(full, e.span)
             return n.IntegrationCall(e.span, dotted, args)
         if key in self.integrations:
             return n.IntegrationCall(e.span, dotted, self.exprs(e.args))
@@ -546,6 +546,18 @@ class _Resolver:
                     stack.extend(node)
             self._forms = {f.lower() for f in forms}
         return name.lower() in self._forms or "input" in self._forms
+
+    def unknown_task(self, full: list[str], span: Span) -> None:
+        """``zoho.<service>.<task>()`` under a service this runtime does not list: a slip of a
+        listed service (`zoho.crn.getRecords`) is an error; any other service may be a Zoho app
+        newer than the list, so it is a warning and fails only if a run reaches it."""
+        dotted = ".".join(full)
+        slip = misspelling_of(full[1], ZOHO_SERVICES, shortest=3) if len(full) >= 3 else None
+        if len(full) < 3 or slip is not None:
+            hint = f"; did you mean 'zoho.{slip}'?" if slip else ""
+            self.error(f"unknown Zoho task '{dotted}'{hint}", span, "N206")
+            return
+        self.warn(f"unknown Zoho service 'zoho.{full[1]}' in '{dotted}' (a run that reaches it fails)", span, "N206")
 
     def check_method(self, name: str, count: int, span: Span, receiver: str | None = None) -> None:
         if self.check_builtin_args(name, count, True, span):

@@ -29,18 +29,19 @@ def nearest(name: str, known: Iterable[str]) -> str | None:
 _HINT = "; did you mean '"
 
 
-def misspelling_of(name: str, known: Iterable[str]) -> str | None:
+def misspelling_of(name: str, known: Iterable[str], *, shortest: int = 5) -> str | None:
     """The known name ``name`` is most likely a slip of, or None: the same name in another
     case, a cut-short one (`toLower`, `toUpperC`), or one at most two edits away
     (one for names under eight letters: `lenght`, `toStirng`). Looser likeness
-    (`getAsString`/`toString`, `toInt`/`count`) is not a slip."""
+    (`getAsString`/`toString`, `toInt`/`count`) is not a slip. Names shorter than
+    ``shortest`` are only compared whole (short names are one edit from many others)."""
     key = name.lower()
     best: tuple[int, str] | None = None
     for candidate in known:
         other = candidate.lower()
-        if other == key or (len(key) >= 5 and other.startswith(key)):
+        if other == key or (len(key) >= shortest and other.startswith(key)):
             return candidate
-        if len(key) >= 5 and abs(len(key) - len(other)) <= 2:
+        if len(key) >= shortest and abs(len(key) - len(other)) <= 2:
             d = _edits(key, other)
             if d <= (1 if len(key) < 8 else 2) and (best is None or d < best[0]):
                 best = (d, candidate)

@@ -78,7 +78,8 @@ def _check(ctx: Context) -> int:
 
 def _always_shown(warning: Diagnostic) -> bool:
     """Warnings that most likely mean trouble: a variable read but never assigned anywhere
-    (N203), a method no built-in has (N208), or any name with a near known name."""
+    (N203), a Zoho service or a method this runtime does not know (N206, N208), or any name
+    with a near known name."""
     from cloudburst.suggest import suggestion_in
 
-    return warning.code in ("N203", "N208") or bool(suggestion_in(warning.message))
+    return warning.code in ("N203", "N206", "N208") or bool(suggestion_in(warning.message))

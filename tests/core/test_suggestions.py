@@ -153,3 +153,21 @@ def test_an_unknown_method_far_from_every_known_one_is_a_warning(tmp_path: Path,
     assert run.returncode != 0
     assert f"{script}:2:12: error: KEY-VALUE has no method 'getasstring'" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+PAYROLL_SCRIPT = """\
+employees = zoho.payroll.getEmployees("org-1");
+leads = zoho.crn.getRecords("Leads");
+"""
+
+
+def test_an_unknown_zoho_service_is_a_warning_and_a_slip_of_a_known_one_an_error(
+        tmp_path: Path, home: dict[str, str]) -> None:
+    script = write(tmp_path / "payroll.dg", PAYROLL_SCRIPT)
+    proc = cloudburst(home, "check", str(script))
+    assert proc.returncode == 3
+    assert f"{script}:1:13: warning: unknown Zoho service 'zoho.payroll'" in proc.stderr
+    assert f"{script}:2:9: error: unknown Zoho task 'zoho.crn.getRecords'; did you mean 'zoho.crm'?" in proc.stderr
+    script.write_text(PAYROLL_SCRIPT.splitlines()[0] + "\n")
+    assert cloudburst(home, "check", str(script)).returncode == 0
+    assert cloudburst(home, "check", "--strict", str(script)).returncode == 3

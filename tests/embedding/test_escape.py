@@ -92,7 +92,12 @@ CASES = [
     Case("dotted-functions-distinct",
          'string a.b() { return "dot"; } string a_b() { return "under"; } string a$b() { return "dollar"; } '
          "info a.b(); info a_b(); info a$b();", None, ["dot", "under", "dollar"]),
-    Case("unknown-integration", 'info zoho.os.system("ls");', ResolveError, "unknown Zoho task 'zoho.os.system'"),
+    # An unknown Zoho service is only a check warning (it may be a Zoho app newer than the
+    # list), and a run refuses it like any integration the host does not serve.
+    Case("unknown-integration", 'info zoho.os.system("ls");', DelugeRuntimeError,
+         "integration task 'zoho.os.system' is not configured"),
+    Case("mistyped-integration", 'info zoho.crn.getRecords("Leads");', ResolveError,
+         "unknown Zoho task 'zoho.crn.getRecords'; did you mean 'zoho.crm'?"),
     Case("unconfigured-integration", 'info zoho.crm.getRecordById("Leads", 1);', DelugeRuntimeError,
          "is not configured"),
     Case("unregistered-host-function", 'info lookupCustomer("1");', DelugeRuntimeError,
