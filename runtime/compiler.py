@@ -86,8 +86,9 @@ def _fn_name(name: str) -> str:
 
 
 def _pos(span: Span) -> _Pos:
-    return {"lineno": span.line, "col_offset": max(span.column - 1, 0), "end_lineno": span.end_line,
-            "end_col_offset": max(span.end_column - 1, 0)}
+    column, end_column = span.column, span.end_column
+    return {"lineno": span.line, "col_offset": column - 1 if column > 0 else 0, "end_lineno": span.end_line,
+            "end_col_offset": end_column - 1 if end_column > 0 else 0}
 
 
 _TOP: _Pos = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
