@@ -3,10 +3,11 @@
 Lark's own loop pays per token for generality we do not use: a generator between lexer and
 parser, a rule object hashed and compared on every reduction (the cached tables hold copies
 of the rules the callbacks are keyed by), a line counter object, keyword-argument token
-construction. This driver runs the same tables, the same per-state scanners (lark's, or
-the lazy ones of :mod:`cloudburst.lexing`) and the same rule callbacks, in the same order,
-with those costs hoisted out of the loop: the tokens, the reductions and so the built tree
-are exactly lark's.
+construction, a call per one-child ``?rule`` reduction. This driver runs the same tables and
+the same rule callbacks, in the same order. It lexes with each state's terminals in lark's
+order, trying only those that can start with the next character (read from each terminal's
+expression), which finds what lark's joined per-state expression finds without compiling
+it. The tokens, the reductions and so the built tree are exactly lark's.
 
 It handles only the success path. On input lark would reject (no terminal matches, no
 action for a token) it raises :class:`Mismatch` at that point and the caller parses again
@@ -133,7 +134,7 @@ class Driver:
         self._flags = lark.lexer_conf.g_regex_flags
         self._firsts: dict[str, frozenset[str] | None] = {}
         self._by_lexer: dict[Any, list[Any]] = {}
-        #: state -> [the joined expression's match once compiled, scanner, callbacks, ignored, multi-line]
+        #: state -> [char -> candidates, [(match, name, first chars)], callbacks, ignored, multi-line]
         self._lex_info: dict[Any, list[Any]] = {}
 
     def _lex_for(self, state: Any) -> list[Any]:

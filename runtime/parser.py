@@ -29,27 +29,21 @@ from cloudburst.values import INT_MAX
 __all__ = ["parse", "parse_expression_or_program"]
 
 
-class _Meta:
-    """Where a rule's text starts and ends, taken from its first and last positioned child.
-
-    Lark can track this itself (``propagate_positions``), but doing it once per built node
-    here halves parsing time."""
-
-    __slots__ = ("line", "column", "end_line", "end_column", "empty")
-
-    def __init__(self, children: list[Any]) -> None:
-        start = end = None
-        for child in children:
-            start = _start(child)
-            if start is not None:
-                break
-        for child in reversed(children):
-            end = _end(child)
-            if end is not None:
-                break
-        self.empty = start is None or end is None
-        self.line, self.column = start or (1, 1)
-        self.end_line, self.end_column = end or (self.line, self.column + 1)
+def _rule_span(children: list[Any]) -> Span:
+    """Where a rule's text starts and ends: from its first and last positioned child
+    (:data:`_NO_SPAN` when none is). Lark can track this itself (``propagate_positions``),
+    but doing it once per built node here halves parsing time."""
+    for child in children:
+        start = _start(child)
+        if start is not None:
+            break
+    else:
+        return _NO_SPAN
+    for child in reversed(children):
+        end = _end(child)
+        if end is not None:
+            return Span(start[0], start[1], end[0], end[1])
+    return _NO_SPAN
 
 
 class _Block(tuple):  # type: ignore[type-arg]
@@ -95,8 +89,8 @@ def _end(x: Any) -> tuple[int, int] | None:
     return None
 
 
-def _span(meta: _Meta) -> Span:
-    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+#: The span of a rule with no positioned child (only an empty script has none).
+_NO_SPAN = Span(1, 1, 1, 2)
 
 
 def _tok_span(tok: Token) -> Span:
@@ -197,7 +191,8 @@ class _SyntaxProblem(Exception):
 
 class _Build:
     """Builds our nodes as Lark's LALR parser reduces each rule (bottom-up, no intermediate
-    tree): one method per rule (or alias), called as ``method(meta, *children)``. The
+    tree): one method per rule (or alias), called as ``method(meta, *children)`` where
+    ``meta`` is the :class:`Span` of the rule's text (see :func:`_rule_span`). The
     parser keeps its own stack, so deeply nested input cannot exhaust Python's recursion
     limit here."""
 
@@ -205,11 +200,11 @@ class _Build:
     def start(self, meta: Any, *items: Any) -> n.Program:
         funcs = tuple(i for i in items if isinstance(i, n.FunctionDef))
         body = tuple(i for i in items if not isinstance(i, n.FunctionDef))
-        span = _span(meta) if not meta.empty else Span(1, 1, 1, 1)
+        span = meta if meta is not _NO_SPAN else Span(1, 1, 1, 1)
         return n.Program(span, funcs, body)
 
     def function_def(self, meta: Any, rtype: Token, qname: str, params: Any, body: tuple[n.Stmt, ...]) -> n.FunctionDef:
-        return n.FunctionDef(_span(meta), str(rtype).lower(), qname, tuple(params or ()), body)
+        return n.FunctionDef(meta, str(rtype).lower(), qname, tuple(params or ()), body)
 
     def qualified_name(self, meta: Any, *parts: Token) -> str:
         return ".".join(str(p) for p in parts)
@@ -218,17 +213,17 @@ class _Build:
         return ps
 
     def param(self, meta: Any, ptype: Token, name: Token) -> n.Param:
-        return n.Param(_span(meta), str(ptype).lower(), str(name))
+        return n.Param(meta, str(ptype).lower(), str(name))
 
     def block(self, meta: Any, _open: Token, *rest: Any) -> tuple[n.Stmt, ...]:
         return _Block(rest[:-1], _open, rest[-1])
 
     # -- statements ----------------------------------------------------------------------
     def assign(self, meta: Any, target: n.Expr, value: n.Expr) -> n.Assign:
-        return n.Assign(_span(meta), self._target(target), value)
+        return n.Assign(meta, self._target(target), value)
 
     def compound_assign(self, meta: Any, target: n.Expr, op: Token, value: n.Expr) -> n.CompoundAssign:
-        return n.CompoundAssign(_span(meta), self._target(target), str(op)[0], value)
+        return n.CompoundAssign(meta, self._target(target), str(op)[0], value)
 
     @staticmethod
     def _target(target: n.Expr) -> n.Expr:
@@ -240,22 +235,22 @@ class _Build:
         if not isinstance(expr, (n.Call, n.MethodCall, n.ClientAction)):
             raise _SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span,
                                  "S108")
-        return n.ExprStmt(_span(meta), expr)
+        return n.ExprStmt(meta, expr)
 
     def task_stmt(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.ExprStmt:
-        return n.ExprStmt(_span(meta), self._task(meta, target, items))
+        return n.ExprStmt(meta, self._task(meta, target, items))
 
     def info_stmt(self, meta: Any, _kw: Token, expr: n.Expr) -> n.Info:
-        return n.Info(_span(meta), expr)
+        return n.Info(meta, expr)
 
     def return_stmt(self, meta: Any, _kw: Token, expr: n.Expr | None) -> n.Return:
-        return n.Return(_span(meta), expr)
+        return n.Return(meta, expr)
 
     def break_stmt(self, meta: Any, _kw: Token) -> n.Break:
-        return n.Break(_span(meta))
+        return n.Break(meta)
 
     def continue_stmt(self, meta: Any, _kw: Token) -> n.Continue:
-        return n.Continue(_span(meta))
+        return n.Continue(meta)
 
     def _condition(self, cond: n.Expr) -> n.Expr:
         """``cond`` is a condition or criteria: single-``=`` comparisons in it are allowed."""
@@ -282,7 +277,7 @@ class _Build:
                 branches.append((item[1], item[2]))
             else:
                 otherwise = item[1]
-        return n.If(_span(meta), tuple(branches), otherwise)
+        return n.If(meta, tuple(branches), otherwise)
 
     def elif_clause(self, meta: Any, _e: Token, _i: Token, cond: n.Expr, body: tuple[n.Stmt, ...]) -> tuple[Any, ...]:
         return ("elif", self._condition(cond), body)
@@ -291,20 +286,20 @@ class _Build:
         return ("else", body)
 
     def for_stmt(self, meta: Any, _f: Token, _e: Token, var: Token, _in: Token, it: n.Expr, body: tuple[n.Stmt, ...]) -> n.ForEach:
-        return n.ForEach(_span(meta), str(var), it, body, False)
+        return n.ForEach(meta, str(var), it, body, False)
 
     def for_index_stmt(self, meta: Any, _f: Token, _e: Token, _i: Token, var: Token, _in: Token, it: n.Expr,
                        body: tuple[n.Stmt, ...]) -> n.ForEach:
-        return n.ForEach(_span(meta), str(var), it, body, True)
+        return n.ForEach(meta, str(var), it, body, True)
 
     def try_stmt(self, meta: Any, _t: Token, body: tuple[n.Stmt, ...], _c: Token, var: Token, handler: tuple[n.Stmt, ...]) -> n.Try:
-        return n.Try(_span(meta), body, str(var), handler)
+        return n.Try(meta, body, str(var), handler)
 
     def insert_stmt(self, meta: Any, _i: Token, _into: Token, form: Token, items: Any = None) -> n.ExprStmt:
-        return n.ExprStmt(_span(meta), n.InsertRecord(_span(meta), str(form), tuple(items or ())))
+        return n.ExprStmt(meta, n.InsertRecord(meta, str(form), tuple(items or ())))
 
     def insert_assign(self, meta: Any, target: n.Expr, _i: Token, _into: Token, form: Token, items: Any = None) -> n.Assign:
-        return n.Assign(_span(meta), self._target(target), n.InsertRecord(_span(meta), str(form), tuple(items or ())))
+        return n.Assign(meta, self._target(target), n.InsertRecord(meta, str(form), tuple(items or ())))
 
     def insert_items(self, meta: Any, *items: tuple[str, n.Expr]) -> tuple[tuple[str, n.Expr], ...]:
         return items
@@ -313,30 +308,30 @@ class _Build:
         return (str(name), value)
 
     def delete_stmt(self, meta: Any, _d: Token, _f: Token, target: n.Expr) -> n.Delete:
-        return n.Delete(_span(meta), target)
+        return n.Delete(meta, target)
 
     def command_stmt(self, meta: Any, cmd: Token, *args: n.Expr | None) -> n.Command:
-        return n.Command(_span(meta), str(cmd).lower(), tuple(a for a in args if a is not None))
+        return n.Command(meta, str(cmd).lower(), tuple(a for a in args if a is not None))
 
     # -- tasks -----------------------------------------------------------------------------
     def task_items(self, meta: Any, *items: n.TaskItem) -> tuple[n.TaskItem, ...]:
         return items
 
     def task_values(self, meta: Any, *values: n.Expr) -> n.Expr:
-        return values[0] if len(values) == 1 else n.ListLit(_span(meta), values)
+        return values[0] if len(values) == 1 else n.ListLit(meta, values)
 
     def task_item(self, meta: Any, key: Token, prefix: Token | None, value: n.Expr, _as: Token | None,
                   fmt: Token | None) -> n.TaskItem:
         # `attachments: template:Quote as PDF` names a template, not a variable.
         if prefix is not None and not str(prefix).lower().startswith("file") and isinstance(value, n.Name):
             value = n.Literal(value.span, value.name + (f" as {fmt}" if fmt is not None else ""))
-        return n.TaskItem(_span(meta), _task_key(str(key)), value)
+        return n.TaskItem(meta, _task_key(str(key)), value)
 
     def record_template_item(self, meta: Any, key: Token, prefix: Token, template: Token, form: Token,
                              record: n.Expr | None, _as: Token | None, fmt: Token | None) -> n.TaskItem:
         # The template and its form are names, not variables; the record id is only used by Zoho.
         text = f"{str(prefix).rstrip(': ').lower()}:{template}:{form}" + (f" as {fmt}" if fmt is not None else "")
-        return n.TaskItem(_span(meta), _task_key(str(key)), n.Literal(_span(meta), text))
+        return n.TaskItem(meta, _task_key(str(key)), n.Literal(meta, text))
 
     def task_expr(self, meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
         return self._task(meta, target, items)
@@ -363,7 +358,7 @@ class _Build:
             merged.append(item)
         if extra:
             merged[-1] = _with_attachments(merged[-1], extra)
-        return n.Task(_span(meta), target.name.lower(), tuple(merged))
+        return n.Task(meta, target.name.lower(), tuple(merged))
 
     # -- expressions -----------------------------------------------------------------------
     def _fold(self, meta: Any, items: tuple[Any, ...], make: Any) -> n.Expr:
@@ -395,30 +390,30 @@ class _Build:
         return self._fold(meta, items, n.Compare)
 
     def in_op(self, meta: Any, item: n.Expr, _in: Token, container: n.Expr) -> n.Membership:
-        return n.Membership(_span(meta), False, item, container)
+        return n.Membership(meta, False, item, container)
 
     def not_in_op(self, meta: Any, item: n.Expr, _not: Token, _in: Token, container: n.Expr) -> n.Membership:
-        return n.Membership(_span(meta), True, item, container)
+        return n.Membership(meta, True, item, container)
 
     # Criteria words (`Expiry is null`, `Name contains "x"`, `Code starts with "A"`) read as the
     # built-ins Zoho documents for them, so they also work in ordinary conditions.
     def is_null(self, meta: Any, item: n.Expr, _is: Token, _null: Token) -> n.Expr:
-        return n.Call(_span(meta), "isNull", (item,))
+        return n.Call(meta, "isNull", (item,))
 
     def is_not_null(self, meta: Any, item: n.Expr, _is: Token, _not: Token, _null: Token) -> n.Expr:
-        return n.Unary(_span(meta), "!", n.Call(_span(meta), "isNull", (item,)))
+        return n.Unary(meta, "!", n.Call(meta, "isNull", (item,)))
 
     def contains_op(self, meta: Any, item: n.Expr, _op: Token, part: n.Expr) -> n.Expr:
-        return n.MethodCall(_span(meta), item, "contains", (part,))
+        return n.MethodCall(meta, item, "contains", (part,))
 
     def not_contains_op(self, meta: Any, item: n.Expr, _not: Token, _op: Token, part: n.Expr) -> n.Expr:
-        return n.Unary(_span(meta), "!", n.MethodCall(_span(meta), item, "contains", (part,)))
+        return n.Unary(meta, "!", n.MethodCall(meta, item, "contains", (part,)))
 
     def starts_with_op(self, meta: Any, item: n.Expr, _op: Token, part: n.Expr) -> n.Expr:
-        return n.MethodCall(_span(meta), item, "startsWith", (part,))
+        return n.MethodCall(meta, item, "startsWith", (part,))
 
     def ends_with_op(self, meta: Any, item: n.Expr, _op: Token, part: n.Expr) -> n.Expr:
-        return n.MethodCall(_span(meta), item, "endsWith", (part,))
+        return n.MethodCall(meta, item, "endsWith", (part,))
 
     def sum(self, meta: Any, *items: Any) -> n.Expr:
         return self._fold(meta, items, n.Binary)
@@ -428,44 +423,44 @@ class _Build:
 
     def neg(self, meta: Any, operand: n.Expr) -> n.Expr:
         if isinstance(operand, n.Literal) and type(operand.value) in (int, Decimal, _OutOfRange):
-            return n.Literal(_span(meta), -int(operand.value) if type(operand.value) is _OutOfRange else -operand.value)
-        return n.Unary(_span(meta), "-", operand)
+            return n.Literal(meta, -int(operand.value) if type(operand.value) is _OutOfRange else -operand.value)
+        return n.Unary(meta, "-", operand)
 
     def pos(self, meta: Any, operand: n.Expr) -> n.Expr:
-        return n.Unary(_span(meta), "+", operand)
+        return n.Unary(meta, "+", operand)
 
     def not_op(self, meta: Any, *items: Any) -> n.Expr:
-        return n.Unary(_span(meta), "!", items[-1])
+        return n.Unary(meta, "!", items[-1])
 
     def method_call(self, meta: Any, target: n.Expr, name: Token, args: Any) -> n.Expr:
         if isinstance(target, n.Member) and target.name == _UI:
             # `input.Field:ui.add(list)`: a Creator client action on a form field.
             field = _dotted(target.target)
             action = f"{field}:ui.{str(name).lower()}" if field else f"ui.{str(name).lower()}"
-            return n.ClientAction(_span(meta), action, tuple(args or ()))
-        return n.MethodCall(_span(meta), target, str(name), tuple(args or ()))
+            return n.ClientAction(meta, action, tuple(args or ()))
+        return n.MethodCall(meta, target, str(name), tuple(args or ()))
 
     def ui_target(self, meta: Any, target: n.Expr, _ui: Token) -> n.Member:
-        return n.Member(_span(meta), target, _UI)
+        return n.Member(meta, target, _UI)
 
     def member(self, meta: Any, target: n.Expr, name: Token) -> n.Member:
-        return n.Member(_span(meta), target, str(name))
+        return n.Member(meta, target, str(name))
 
     def index(self, meta: Any, target: n.Expr, index: n.Expr) -> n.Index:
-        return n.Index(_span(meta), target, self._condition(index))
+        return n.Index(meta, target, self._condition(index))
 
     def args(self, meta: Any, *items: n.Expr) -> tuple[n.Expr, ...]:
         return items
 
     def key_value_arg(self, meta: Any, key: n.Expr, value: n.Expr) -> n.KeyValueArg:
-        return n.KeyValueArg(_span(meta), key, value)
+        return n.KeyValueArg(meta, key, value)
 
     def sorted_fetch(self, meta: Any, target: n.Expr, _sort: Token, field: Token, order: Token | None) -> n.Expr:
         fetch = self._fetch_modifier(target, "sort by")
-        return replace(fetch, span=_span(meta), sort=str(field), descending=order is not None and str(order).lower() == "desc")
+        return replace(fetch, span=meta, sort=str(field), descending=order is not None and str(order).lower() == "desc")
 
     def ranged_fetch(self, meta: Any, target: n.Expr, _range: Token, start: n.Expr, _to: Token, end: n.Expr) -> n.Expr:
-        return replace(self._fetch_modifier(target, "range from"), span=_span(meta), start=start, end=end)
+        return replace(self._fetch_modifier(target, "range from"), span=meta, start=start, end=end)
 
     @staticmethod
     def _fetch_modifier(target: n.Expr, clause: str) -> n.FormFetch:
@@ -481,63 +476,63 @@ class _Build:
             raise _SyntaxProblem(f"number {shown(str(tok))} is out of the 64-bit range", _tok_span(tok), "S110")
         value = int(tok)
         if value == INT_MAX + 1:  # only valid as the operand of unary minus (see neg)
-            return n.Literal(_span(meta), _OutOfRange(value))
-        return n.Literal(_span(meta), value)
+            return n.Literal(meta, _OutOfRange(value))
+        return n.Literal(meta, value)
 
     def decimal_lit(self, meta: Any, tok: Token) -> n.Literal:
         try:
             value = number_from_text(str(tok))
         except NumberRangeError as exc:
             raise _SyntaxProblem(exc.message, _tok_span(tok), "S110") from None
-        return n.Literal(_span(meta), Decimal(value))
+        return n.Literal(meta, Decimal(value))
 
     def string_lit(self, meta: Any, tok: Token) -> n.Literal:
-        return n.Literal(_span(meta), _unescape(str(tok)[1:-1]))
+        return n.Literal(meta, _unescape(str(tok)[1:-1]))
 
     def date_lit(self, meta: Any, tok: Token) -> n.Literal:
         from cloudburst.datetimes import parse_literal
 
         body = str(tok)[1:-1]
         try:
-            return n.Literal(_span(meta), parse_literal(body))
+            return n.Literal(meta, parse_literal(body))
         except ValueError as exc:
             if _DATE_SHAPE.match(body):  # written as a date, but not a real one ('32-Jan-2024')
                 raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok), "S109") from None
             # Zoho reads single-quoted text that is not a date or time as TEXT ('ok', 'a,b').
-            return n.Literal(_span(meta), body)
+            return n.Literal(meta, body)
 
     def true_lit(self, meta: Any, tok: Token) -> n.Literal:
-        return n.Literal(_span(meta), True)
+        return n.Literal(meta, True)
 
     def false_lit(self, meta: Any, tok: Token) -> n.Literal:
-        return n.Literal(_span(meta), False)
+        return n.Literal(meta, False)
 
     def null_lit(self, meta: Any, tok: Token) -> n.Literal:
-        return n.Literal(_span(meta), None)
+        return n.Literal(meta, None)
 
     def name(self, meta: Any, tok: Token) -> n.Name:
-        return n.Name(_span(meta), str(tok))
+        return n.Name(meta, str(tok))
 
     def call(self, meta: Any, name: Token, args: Any) -> n.Call:
         if args and str(name).lower() == "if":
             self._condition(args[0])
-        return n.Call(_span(meta), str(name), tuple(args or ()))
+        return n.Call(meta, str(name), tuple(args or ()))
 
     def typed_ctor(self, meta: Any, tok: Token, args: Any) -> n.TypedCtor:
         kind, _, elem = str(tok).partition(":")
-        return n.TypedCtor(_span(meta), kind.strip().lower(), elem.strip().lower(), tuple(args or ()))
+        return n.TypedCtor(meta, kind.strip().lower(), elem.strip().lower(), tuple(args or ()))
 
     def empty_braces(self, meta: Any, _open: Token, _close: Token) -> n.MapLit:
-        return n.MapLit(_span(meta), ())
+        return n.MapLit(meta, ())
 
     def list_lit(self, meta: Any, *items: n.Expr) -> n.ListLit:
-        return n.ListLit(_span(meta), items)
+        return n.ListLit(meta, items)
 
     def bracket_list(self, meta: Any, *items: Any) -> n.ListLit:
-        return n.ListLit(_span(meta), tuple(i for i in items if i is not None and not isinstance(i, Token)))
+        return n.ListLit(meta, tuple(i for i in items if i is not None and not isinstance(i, Token)))
 
     def map_lit(self, meta: Any, *pairs: tuple[n.Expr, n.Expr]) -> n.MapLit:
-        return n.MapLit(_span(meta), pairs)
+        return n.MapLit(meta, pairs)
 
     def pair(self, meta: Any, key: n.Expr, value: n.Expr) -> tuple[n.Expr, n.Expr]:
         return (key, value)
@@ -576,7 +571,7 @@ def _callback(method: Any) -> Any:
         budget.left -= 1
         if budget.left < 0:
             budget.spend()
-        return method(_Meta(children), *children)
+        return method(_rule_span(children), *children)
 
     return callback
 
