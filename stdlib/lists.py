@@ -246,6 +246,14 @@ def _median(values: list[Any]) -> Any:
     return _mean(ordered[mid - 1:mid + 1])
 
 
+
+
+@builtin("sum", receiver="LIST", function=True, returns="NUMERIC", tier=3,
+         doc="Total of a numeric list; 0 for an empty list.")
+def sum_list(ctx: Any, items: DelugeList) -> Any:
+    return sum(_numbers("sum", items), start=0) if items else 0
+
+
 _aggregate("average", "Mean of a numeric list as a DECIMAL; an empty list is an error.", _mean, "DECIMAL")
 _aggregate("largest", "Largest value of a numeric list.", max)
 _aggregate("smallest", "Smallest value of a numeric list.", min)
