@@ -52,6 +52,10 @@ CHECK_EVERY = 1000
 MEMORY_EVERY = 16
 
 
+#: Seconds between two checkpoints that hand the interpreter to other threads.
+YIELD_EVERY = 0.001
+
+
 @dataclass(frozen=True)
 class Limits:
     """Per-run limits. ``None`` disables a limit (the CLI and the host decide)."""
@@ -140,6 +144,7 @@ class Execution:
         #: Resident memory when the budget was first checked (read lazily: short runs never pay).
         self.memory_base: int | None = None
         self._checkpoints = 0
+        self._yielded = 0.0
         #: Per-run host resources (the form session), each closed by :meth:`finish`.
         self.resources: dict[str, Any] = {}
         #: The run's ``input`` argument (the record a Creator form workflow sees), for
@@ -189,15 +194,25 @@ class Execution:
         self._checkpoints += 1
         if count and self._checkpoints % MEMORY_EVERY == 1:
             self.check_memory()
-        elif threading.active_count() > 1:
-            # Let a waiting thread (a host's event loop) take the interpreter now rather
-            # than after the 5 ms switch interval; reading the memory above does the same.
-            # Yielding costs a system call (tens of microseconds on a busy machine, more
-            # than the thousand statements since the last checkpoint), so a run alone in
-            # its process does not pay it.
-            time.sleep(0)
+        else:
+            self._let_others_in()
         nxt = count + CHECK_EVERY
         return nxt if limit is None else min(nxt, limit)
+
+    def _let_others_in(self) -> None:
+        """Let a waiting thread (a host's event loop) take the interpreter now rather than
+        after the 5 ms switch interval; reading the memory does the same. Yielding costs a
+        system call (tens of microseconds on a busy machine, more than the thousand
+        statements between checkpoints), so it happens at most every millisecond and only
+        while another thread is alive that may want it (an idle helper thread waits for
+        work, not for the interpreter)."""
+        now = time.monotonic()
+        if now - self._yielded < YIELD_EVERY:
+            return
+        self._yielded = now
+        workers = sys.modules.get("cloudburst.workers")  # no helper threads before it is imported
+        if threading.active_count() - (workers.WORKERS.idle if workers is not None else 0) > 1:
+            time.sleep(0)
 
     def check_memory(self) -> None:
         """Raise if the process's memory grew by more than the run's ``max_memory``."""

@@ -28,6 +28,11 @@ class Workers:
         self._max_idle = max_idle
         self._lock = threading.Lock()
 
+    @property
+    def idle(self) -> int:
+        """Threads waiting for a job (blocked, not competing for the interpreter)."""
+        return self._idle
+
     def submit(self, job: Callable[[], None]) -> None:
         with self._lock:
             spare = self._idle > 0
