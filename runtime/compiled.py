@@ -55,7 +55,7 @@ class Executable:
         return namespace["__make"](bound, self.constants)  # type: ignore[no-any-return]
 
 _BUILTINS: dict[str, Any] = {"BaseException": BaseException, "UnboundLocalError": UnboundLocalError,
-                             "int": int, "str": str}
+                             "int": int, "str": str, "len": len}
 
 
 def _registry(modules: tuple[str, ...] | None) -> Registry:

@@ -118,8 +118,18 @@ def _assign(name: str, value: ast.expr, p: _Pos) -> ast.Assign:
     return ast.Assign(targets=[_store(name, p)], value=value, **p)
 
 
-def _in_range(value: ast.expr, p: _Pos) -> ast.Compare:
-    return ast.Compare(left=_const(INT_MIN, p), ops=[ast.LtE(), ast.LtE()], comparators=[value, _const(INT_MAX, p)], **p)
+#: Python compares integers below 2**30 in magnitude fastest (one machine word, a
+#: specialised instruction), so the 64-bit range check tests that range first.
+_WORD = 2**30 - 1
+
+
+def _in_range(value: ast.NamedExpr, p: _Pos) -> ast.expr:
+    """``value`` (assigned to a temporary) is within the 64-bit NUMBER range."""
+    assert isinstance(value.target, ast.Name)
+    again = _load(value.target.id, p)
+    small = ast.Compare(left=_const(-_WORD, p), ops=[ast.LtE(), ast.LtE()], comparators=[value, _const(_WORD, p)], **p)
+    full = ast.Compare(left=_const(INT_MIN, p), ops=[ast.LtE(), ast.LtE()], comparators=[again, _const(INT_MAX, p)], **p)
+    return ast.BoolOp(op=ast.Or(), values=[small, full], **p)
 
 
 def _args(names: list[str]) -> ast.arguments:
@@ -311,12 +321,16 @@ class _Compiler:
             return precise
         self.facts = start
         p = _pos(run[0].span)
-        fast: list[ast.stmt] = [ast.AugAssign(target=_store("__c", p), op=ast.Add(), value=_const(total, p), **p)]
+        fast: list[ast.stmt] = []
         for st in run:
             fast.extend(self.stmt(st))
-        crossing = _compare(ast.BinOp(left=_load("__c", p), op=ast.Add(), right=_const(total, p), **p), ast.Gt(),
-                            _load("__chk", p), p)
-        return [ast.If(test=crossing, body=precise, orelse=fast, **p)]
+        # `if (__c := __c + total) > __chk:` pays up front with one addition (an int object
+        # fewer than testing and adding apart); crossing, it takes the payment back and
+        # runs the precise copy.
+        paid = ast.NamedExpr(target=_store("__c", p), value=ast.BinOp(left=_load("__c", p), op=ast.Add(),
+                                                                      right=_const(total, p), **p), **p)
+        refund = ast.AugAssign(target=_store("__c", p), op=ast.Sub(), value=_const(total, p), **p)
+        return [ast.If(test=_compare(paid, ast.Gt(), _load("__chk", p), p), body=[refund, *precise], orelse=fast, **p)]
 
     def block(self, stmts: tuple[n.Stmt, ...], owner: Span, extra: int = 0) -> list[ast.stmt]:
         """Compile statements with Deluge's statement counting; ``extra`` is owed by the
@@ -399,8 +413,7 @@ class _Compiler:
             # assigns (a loop-carried variable is not assumed), plus the index variable.
             after = fx.forget(self.facts, fx.assigned(s.body) | {s.var})
             self.facts = dict(after)
-            if s.index:
-                self.facts[s.var] = fx.Fact("int", 0, fx.INDEX_MAX)
+            self.facts[s.var] = fx.Fact("int", 0, fx.INDEX_MAX) if s.index else fx.ANY
             try:
                 loop_body = self.block(s.body, span, extra=1)
             finally:
@@ -410,6 +423,7 @@ class _Compiler:
         if isinstance(s, n.Try):
             before = self.facts
             self.facts = fx.forget(before, fx.assigned(s.body) | {s.var})  # the body may stop anywhere
+            self.facts[s.var] = fx.ANY
             catch = self.helper_call(("rt", "catch"), [_load("__e", p)], span)
             handler = [_assign(_mangle(s.var), catch, p), *self.block(s.handler, span)]
             handled = self.facts
@@ -579,7 +593,12 @@ class _Compiler:
         """What is proven about the value of ``e`` here (see :mod:`cloudburst.facts`)."""
         if isinstance(e, n.Name) and not self.simple(e):
             return None
-        return fx.of(e, self.facts, self.division_mode)
+        fact = fx.of(e, self.facts, self.division_mode)
+        return None if fact is None or fact.kind == "any" else fact
+
+    def bound(self, e: n.Name) -> bool:
+        """Whether the name surely has a value here (reading it cannot fail)."""
+        return self.simple(e) and e.name in self.facts
 
     def known(self, e: n.Expr, kind: str) -> bool:
         """Whether the name ``e`` surely holds a value of ``kind`` here."""
@@ -753,16 +772,21 @@ class _Compiler:
         if not walk(e) or all(isinstance(x, n.Literal) for x in leaves):
             return None
         p = _pos(e.span)
-        tests: list[ast.expr | None] = []
+        tests: list[ast.expr | None] = []  # in evaluation order: a leaf is evaluated where generic code would
+        first: list[ast.expr | None] = []  # temporaries first, then names
         tested: set[str] = set()
-        for x in leaves:  # in evaluation order: a leaf is evaluated where generic code would
+        unbound = False  # a name tested may have no value (reading it fails)
+        for x in leaves:
             q = _pos(x.span)
             if id(x) in opaque:
                 node = ast.NamedExpr(target=_store(opaque[id(x)], q), value=self.expr(x), **q)
                 tests.append(_compare(_attr(node, "__class__", q), ast.Is(), self.h(("builtin", "int"), q), q))
+                first.insert(len(first) - len(tested), tests[-1])
             elif isinstance(x, n.Name) and x.name not in tested:
                 tested.add(x.name)
                 tests.append(self.is_class(x, _load(_mangle(x.name), q), "int"))
+                first.append(tests[-1])
+                unbound = unbound or tests[-1] is not None and not self.bound(x)
 
         def leaf(x: n.Expr) -> ast.expr:
             name = opaque.get(id(x))
@@ -798,6 +822,10 @@ class _Compiler:
             checked = ast.IfExp(test=_in_range(value, p), body=_load(result, p), orelse=deluge(e), **p)
         if all(t is None for t in tests):
             return checked  # every operand proven a NUMBER (opaque ones always have a test)
+        if len(opaque) == 1 and not unbound:
+            # Reading the names cannot fail, so the one temporary can be assigned first and
+            # the tests short-circuit (``and``): the slow path always finds it assigned.
+            return self.guarded(first, checked, deluge(e), e.span)
         return self.guarded(tests, checked, deluge(e), e.span, eager=bool(opaque))
 
     def compare(self, e: n.Compare) -> ast.expr:
@@ -826,6 +854,13 @@ class _Compiler:
         kind_test = known[0] if len(known) == 1 else ast.BoolOp(op=ast.Or(), values=known, **p)
         return self.guarded([same, kind_test], fast, slow, span, not (self.simple(e.left) and self.simple(e.right)))
 
+    def room(self, target: n.Expr, p: _Pos) -> ast.expr:
+        """``len(m) < max_collection_size``: putting any key into ``m`` cannot pass the
+        run's collection limit (``__room``), so ``put`` needs no check (a length is
+        cheaper to read than a lookup of the key)."""
+        size = ast.Call(func=self.h(("builtin", "len"), p), args=[self.expr(target)], keywords=[], **p)
+        return _compare(size, ast.Lt(), _load("__room", p), p)
+
     def map_test(self, target: n.Expr, p: _Pos) -> ast.expr | None:
         if self.known(target, "map"):
             return None
@@ -843,11 +878,9 @@ class _Compiler:
             fast = ast.Call(func=_attr(self.expr(e.target), "get", p), args=[self.expr(key)], keywords=[], **p)
             return self.guarded([self.map_test(e.target, p), key_test], fast, slow, span)
         if e.name == "put" and len(e.args) == 2:
-            # Overwriting an existing key cannot grow the map, so no size check is needed.
-            present = _compare(self.expr(key), ast.In(), self.expr(e.target), p)
             fast = ast.Call(func=_attr(self.expr(e.target), "__setitem__", p), args=[self.expr(key), self.expr(e.args[1])],
                             keywords=[], **p)
-            return self.guarded([self.map_test(e.target, p), key_test, present], fast, slow, span)
+            return self.guarded([self.map_test(e.target, p), key_test, self.room(e.target, p)], fast, slow, span)
         return slow
 
     def insert_pairs_statement(self, e: n.Expr) -> ast.stmt | None:
@@ -861,15 +894,15 @@ class _Compiler:
         return self.assign(e.target, call, e.span)
 
     def put_statement(self, e: n.Expr) -> ast.stmt | None:
-        """``m.put("k", v);`` as a statement: a plain item assignment when ``m`` is a map that
-        already holds the TEXT key ``"k"`` (no growth to check), else the built-in."""
+        """``m.put("k", v);`` as a statement: a plain item assignment when ``m`` is a map with
+        room for another key and ``"k"`` is TEXT, else the built-in."""
         if not (self.hot and isinstance(e, n.BuiltinMethod) and e.name == "put" and len(e.args) == 2
                 and isinstance(e.target, n.Name) and self.simple(e.target) and self.simple(e.args[0])):
             return None
         p = _pos(e.span)
         target, key = e.target, e.args[0]
         tests = [t for t in (self.map_test(target, p), self.is_class(key, self.expr(key), "str")) if t is not None]
-        tests.append(_compare(self.expr(key), ast.In(), self.expr(target), p))
+        tests.append(self.room(target, p))
         store = ast.Assign(targets=[ast.Subscript(value=self.expr(target), slice=self.expr(key), ctx=_STORE, **p)],
                            value=self.expr(e.args[1]), **p)
         slow = ast.Expr(value=self.helper_call(("method", "put"), [_load("__ctx", p), self.expr(target), *self.exprs(e.args)],
@@ -899,7 +932,8 @@ class _Compiler:
         fn = info.definition
         p = _pos(fn.span)
         hot, outer = self.hot, self.facts
-        self.in_function, self.locals, self.hot, self.facts = name, info.locals, self.paths != "generic", {}
+        self.in_function, self.locals, self.hot = name, info.locals, self.paths != "generic"
+        self.facts = {prm.name: fx.ANY for prm in fn.params}
         try:
             checks: list[ast.stmt] = [
                 _assign(_mangle(prm.name), self.helper_call(
@@ -1005,6 +1039,7 @@ class _Compiler:
             _assign("__chk", ast.Call(func=_load("__cp", p), args=[_const(0, p)], keywords=[], **p), p),
             _assign("__maxd", _attr(_attr(ctx, "limits", p), "max_depth", p), p),
             _assign("__info", _attr(ctx, "info", p), p),
+            _assign("__room", _attr(_attr(ctx, "limits", p), "max_collection_size", p), p),
         ]
         names = sorted(r.free_names | r.main_locals)
         for var in names:

@@ -1,15 +1,15 @@
 """What the code generator can prove about a variable's value at a point of the script.
 
 A *fact* says a variable surely holds a NUMBER (with bounds), a TEXT or a KEY-VALUE there,
-because every path to that point assigned it so (``total = 0;``, ``m = Map();``, a
+or at least that it surely has a value ("any"), because every path to that point assigned it so (``total = 0;``, ``m = Map();``, a
 ``for each index`` variable, ``k = i * 1000 + j`` over such NUMBERs). Inline fast paths
 drop the type tests and range checks a fact makes redundant; anything not proven keeps
 its guard and falls back to the helpers when the guard fails, so a variable that changes
 type mid-loop is only ever a slower path, never a different result.
 
-Facts flow forward: an assignment sets or forgets its variable's fact, branches keep what
-all of them agree on, and a loop or ``try`` body starts from what holds before it minus
-every variable the body assigns (so a loop-carried variable is never assumed).
+Facts flow forward: an assignment sets its variable's fact, branches keep what all of them
+agree on, and a loop or ``try`` body starts from what holds before it, where every variable
+the body assigns is only known to have a value (a loop-carried type is never assumed).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from cloudburst import nodes as n
 from cloudburst.values import INT_MAX, INT_MIN
 
-__all__ = ["Fact", "Facts", "INDEX_MAX", "of", "bounds", "assigned", "meet", "forget", "after", "rebinds"]
+__all__ = ["Fact", "Facts", "ANY", "INDEX_MAX", "of", "bounds", "assigned", "meet", "forget", "after", "rebinds"]
 
 #: No LIST or TEXT has more elements than the address space has bytes, so a ``for each
 #: index`` variable is at most this.
@@ -30,13 +30,14 @@ _DEPTH = 40
 
 
 class Fact(NamedTuple):
-    kind: str  # "int", "str" or "map"
+    kind: str  # "int", "str", "map" or "any" (has a value of unknown type)
     lo: int = INT_MIN
     hi: int = INT_MAX
 
 
 Facts = dict[str, Fact]
 
+ANY = Fact("any")
 _INT = Fact("int")
 _STR = Fact("str")
 _MAP = Fact("map")
@@ -132,21 +133,27 @@ def assigned(stmts: tuple[n.Stmt, ...]) -> set[str]:
 
 
 def meet(branches: list[Facts]) -> Facts:
-    """What every branch agrees on (a NUMBER's bounds widen to cover all of them)."""
+    """What every branch agrees on (a NUMBER's bounds widen to cover all of them; a
+    variable all branches assigned differently still has a value)."""
     if not branches:
         return {}
     first, rest = branches[0], branches[1:]
     out: Facts = {}
     for name, fact in first.items():
         others = [b.get(name) for b in rest]
+        if any(o is None for o in others):
+            continue
         if all(o is not None and o.kind == fact.kind for o in others):
             out[name] = Fact(fact.kind, min([fact.lo, *(o.lo for o in others if o)]),
                              max([fact.hi, *(o.hi for o in others if o)]))
+        else:
+            out[name] = ANY
     return out
 
 
 def forget(facts: Facts, names: set[str]) -> Facts:
-    return {k: v for k, v in facts.items() if k not in names}
+    """``facts`` where ``names`` may have been reassigned: they keep a value, of any type."""
+    return {k: (ANY if k in names else v) for k, v in facts.items()}
 
 
 def after(s: n.Stmt, facts: Facts, division: str) -> None:
@@ -160,7 +167,4 @@ def after(s: n.Stmt, facts: Facts, division: str) -> None:
         value = of(n.Binary(s.span, s.op, s.target, s.value), facts, division)
     else:
         value = None
-    if value is None:
-        facts.pop(name, None)
-    else:
-        facts[name] = value
+    facts[name] = ANY if value is None else value

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from cloudburst.compiler import compile_program
+from cloudburst.errors import CloudburstError
+from cloudburst.execution import Limits
 
 _spec = importlib.util.spec_from_file_location("differential", Path(__file__).with_name("test_differential.py"))
 assert _spec is not None and _spec.loader is not None
@@ -209,6 +211,22 @@ for each index i in {1, 2, 3}
 info total;
 info c;
 """, ["33", '{"k0":0,"k1":10,"k2":20}']),
+    "a name with no value beside a call": ("""
+int noisy(int n)
+{
+    info "noisy " + n;
+    return n;
+}
+for each index i in {1, 2}
+{
+    if (i == 1)
+    {
+        x = 5;
+    }
+    y = x + noisy(i) * 2;
+    info y;
+}
+""", "variable 'x' is used before it has a value"),
 }
 
 
@@ -255,3 +273,29 @@ info pairs;
     assert {("op", "mul"), ("op", "mod"), ("op", "eq")}.isdisjoint(helpers), helpers
     assert ("op", "add") in helpers  # pairs: assigned in the body, so not assumed
     assert differential.run(script, 10**6)[0] == [str(sum(1 for i in range(30) if (i * 1000 + i % 7) % 2 == 0))]
+
+
+def test_put_stops_at_the_collection_limit_in_every_mode() -> None:
+    """``put`` skips its growth check only while the map has room for another key."""
+    source = """
+m = Map();
+for each index i in {1, 2, 3, 4, 5, 6, 7, 8}
+{
+    m.put("k" + i % 3, i);
+    m.put("n" + i, i * 2);
+}
+info m.size();
+"""
+    outcomes: dict[int, set[str]] = {}
+    for paths in ("generic", "fast", "auto"):
+        script = differential.compiled(source, paths)
+        assert isinstance(script, differential.Script)
+        for size in (6, 10, 11, 12):
+            try:
+                shown = script.run(limits=Limits(max_collection_size=size)).info[0]
+            except CloudburstError as exc:
+                assert exc.span is not None
+                shown = f"{exc.span.line}:{exc.span.column} {exc.message}"
+            outcomes.setdefault(size, set()).add(shown)
+    assert outcomes == {6: {"6:5 put: a collection may hold at most 6 elements"},
+                        10: {"6:5 put: a collection may hold at most 10 elements"}, 11: {"11"}, 12: {"11"}}
