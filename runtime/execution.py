@@ -52,10 +52,6 @@ CHECK_EVERY = 1000
 MEMORY_EVERY = 16
 
 
-#: Seconds between two checkpoints that hand the interpreter to other threads.
-YIELD_EVERY = 0.001
-
-
 @dataclass(frozen=True)
 class Limits:
     """Per-run limits. ``None`` disables a limit (the CLI and the host decide)."""
@@ -144,7 +140,6 @@ class Execution:
         #: Resident memory when the budget was first checked (read lazily: short runs never pay).
         self.memory_base: int | None = None
         self._checkpoints = 0
-        self._yielded = 0.0
         #: Per-run host resources (the form session), each closed by :meth:`finish`.
         self.resources: dict[str, Any] = {}
         #: The run's ``input`` argument (the record a Creator form workflow sees), for
@@ -203,13 +198,8 @@ class Execution:
         """Let a waiting thread (a host's event loop) take the interpreter now rather than
         after the 5 ms switch interval; reading the memory does the same. Yielding costs a
         system call (tens of microseconds on a busy machine, more than the thousand
-        statements between checkpoints), so it happens at most every millisecond and only
-        while another thread is alive that may want it (an idle helper thread waits for
-        work, not for the interpreter)."""
-        now = time.monotonic()
-        if now - self._yielded < YIELD_EVERY:
-            return
-        self._yielded = now
+        statements between checkpoints), so it happens only while another thread is alive
+        that may want it (an idle helper thread waits for work, not for the interpreter)."""
         workers = sys.modules.get("cloudburst.workers")  # no helper threads before it is imported
         if threading.active_count() - (workers.WORKERS.idle if workers is not None else 0) > 1:
             time.sleep(0)
