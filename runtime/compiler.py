@@ -836,8 +836,8 @@ class _Compiler:
         ordering = e.op not in ("==", "!=")
         if not self.hot or len(lit) == 2 or any(type(v) not in (int, str) for v in lit) or (ordering and any(type(v) is str for v in lit)):
             return self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
-        kinds = {k.kind if k is not None else None for k in (self.kind(e.left), self.kind(e.right))}
-        if kinds == {"int"} or kinds == {"str"} and not ordering:
+        proven = {k.kind if k is not None else None for k in (self.kind(e.left), self.kind(e.right))}
+        if proven == {"int"} or proven == {"str"} and not ordering:
             return _compare(self.expr(e.left), _PYCMP[e.op](), self.expr(e.right), p)  # proven: Python's rule is Deluge's
         (a0, a), (b0, b) = self.operand(e.left), self.operand(e.right)
         fast = _compare(a(), _PYCMP[e.op](), b(), p)
