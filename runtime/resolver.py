@@ -459,7 +459,8 @@ class _Resolver:
             call = self.namespace_call(e, parts)
             if call is not None:
                 return call
-            if len(parts) == 1 and self.builtins.arity(e.name, True) is None:
+            if (len(parts) == 1 and self.builtins.arity(e.name, True) is None
+                    and parts[0].lower() not in _BARE_SYSTEM):
                 self.check_method(e.name, len(e.args), e.span, parts[0])  # an error naming the variable
                 return n.Literal(e.span, None)
         target = self.expr(e.target)

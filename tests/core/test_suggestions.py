@@ -171,3 +171,16 @@ def test_an_unknown_zoho_service_is_a_warning_and_a_slip_of_a_known_one_an_error
     script.write_text(PAYROLL_SCRIPT.splitlines()[0] + "\n")
     assert cloudburst(home, "check", str(script)).returncode == 0
     assert cloudburst(home, "check", "--strict", str(script)).returncode == 3
+
+
+def test_an_unknown_method_on_today_fails_when_reached_instead_of_giving_null() -> None:
+    from cloudburst.engine import Runtime
+    from cloudburst.errors import DelugeRuntimeError
+
+    source = 'info "start";\nweek = today.getWeekOfMonth();\ninfo week;\n'
+    runtime = Runtime(network=False)
+    assert [w.code for w in runtime.check(source, "week.dg")] == ["N208"]
+    with pytest.raises(DelugeRuntimeError) as caught:
+        runtime.run(source)
+    assert "has no method 'getweekofmonth'" in caught.value.message
+    assert caught.value.span is not None and caught.value.span.line == 2
