@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import re
 import sys
 import threading
 import time
@@ -24,6 +23,7 @@ from cloudburst.errors import (
     StatementLimitError,
     TimeoutLimitError,
 )
+from cloudburst.lazy import lazy_pattern
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -308,7 +308,7 @@ def span_from_traceback(tb: TracebackType | None) -> Span | None:
     return found
 
 
-_UNBOUND = re.compile(r"local variable '(?:v_)?([^']+)'|variable '(?:v_)?([^']+)'")
+_UNBOUND = lazy_pattern(r"local variable '(?:v_)?([^']+)'|variable '(?:v_)?([^']+)'")
 
 
 def _arithmetic_message(exc: ArithmeticError) -> str:

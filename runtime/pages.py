@@ -30,6 +30,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cloudburst.errors import DelugeSyntaxError, Span
+from cloudburst.lazy import lazy_pattern
 
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
@@ -45,14 +46,17 @@ __all__ = ["OUTPUT", "PageMap", "Page", "is_page", "translate"]
 #: The variable the translated script collects the page's HTML in.
 OUTPUT = "zc_page_html"
 
-_HEADER = re.compile(r"\A\s*htmlpage\s+([A-Za-z_][\w.]*)\s*(?:\(([^)]*)\))?(?P<rest>.*?)^\s*content\s*$\n?",
+_HEADER = lazy_pattern(r"\A\s*htmlpage\s+([A-Za-z_][\w.]*)\s*(?:\(([^)]*)\))?(?P<rest>.*?)^\s*content\s*$\n?",
                      re.S | re.M | re.I)
+
+
+_EXPORT_HEADER = lazy_pattern(r"htmlpage\s", re.I)
 
 
 def is_page(source: str) -> bool:
     """A script cannot start with ``<``; a page starts with HTML or ``<%`` (or the export header)."""
     head = source.lstrip("\ufeff \t\r\n")
-    return head.startswith("<") or bool(re.match(r"htmlpage\s", head, re.I))
+    return head.startswith("<") or (head[:1] in ("h", "H") and bool(_EXPORT_HEADER.match(head)))
 
 
 @dataclass

@@ -3,7 +3,6 @@ so names are compared lower-cased and suggested as they are spelled where they a
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -22,6 +21,8 @@ def nearest(name: str, known: Iterable[str]) -> str | None:
     same = by_lower.pop(key, None)
     if same is not None and same != name:
         return same  # the same name in another case
+    import difflib  # only a mistyped name gets here: a correct script never loads it
+
     found = difflib.get_close_matches(key, list(by_lower), n=1, cutoff=_CUTOFF)
     return by_lower[found[0]] if found else None
 

@@ -4,10 +4,10 @@ and conversion of command-line text into a declared type."""
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from decimal import Decimal
 
 from cloudburst.errors import DelugeRuntimeError
+from cloudburst.lazy import lazy_pattern
 from cloudburst.numeric import JSON_NUMBERS, long_from_text, number_from_text, shown
 from cloudburst.values import DelugeList, DelugeMap, type_name
 
@@ -15,8 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-_WHOLE = re.compile(r"[+-]?[0-9]+")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE = lazy_pattern(r"[+-]?[0-9]+")
+_NUMBER = lazy_pattern(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 __all__ = ["coerce_declared", "from_text", "DECLARED_TYPES"]
 

@@ -6,9 +6,9 @@ but ``1 != true``, text case-sensitive), a hashable key for ``distinct``, and 64
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
+from cloudburst.lazy import lazy_pattern
 from cloudburst.numeric import MAX_NUMBER_TEXT, bounded, long_from_text, shown
 from cloudburst.stdlib.registry import builtin, fail
 from cloudburst.values import INT_MAX, INT_MIN, DelugeFile, DelugeList, DelugeMap, display, format_decimal, to_json_text, type_name
@@ -27,8 +27,8 @@ __all__ = [
     "numeric_arg",
 ]
 
-_INT_TEXT = re.compile(r"[+-]?\d+")
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_INT_TEXT = lazy_pattern(r"[+-]?\d+")
+_DECIMAL_TEXT = lazy_pattern(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 # -- shared helpers ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import warnings
 from decimal import Decimal
 
 from cloudburst.errors import DelugeRuntimeError, TimeoutLimitError
+from cloudburst.lazy import lazy_pattern
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.values import INT_MAX, INT_MIN, DelugeList, display, type_name
 
@@ -164,17 +165,17 @@ def _property_body(name: str) -> str:
     raise ValueError(f"unsupported character property \\p{{{name}}}")
 
 
-_FLAG_RE = re.compile(r"\(\?([idmsuxU]*)(?:-([idmsuxU]*))?\)")
+_FLAG_RE = lazy_pattern(r"\(\?([idmsuxU]*)(?:-([idmsuxU]*))?\)")
 #: The ``(?`` groups Java has (the ``regex`` module would also read branch resets,
 #: recursion, conditionals, comments and its own flags, none of which Java accepts).
-_JAVA_GROUP = re.compile(r"\(\?(?::|=|!|<=|<!|>|<[A-Za-z]|[idmsuxU]*(?:-[idmsuxU]*)?[:)])")
-_GROUP_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*>")
+_JAVA_GROUP = lazy_pattern(r"\(\?(?::|=|!|<=|<!|>|<[A-Za-z]|[idmsuxU]*(?:-[idmsuxU]*)?[:)])")
+_GROUP_NAME = lazy_pattern(r"[A-Za-z][A-Za-z0-9]*>")
 #: A Java repetition count; anything else after ``{`` is an error in Java (and would be
 #: fuzzy matching, ``{e<=3}``, in the ``regex`` module).
 #: Largest pattern once counts are multiplied out: ``(?:a{1000}){1000}`` took seconds
 #: and gigabytes to compile, outside any time limit.
 REGEX_MAX_WEIGHT = 20_000
-_JAVA_COUNT = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
+_JAVA_COUNT = lazy_pattern(r"\{[0-9]+(?:,[0-9]*)?\}")
 
 
 @functools.lru_cache(maxsize=512)
@@ -847,7 +848,7 @@ def to_lower_case(ctx: Any, text: str) -> str:
     return text.lower()
 
 
-_WORD = re.compile(r"\S+")
+_WORD = lazy_pattern(r"\S+")
 
 
 @builtin("proper", receiver="TEXT", returns="TEXT", tier=3,

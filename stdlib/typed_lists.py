@@ -13,9 +13,9 @@ fits every typed list (as it fits every declared parameter type). The list is a
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from decimal import Decimal
 
+from cloudburst.lazy import lazy_pattern
 from cloudburst.stdlib.registry import fail
 from cloudburst.values import DelugeList, TypedList, display, type_name
 
@@ -34,8 +34,8 @@ ELEMENT_TYPES: dict[str, str] = {
     "bool": "BOOLEAN", "boolean": "BOOLEAN",
 }
 
-_WHOLE = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_WHOLE = lazy_pattern(r"[+-]?\d+")
+_NUMBER = lazy_pattern(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 
 def element_kind(qualifier: str) -> str | None:
