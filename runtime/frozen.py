@@ -11,9 +11,13 @@ the type checker (``if TYPE_CHECKING``), which keeps them read-only statically.
 
 from __future__ import annotations
 
+import marshal
+import os
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from types import CodeType
     from typing import Any, Callable, TypeVar
 
 __all__ = ["record", "field", "replace"]
@@ -55,7 +59,7 @@ def record(*, eq: bool = False, frozen: bool = False) -> Callable[[type], type]:
             "    " + store.format(f, f"{f}.make() if {f}.__class__ is __Factory else {f}" if isinstance(defaults.get(f), _Factory)
                                   else f) + "\n" for f in fields)
         scope: dict[str, Any] = {"__defaults": defaults, "__Factory": _Factory, "__set": object.__setattr__}
-        exec(code, scope)  # noqa: S102
+        exec(_compiled(code), scope)  # noqa: S102
         namespace["__init__"] = scope["__init__"]
         namespace.setdefault("__repr__", _repr)
         if eq:
@@ -111,3 +115,38 @@ def _eq(self: Any, other: Any) -> Any:
 
 def _hash(self: Any) -> int:
     return hash(_values(self))
+
+
+#: Compiled ``__init__`` code by its source, kept beside this module's byte code: compiling
+#: them was most of the cost of defining a record (the syntax tree's ~45 on every first run).
+_INITS_FILE = os.path.join(os.path.dirname(__file__), "__pycache__",
+                           f"frozen-inits.{sys.implementation.cache_tag}.bin")
+_INITS: dict[str, CodeType] = {}
+_INITS_STATE: list[bool] = []  # [loaded], then [loaded, changed]
+
+
+def _compiled(source: str) -> CodeType:
+    if not _INITS_STATE:
+        _INITS_STATE.append(True)
+        try:
+            with open(_INITS_FILE, "rb") as fh:
+                _INITS.update(marshal.loads(fh.read()))
+        except Exception:  # missing or unreadable: compile as needed
+            pass
+    code = _INITS.get(source)
+    if code is None:
+        code = _INITS[source] = compile(source, "<string>", "exec")
+        if len(_INITS_STATE) == 1 and not sys.dont_write_bytecode:
+            import atexit
+
+            _INITS_STATE.append(True)
+            atexit.register(_save_inits)
+    return code
+
+
+def _save_inits() -> None:
+    from pathlib import Path
+
+    from cloudburst.script_cache import write_atomic
+
+    write_atomic(Path(_INITS_FILE), marshal.dumps(_INITS))

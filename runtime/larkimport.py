@@ -9,12 +9,13 @@ features our parse never reaches:
   grammar uses neither. Refused to lark's modules, so lark takes its ``re`` path, as on a
   machine without ``regex``.
 - ``tempfile``, ``hashlib`` (OpenSSL), ``pickle``, ``getpass``, ``pkgutil`` (lark's own
-  grammar cache and grammar imports) and ``traceback`` (logging's, for formatting errors):
-  lark's modules get a stand-in that imports the real module on the first attribute read.
+  grammar cache and grammar imports), ``traceback`` (logging's, for formatting errors) and
+  ``linecache``/``tokenize``/``token`` (inspect's, for reading source): the importing
+  module gets a stand-in that imports the real module on the first attribute read.
   Our parser tables are cached by :func:`load` instead, so a parse never reads one.
 
-Both apply only to imports made by lark's (and logging's) modules while lark itself is
-being imported here; any other importer, in any thread, gets the real modules.
+Both apply only to imports made by those modules while lark itself is being imported
+here; any other importer, in any thread, gets the real modules.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ __all__ = ["Lark", "Shift", "Token", "UnexpectedCharacters", "UnexpectedEOF", "U
 
 _IMPORT_MACHINERY = ("importlib._bootstrap", "importlib._bootstrap_external")
 _REFUSED = "regex"
-_DEFERRED = frozenset({"tempfile", "hashlib", "pickle", "getpass", "pkgutil", "traceback"})
+_DEFERRED = frozenset({"tempfile", "hashlib", "pickle", "getpass", "pkgutil", "traceback", "linecache", "tokenize",
+                       "token"})
+#: Whose imports of those get stand-ins: lark, and the standard modules it loads that
+#: import them for functions our parse never calls (logging's error formatting, inspect's
+#: source reading, reached through dataclasses).
+_IMPORTERS = ("lark", "logging", "inspect")
 _LOCK = threading.Lock()
 
 
@@ -51,8 +57,8 @@ class _StandIn(ModuleType):
 
 
 class _Finder:
-    """A meta path finder (and loader) answering lark's (and logging's) imports of the
-    modules above."""
+    """A meta path finder (and loader) answering lark's (and logging's, inspect's) imports
+    of the modules above."""
 
     @staticmethod
     def find_spec(name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
@@ -62,7 +68,7 @@ class _Finder:
         while frame is not None and frame.f_globals.get("__name__") in _IMPORT_MACHINERY:
             frame = frame.f_back  # type: ignore[assignment]
         importer = "" if frame is None else str(frame.f_globals.get("__name__", ""))
-        if importer.split(".")[0] not in ("lark", "logging"):
+        if importer.split(".")[0] not in _IMPORTERS:
             return None
         if name == _REFUSED:
             raise ModuleNotFoundError("regex is not used by Cloudburst's grammar", name=name)

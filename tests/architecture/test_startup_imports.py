@@ -29,7 +29,8 @@ ZOHO_CALL = 'r = zoho.crm.getRecordById("Leads", 1);\n'
 
 #: Never loaded by a run that calls no Zoho task, names no connection and sends no mail.
 NEVER = ("httpx2", "httpx", "httpcore", "h11", "anyio", "sqlmodel", "sqlalchemy", "alembic", "cryptography",
-         "regex", "hashlib", "_hashlib", "pickle", "tempfile", "shutil", "getpass", "pkgutil", "traceback", "cloudburst.http", "cloudburst.connectors", "cloudburst.mail", "cloudburst.zoho.crm",
+         "regex", "hashlib", "_hashlib", "pickle", "tempfile", "shutil", "getpass", "pkgutil", "traceback", "linecache",
+         "tokenize", "cloudburst.http", "cloudburst.connectors", "cloudburst.mail", "cloudburst.zoho.crm",
          "cloudburst.zoho.books", "cloudburst.zoho.creator", "cloudburst.zoho.invokeapi", "cloudburst.zoho.live",
          "cloudburst.zoho.wire", "smtplib", "email", "zoneinfo", "platformdirs", "asyncio", "xml", "json")
 #: Not loaded by a cached run either: the script's compiled code is on disk. ``typing`` alone
@@ -111,3 +112,26 @@ def test_a_zoho_call_still_finds_its_task(tmp_path: Path) -> None:
         assert done.returncode == 1
         assert "zoho.dg:1:5: error: Zoho tasks need the connection store: no connection is saved yet" in done.stderr
     assert len(list((tmp_path / "cache").glob("zoho-tasks-*.bin"))) == 1
+
+
+def test_record_initialisers_are_compiled_once_and_kept(tmp_path: Path) -> None:
+    """cloudburst.frozen keeps each record's generated ``__init__`` code beside its byte code;
+    a later process compiles none of them, and a damaged file only means compiling again."""
+    from cloudburst import frozen
+
+    env = _env(tmp_path)
+    probe = ("import cloudburst.nodes, cloudburst.frozen as f; from cloudburst.errors import Span; "
+             "sp = Span(1, 2, 3, 4); print(len(f._INITS_STATE), sp.line, sp.end_column)")
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, timeout=120)
+    again = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
+                           timeout=120)
+    assert again.stdout.split() == ["1", "1", "4"]  # loaded, nothing compiled; the record works
+    saved = Path(frozen._INITS_FILE)
+    kept = saved.read_bytes()
+    try:
+        saved.write_bytes(b"not marshal data")
+        damaged = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
+                                 timeout=120)
+        assert damaged.stdout.split() == ["2", "1", "4"]  # compiled again (and written back)
+    finally:
+        saved.write_bytes(kept)
