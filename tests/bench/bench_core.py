@@ -9,6 +9,8 @@
    lines/s; batch: ``check`` over the corpus files in batches of 40.
 3. first-run: ``run --no-cache`` of 50,000 statements: time and peak memory.
 4. start-up: ``cloudburst run hello.dg`` against ``python3 -c pass``, cached and first run.
+   startup-instructions: the same three counted in machine instructions under valgrind's
+   callgrind (when installed): the same on an idle or a loaded machine.
 
 Whole-process figures are medians of alternating pairs, wall time and CPU time (user +
 system of the child) side by side: on a shared, loaded machine CPU time is the steadier.
@@ -271,10 +273,45 @@ def bench_startup_cached() -> None:
           f"ratio {rw / bw:.2f}x wall, {rc / bc:.2f}x CPU (median of 9 pairs)")
 
 
+def _instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Machine instructions one process executes (valgrind's callgrind), None without valgrind."""
+    import re
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", *cmd], env=env,
+                              capture_output=True, text=True, check=False)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found else None
+
+
+def bench_startup_instructions() -> None:
+    env = _env()
+    hello = (ROOT / "examples" / "hello.dg").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        env["CLOUDBURST_CACHE_DIR"] = str(Path(tmp, "cache"))
+        run = [sys.executable, "-m", "cloudburst", "run"]
+        cached = str(ROOT / "examples" / "hello.dg")
+        subprocess.run([*run, cached], env=env, check=True, capture_output=True)  # byte code, indexes, the cache
+        subprocess.run([*run, cached], env=env, check=True, capture_output=True)
+        script = Path(tmp, "new.dg")
+        script.write_text(hello + "\ninfo 1;\n", encoding="utf-8")
+        base = _instructions([sys.executable, "-c", "pass"], env)
+        warm = _instructions([*run, cached], env)
+        first = _instructions([*run, str(script)], env)
+    if base is None or warm is None or first is None:
+        print("startup-instructions: valgrind is not installed")
+        return
+    print(f"start-up in instructions: python -c pass {base / 1e6:.1f}M, cached run {warm / 1e6:.1f}M "
+          f"({warm / base:.2f}x), first run of a new script {first / 1e6:.1f}M ({first / base:.2f}x)")
+
+
 BENCHES = {
     "loop": bench_loop, "issue-loop": bench_issue_loop, "parse": bench_parse, "check": bench_check,
     "batch": bench_batch, "first-run": bench_first_run, "startup": bench_startup_cached,
-    "startup-first": bench_startup_first,
+    "startup-first": bench_startup_first, "startup-instructions": bench_startup_instructions,
 }
 
 if __name__ == "__main__":
