@@ -72,7 +72,7 @@ _CHUNK_AFTER = 2000
 _CHUNK = 1000
 
 #: Names the generated main script binds besides Deluge variables, helpers and functions.
-_CONTEXT = ("__c", "__chk", "__d", "__cp", "__maxd", "__info", "__ctx", "__K")
+_CONTEXT = ("__c", "__chk", "__d", "__cp", "__maxd", "__info", "__room", "__ctx", "__K")
 
 
 def _mangle(name: str) -> str:

@@ -299,3 +299,21 @@ info m.size();
             outcomes.setdefault(size, set()).add(shown)
     assert outcomes == {6: {"6:5 put: a collection may hold at most 6 elements"},
                         10: {"6:5 put: a collection may hold at most 10 elements"}, 11: {"11"}, 12: {"11"}}
+
+
+def test_a_long_main_script_compiled_in_chunks_keeps_every_fast_path() -> None:
+    """Past a couple of thousand top-level statements the main script compiles in chunks
+    (separate code objects); a loop there still reaches everything its fast paths use."""
+    source = "m = Map();\ntotal = 0;\n" + "x = 1;\n" * 2100 + """
+for each index i in {1, 2, 3, 4}
+{
+    key = "k" + i % 2;
+    m.put(key, i * 3);
+    total = total + m.get(key) + i % 3;
+}
+info m;
+info total;
+"""
+    generic = differential.outcome(source, "generic", 10**6)
+    assert generic[0] == ['{"k0":6,"k1":9}', "21"]
+    assert differential.outcome(source, "auto", 10**6) == generic
