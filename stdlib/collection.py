@@ -74,7 +74,8 @@ def insert(ctx: Any, target: DelugeList | DelugeMap, *items: Any) -> None:
     check_growth(ctx, "insert", len(target) + len(items))
     target.extend(coerce_elements(ctx, "insert", target, items))
     if type(target) is OpenCollection:
-        target.__class__ = DelugeList  # its kind is decided: a list from now on
+        decided: Any = target
+        decided.__class__ = DelugeList  # its kind is decided: a list from now on
 
 
 def insert_into(ctx: Any, target: Any, *items: Any) -> Any:

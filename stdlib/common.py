@@ -155,7 +155,7 @@ def is_blank(ctx: Any, value: Any) -> bool:
 def is_number(ctx: Any, value: Any) -> bool | None:
     if isinstance(value, (DelugeList, DelugeMap)):
         return None  # Zoho's isNumber page: lists and key-value values always give null
-    return is_decimal(ctx, value)
+    return bool(is_decimal(ctx, value))
 
 
 @builtin("isDecimal", receiver="ANY", function=True, returns="BOOLEAN", tier=2,

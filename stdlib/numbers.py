@@ -18,7 +18,10 @@ from decimal import (
     DecimalException,
     Overflow,
 )
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 from cloudburst.numeric import shown
 from cloudburst.stdlib.common import check_long, numeric_arg, whole_part
@@ -101,8 +104,8 @@ def _double(fn: str, op: Any, value: Any) -> Decimal:
         if not math.isfinite(result):
             raise fail(f"{fn}: no result for {shown(value)} (the result is too large)")
         return Decimal(repr(result))
-    wide = {"sqrt": lambda n: n.sqrt(DECIMAL_CONTEXT), "log": lambda n: n.ln(DECIMAL_CONTEXT),
-            "exp": lambda n: n.exp(DECIMAL_CONTEXT)}[fn]
+    wide: Callable[[Decimal], Decimal] = {"sqrt": lambda n: n.sqrt(DECIMAL_CONTEXT), "log": lambda n: n.ln(DECIMAL_CONTEXT),
+                                          "exp": lambda n: n.exp(DECIMAL_CONTEXT)}[fn]
     return _decimal_op(fn, lambda n: Context(prec=17).plus(wide(n)), Decimal(value))
 
 
