@@ -42,7 +42,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=_run)
     parser.add_argument("file", help="script file (.dg, .deluge, .ds) or - for standard input")
     parser.add_argument("--arg", action="append", default=[], metavar="NAME=VALUE",
-                        help="a variable or argument for the script (NAME:=JSON for a typed value); repeatable")
+                        help="a variable or argument for the script (NAME:=JSON for a typed value; "
+                             "input.FIELD=VALUE for a Creator form's fields); repeatable")
     parser.add_argument("--input", metavar="FILE.json", help="a JSON object of inputs for the script")
     parser.add_argument("--max-statements", type=non_negative(int), default=5000, metavar="N",
                         help="statement limit (default 5000, 0 for none)")
@@ -95,18 +96,36 @@ def _inputs(ctx: Context, parameters: dict[str, str]) -> dict[str, Any]:
         if ":=" in item and item.index(":=") < item.index("=") + 1:
             name, raw = item.split(":=", 1)
             try:
-                values[name] = from_python(json.loads(raw, **JSON_NUMBERS))
+                value = from_python(json.loads(raw, **JSON_NUMBERS))
             except ValueError as exc:
                 raise Usage(f"--arg {name}: not valid JSON: {exc}") from None
-            continue
-        if "=" not in item:
+        elif "=" not in item:
             raise Usage(f"--arg needs NAME=VALUE, got {item!r}")
-        name, raw = item.split("=", 1)
-        try:
-            values[name] = from_text(raw, parameters.get(name))
-        except ValueError as exc:
-            raise Usage(f"--arg {name}: {exc}") from None
+        else:
+            name, raw = item.split("=", 1)
+            try:
+                value = from_text(raw, parameters.get(name))
+            except ValueError as exc:
+                raise Usage(f"--arg {name}: {exc}") from None
+        _assign(values, name, value)
     return values
+
+
+def _assign(values: dict[str, Any], name: str, value: Any) -> None:
+    """``NAME`` gets ``value``; ``NAME.KEY`` puts it under KEY in the map NAME (a Creator
+    workflow's form fields: ``--arg input.Qty:=12 --arg input.Name=Ann``)."""
+    from cloudburst.values import DelugeMap
+
+    base, dot, key = name.partition(".")
+    if not dot:
+        values[name] = value
+        return
+    if not base or not key:
+        raise Usage(f"--arg {name}: a field goes as NAME.FIELD=VALUE, e.g. input.Email=ann@zylker.com")
+    holder = values.setdefault(base, DelugeMap())
+    if not isinstance(holder, DelugeMap):
+        raise Usage(f"--arg {name}: {base} already has a value that is not a map")
+    holder[key] = value
 
 
 def _run(ctx: Context) -> int:

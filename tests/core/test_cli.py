@@ -64,6 +64,20 @@ def test_inputs_from_json_and_typed_args(tmp_path: Path) -> None:
     assert proc.stdout.splitlines() == ["42", "2", "12345678901234567"]
 
 
+def test_a_creator_workflow_gets_its_form_fields_from_dotted_args(tmp_path: Path) -> None:
+    script = write(tmp_path, 'if(input.Qty > 10 && input.Email.contains("@"))\n{\n\tinfo "bulk order for " + input.Name;\n}\n'
+                             'else\n{\n\tinfo "small order: " + input.Qty;\n}\n', "order_on_submit.dg")
+    proc = cli("run", script, "--arg", "input.Name=Ann Lee", "--arg", "input.Qty:=12",
+               "--arg", "input.Email=ann@zylker.com", tmp=tmp_path)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "bulk order for Ann Lee\n", "")
+    inputs = tmp_path / "form.json"
+    inputs.write_text(json.dumps({"input": {"Name": "Raj", "Email": "raj@zylker.com"}}))
+    proc = cli("run", script, "--input", str(inputs), "--arg", "input.Qty:=3", tmp=tmp_path)
+    assert proc.stdout == "small order: 3\n"  # --arg adds a field to the --input map
+    clash = cli("run", script, "--arg", "input=x", "--arg", "input.Qty:=3", tmp=tmp_path)
+    assert clash.returncode == 2 and "input already has a value that is not a map" in clash.stderr
+
+
 def test_runtime_error_exit_1_with_position_and_caret(tmp_path: Path) -> None:
     script = write(tmp_path, 'x = 1;\ntotal = x / 0;\ninfo total;')
     proc = cli("run", script, tmp=tmp_path)
