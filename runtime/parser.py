@@ -22,6 +22,7 @@ from cloudburst.frozen import replace
 from cloudburst.lalr import Driver, Mismatch
 from cloudburst.larkimport import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from cloudburst.larkimport import load as load_lark
+from cloudburst.lazy import lazy_pattern
 from cloudburst.lexing import PLUGINS
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
@@ -98,7 +99,7 @@ def _tok_span(tok: Token) -> Span:
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "'": "'"}
-_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
+_ESCAPE_RE = lazy_pattern(r"\\(u[0-9a-fA-F]{4}|.)", re.S)
 
 
 def _unescape(body: str) -> str:
@@ -145,7 +146,7 @@ def _with_attachments(item: n.TaskItem, extra: list[n.Expr]) -> n.TaskItem:
 
 #: Text laid out like a date or time ('32-Jan-2024', '2024-02-30', '25:61'): an invalid one is
 #: an error rather than TEXT.
-_DATE_SHAPE = re.compile(
+_DATE_SHAPE = lazy_pattern(
     r"^\s*(?:\d{1,4}[-/. ]\s*(?:[A-Za-z]{3,9}|\d{1,2})\s*[-/., ]\s*\d{2,}"
     r"|(?:[A-Za-z]{3,9},?\s*)?[A-Za-z]{3,9}\s+\d{1,2}(?:\s*,\s*|\s+)\d{2,}"
     r"|\d{1,2}:\d{2})(?:[ T]+\d{1,2}:\d{2}.*)?\s*$")
