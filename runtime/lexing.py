@@ -16,6 +16,7 @@ Plugged in through lark's ``_plugins`` option (how lark-cython replaces these cl
 from __future__ import annotations
 
 import re
+from copy import copy
 from typing import Any
 
 from lark.lexer import BasicLexer, CallChain, ContextualLexer, PatternRE, PatternStr, Scanner, UnlessCallback
@@ -131,8 +132,48 @@ class _LazyBasicLexer(BasicLexer):
         return _LazyScanner(terminals, self.g_regex_flags, self.re, self.use_bytes)
 
 
+class _StateLexers(dict[Any, Any]):
+    """Parser state → its lexer, built when the state first lexes: lark builds one per set of
+    acceptable terminals for all ~350 states up front (a tenth of loading the parser), and
+    a script meets a few dozen. Lexers are shared among states accepting the same terminals,
+    as lark shares them."""
+
+    def __init__(self, states: dict[Any, Any], make: Any) -> None:
+        super().__init__()
+        self._states = states
+        self._make = make
+        self._by_terminals: dict[frozenset[str], Any] = {}
+
+    def __missing__(self, state: Any) -> Any:
+        accepts = self._states[state]
+        key = frozenset(accepts)
+        lexer = self._by_terminals.get(key)
+        if lexer is None:
+            lexer = self._by_terminals[key] = self._make(accepts)
+        self[state] = lexer
+        return lexer
+
+
 class _LazyContextualLexer(ContextualLexer):
     BasicLexer = _LazyBasicLexer
+
+    def __init__(self, conf: Any, states: dict[Any, Any], always_accept: Any = ()) -> None:
+        if not conf.skip_validation:  # a parser built from the grammar: lark validates every lexer
+            super().__init__(conf, states, always_accept)
+            return
+        terminals = list(conf.terminals)
+        by_name = conf.terminals_by_name
+        root = copy(conf)
+        root.terminals = terminals
+
+        def make(accepts: Any) -> Any:  # what lark's __init__ builds for one state
+            names = set(accepts) | set(conf.ignore) | set(always_accept)
+            state_conf = copy(root)
+            state_conf.terminals = [by_name[name] for name in names if name in by_name]
+            return self.BasicLexer(state_conf, None)
+
+        self.lexers = _StateLexers(states, make)
+        self.root_lexer = self.BasicLexer(root, None)
 
 
 #: lark's ``_plugins`` option value.

@@ -5,6 +5,7 @@ syntax errors."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,21 @@ def test_lazy_scanners_lex_like_lark(parsers: tuple[Lark, Lark], union_after: in
     lazy = _parser(True)  # fresh scanners for this setting
     for text in texts:
         assert _tokens(lazy, text) == _tokens(plain, text), text[:200]
+
+
+def test_state_lexers_built_on_first_use_lex_like_lark(parsers: tuple[Lark, Lark], tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parser loaded from its cached tables (every run's) builds a state's lexer when the
+    state first lexes, and lexes exactly as lark's lexers built up front."""
+    from cloudburst.larkimport import load
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    plain, _ = parsers
+    options = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
+    load(_grammar()[0], tmp_path, options, _plugins=lexing.PLUGINS)  # built from the grammar, tables written
+    loaded = load(_grammar()[0], tmp_path, options, _plugins=lexing.PLUGINS)
+    lexers = loaded.parser.lexer.lexers
+    assert isinstance(lexers, lexing._StateLexers) and len(lexers) == 0
+    for text in [p.read_text(encoding="utf-8") for p in SCRIPTS] + BROKEN:
+        assert _tokens(loaded, text) == _tokens(plain, text), text[:200]
+    assert 0 < len(lexers) < len(plain.parser.lexer.lexers)
