@@ -133,6 +133,7 @@ class Driver:
         self._lexers = frontend.lexer.lexers
         self._flags = lark.lexer_conf.g_regex_flags
         self._firsts: dict[str, frozenset[str] | None] = {}
+        self._matches: dict[str, Any] = {}
         self._by_lexer: dict[Any, list[Any]] = {}
         #: state -> [char -> candidates, [(match, name, first chars)], callbacks, ignored, multi-line]
         self._lex_info: dict[Any, list[Any]] = {}
@@ -142,8 +143,7 @@ class Driver:
         info = self._by_lexer.get(basic)
         if info is None:
             scanner = basic.scanner  # builds the callbacks (keywords NAME also matches) too
-            terminals = [(re.compile(t.pattern.to_regexp(), scanner.g_regex_flags).match, t.name, self._first(t))
-                         for t in scanner.terminals]
+            terminals = [(t, t.name, self._first(t)) for t in scanner.terminals]  # compiled when first tried
             #: char -> the terminals (match, name) that can start with it, in lark's order:
             #: trying them in turn finds what lark's joined expression finds (its first
             #: alternative that matches), without compiling that expression.
@@ -152,12 +152,18 @@ class Driver:
         self._lex_info[state] = info
         return info
 
-    @staticmethod
-    def _candidates(info: list[Any], char: str) -> tuple[tuple[Any, str], ...]:
+    def _candidates(self, info: list[Any], char: str) -> tuple[tuple[Any, str], ...]:
         ascii = char.isascii()
-        found = info[0][char] = tuple((match, name) for match, name, first in info[1]
+        found = info[0][char] = tuple((self._match(terminal), name) for terminal, name, first in info[1]
                                       if not ascii or first is None or char in first)
         return found
+
+    def _match(self, terminal: Any) -> Any:
+        """A terminal's compiled ``match``, compiled the first time a character needs it."""
+        match = self._matches.get(terminal.name)
+        if match is None:
+            match = self._matches[terminal.name] = re.compile(terminal.pattern.to_regexp(), self._flags).match
+        return match
 
     def _first(self, terminal: Any) -> frozenset[str] | None:
         key = terminal.name

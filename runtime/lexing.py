@@ -48,18 +48,28 @@ class _LazyScanner(Scanner):
         self.use_bytes = use_bytes
         self.allowed_types = {t.name for t in terminals}
         self._mres: list[Any] | None = None
-        self._singles: list[tuple[re.Pattern[str], str]] | None = (
-            [(_pattern(t, g_regex_flags), t.name) for t in terminals] if not use_bytes else None)
+        self._singles: list[tuple[re.Pattern[str], str]] | None = None
+        #: Whether the one-by-one phase is still to start: its patterns compile on the first
+        #: match (the parse driver lexes with its own per-character lists, which compile
+        #: only the terminals it tries; this scanner matches for lark's own loop).
+        self._before_singles = not use_bytes
         self._uses = 0
 
     def _union(self) -> list[Any]:
         if self._mres is None:
             self._mres = self._build_mres(self.terminals, len(self.terminals))  # type: ignore[no-untyped-call]
             self._singles = None
+            self._before_singles = False
         return self._mres
 
+    def _single_patterns(self) -> list[tuple[re.Pattern[str], str]] | None:
+        if self._before_singles:
+            self._before_singles = False
+            self._singles = [(_pattern(t, self.g_regex_flags), t.name) for t in self.terminals]
+        return self._singles
+
     def match(self, text: Any, pos: int) -> Any:
-        singles = self._singles
+        singles = self._single_patterns()
         if singles is not None:
             self._uses += 1
             if self._uses <= UNION_AFTER:
@@ -73,7 +83,7 @@ class _LazyScanner(Scanner):
         return Scanner.match(self, text, pos)
 
     def fullmatch(self, text: str) -> str | None:
-        singles = self._singles
+        singles = self._single_patterns()
         if singles is not None:
             for pattern, name in singles:
                 if pattern.fullmatch(text):
