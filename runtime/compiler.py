@@ -680,7 +680,11 @@ class _Compiler:
                          n.Literal(e.right.span, right_fold) if isinstance(e.right, n.Binary) and right_fold is not None else e.right)
         spec: Spec = self.division if e.op == "/" else ("op", _BINARY[e.op])
         if not self.hot:
-            return self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
+            # Code that runs once stays small; but NUMBER arithmetic of several operations is
+            # range-checked as a whole everywhere (docs/semantics.md), as in hot code.
+            nested = e.op in _PYOP and any(isinstance(x, n.Binary) and x.op in _PYOP for x in (e.left, e.right))
+            arithmetic = self.integer_arithmetic(e) if nested else None
+            return arithmetic or self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
         arithmetic = self.integer_arithmetic(e)
         if arithmetic is not None:
             return arithmetic
@@ -700,15 +704,21 @@ class _Compiler:
             def concat(x: ast.expr) -> ast.expr:
                 return ast.BinOp(left=a() if lit_first else x, op=ast.Add(), right=x if lit_first else b(), **p)
 
+            def small(x: ast.expr) -> ast.expr:
+                """The TEXT ``x`` is short enough that the result stays below the size at
+                which the helper checks the text and memory limits."""
+                size = ast.Call(func=self.h(("builtin", "len"), p), args=[x], keywords=[], **p)
+                return ast.Compare(left=size, ops=[ast.Lt()], comparators=[_const(BIG_VALUE - len(lit[0]), p)], **p)
+
             kind = self.kind(other)
             if kind is not None and kind.kind == "str":
-                return concat(first)
+                return self.guarded([small(first)], concat(again()), slow, span)
             if kind is not None and kind.kind == "int" and len(lit[0]) < _SHORT:
                 # Short enough that the helper's text-size checks could not apply.
                 return concat(ast.Call(func=self.h(("builtin", "str"), p), args=[first], keywords=[], **p))
             as_text = ast.Call(func=self.h(("builtin", "str"), p), args=[again()], keywords=[], **p)
             as_number = self.guarded([self.is_class(other, again(), "int")], concat(as_text), slow, span)
-            return self.guarded([self.is_class(other, first, "str")], concat(again()), as_number, span)
+            return self.guarded([self.is_class(other, first, "str"), small(again())], concat(again()), as_number, span)
         result = self.temp()
         value = ast.NamedExpr(target=_store(result, p), value=ast.BinOp(left=a(), op=_PYOP[e.op](), right=b(), **p), **p)
         checked = ast.IfExp(test=_in_range(value, p), body=_load(result, p), orelse=slow, **p)
