@@ -69,3 +69,28 @@ def test_state_lexers_built_on_first_use_lex_like_lark(parsers: tuple[Lark, Lark
     for text in [p.read_text(encoding="utf-8") for p in SCRIPTS] + BROKEN:
         assert _tokens(loaded, text) == _tokens(plain, text), text[:200]
     assert 0 < len(lexers) < len(plain.parser.lexer.lexers)
+
+
+def test_the_cached_parse_table_reads_as_lark_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cloudburst.larkimport reads a cached table's reduce actions straight from the memo of
+    rules; the table must be the one lark's own deserializer builds."""
+    import marshal
+
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+    from lark.parsers.lalr_analysis import IntParseTable
+    from lark.utils import SerializeMemoizer
+
+    from cloudburst.larkimport import _LALRParser, load
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    options = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True}
+    load(_grammar()[0], tmp_path, options)
+    [tables] = tmp_path.glob("lark-*.bin")
+    cached = marshal.loads(tables.read_bytes())
+    memo = SerializeMemoizer.deserialize(cached["memo"], {"Rule": Rule, "TerminalDef": TerminalDef}, {})
+    ours = _LALRParser.deserialize(cached["data"]["parser"]["parser"], memo, {})._parse_table
+    lark = IntParseTable.deserialize(cached["data"]["parser"]["parser"], memo)
+    assert len(ours.states) > 100
+    assert ours.states == lark.states
+    assert (ours.start_states, ours.end_states) == (lark.start_states, lark.end_states)
