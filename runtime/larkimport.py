@@ -107,17 +107,17 @@ class _LALRParser(LALR_Parser):
     loading the parser); every one is a reference into the memo of rules, read directly."""
 
     @classmethod
-    def deserialize(cls, data: Any, memo: Any, callbacks: Any, debug: bool = False) -> Any:
+    def deserialize(cls, data: Any, memo: Any, callbacks: Any, debug: bool = False) -> Any:  # type: ignore[override]
         tokens = data["tokens"]
 
         def rule(arg: Any) -> Any:
-            return memo[arg["@"]] if "@" in arg else Rule.deserialize(arg, memo)  # type: ignore[no-untyped-call]
+            return memo[arg["@"]] if "@" in arg else Rule.deserialize(arg, memo)
 
         states = {state: {tokens[token]: (Reduce, rule(arg)) if action == 1 else (Shift, arg)
                           for token, (action, arg) in actions.items()}
                   for state, actions in data["states"].items()}
         inst = cls.__new__(cls)
-        inst._parse_table = IntParseTable(states, data["start_states"], data["end_states"])
+        inst._parse_table = IntParseTable(states, data["start_states"], data["end_states"])  # type: ignore[no-untyped-call,assignment]
         inst.parser = _Parser(inst._parse_table, callbacks, debug)
         return inst
 
