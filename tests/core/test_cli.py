@@ -104,7 +104,7 @@ def test_limit_exit_4(tmp_path: Path) -> None:
 
 
 def test_timeout_exit_4(tmp_path: Path) -> None:
-    script = write(tmp_path, 'for each i in "x,".repeat(3000)\n{\n\tfor each j in "x,".repeat(3000) { n = 1; }\n}')
+    script = write(tmp_path, 'for each i in "x,".repeat(300000)\n{\n\tfor each j in "x,".repeat(3000) { n = 1; }\n}')
     started = time.monotonic()
     proc = cli("run", script, "--max-statements", "0", "--timeout", "0.5", tmp=tmp_path)
     assert proc.returncode == 4 and "0.5 s limit" in proc.stderr
