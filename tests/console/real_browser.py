@@ -1,7 +1,8 @@
 """Real-browser fixtures: Debian's headless Chromium (the ``chromium`` package) driven by
 Playwright for Python through ``executable_path`` (Playwright downloads no browser).
 
-One browser per test worker (session scope; each xdist worker has its own), a fresh context
+One browser per test module (Playwright's sync API keeps an event loop running in the main
+thread while it is open, where a later test's ``asyncio.run`` would refuse), a fresh context
 (cookies, storage) per journey (:func:`open_browsing`). Screenshots go to ``$CLOUDBURST_ARTIFACTS`` or
 ``tests/console/artifacts/`` (git-ignored), named by the test's journey so a CI run keeps one
 picture of each main page. Where Chromium or Playwright is missing the tests are skipped with
@@ -38,7 +39,7 @@ def _chromium() -> str | None:
     return next((found for name in _CANDIDATES if (found := shutil.which(name))), None)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright

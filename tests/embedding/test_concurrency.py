@@ -136,17 +136,6 @@ def test_timeout_bounds_a_slow_server(runtime: Runtime, slow_server: str) -> Non
     assert time.monotonic() - started < 1.5
 
 
-def _run(coro: Any) -> Any:
-    """``asyncio.run`` in a thread of its own: a worker that ran the browser tests keeps
-    Playwright's event loop running in its main thread, where ``asyncio.run`` refuses."""
-    out: list[Any] = []
-    worker = threading.Thread(target=lambda: out.append(asyncio.run(coro)))
-    worker.start()
-    worker.join()
-    assert out, "the coroutine raised (see the thread's traceback above)"
-    return out[0]
-
-
 def test_run_async_keeps_the_event_loop_free_and_returns_the_result(runtime: Runtime) -> None:
     script = runtime.compile('l = "x".repeat(100).toList(""); s = 0; '
                              'for each a in l { for each b in l { for each c in l { s = s + 1; } } } return s;')
@@ -168,7 +157,7 @@ def test_run_async_keeps_the_event_loop_free_and_returns_the_result(runtime: Run
         await tick_task
         return result, ticks
 
-    result, ticks = _run(main())
+    result, ticks = asyncio.run(main())
     assert result.value == 1000000
     # The ticker kept running at (roughly) its pace for the whole run.
     assert result.duration > 0.1
@@ -190,7 +179,7 @@ def test_cancelling_the_awaiting_task_cancels_the_run(runtime: Runtime) -> None:
             await task
         return ticks
 
-    assert _run(main()) == 40
+    assert asyncio.run(main()) == 40
     assert lines, "the run never started"
     count = len(lines)
     time.sleep(0.3)
