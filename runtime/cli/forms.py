@@ -52,13 +52,11 @@ def _as_json(store: Any, form: str | None) -> Any:
     """``forms show --json``: the forms with their record counts, or one form with its fields."""
     session = store.session()
     try:
-        def count(name: str) -> int:
-            return int(session.aggregate((name, ("value", True), None, False, None, None), "count", None))
-
         if form is None:
-            return [{"name": ft.form.name, "records": count(ft.form.name)} for ft in session.catalog.values()]
+            return [{"name": ft.form.name, "records": _count(session, ft.form.name)} for ft in session.catalog.values()]
         ft = session.form(form)
-        return {"name": ft.form.name, "records": count(ft.form.name), "fields": [_field_json(f) for f in ft.form.fields]}
+        return {"name": ft.form.name, "records": _count(session, ft.form.name),
+                "fields": [_field_json(f) for f in ft.form.fields]}
     finally:
         session.close(False)
 
@@ -84,11 +82,11 @@ def show(store: Any, form: str | None, out: TextIO) -> None:
             if not session.catalog:
                 out.write("no forms (declare them in a schema file and run: cloudburst forms apply FILE)\n")
             for ft in session.catalog.values():
-                count = session.aggregate((ft.form.name, ("value", True), None, False, None, None), "count", None)
+                count = _count(session, ft.form.name)
                 out.write(f"{ft.form.name}  {count} record{'s' if count != 1 else ''}\n")
             return
         ft = session.form(form)
-        count = session.aggregate((ft.form.name, ("value", True), None, False, None, None), "count", None)
+        count = _count(session, ft.form.name)
         out.write(f"{ft.form.name}  {count} record{'s' if count != 1 else ''}\n")
         for f in ft.form.fields:
             out.write(f"  {f.name}  {_describe(f)}\n")
@@ -97,6 +95,11 @@ def show(store: Any, form: str | None, out: TextIO) -> None:
         out.write("  ID, Added_Time, Modified_Time, Added_User, Modified_User  (system)\n")
     finally:
         session.close(False)
+
+
+def _count(session: Any, form: str) -> int:
+    """How many records ``form`` holds."""
+    return int(session.aggregate((form, ("value", True), None, False, None, None), "count", None))
 
 
 def _describe(f: Any) -> str:

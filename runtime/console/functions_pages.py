@@ -10,6 +10,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from cloudburst.console.outcome import GENERAL
 from cloudburst.console.source import highlighted
 from cloudburst.console.web import Console, Page
 from cloudburst.console.workflow_views import install, not_found, workflows
@@ -26,7 +27,8 @@ def _list(page: Page) -> Response:
 
 
 def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, str] | None = None, *,
-            schedule_values: dict[str, str] | None = None, schedule_errors: dict[str, str] | None = None) -> Response:
+            schedule_values: dict[str, str] | None = None, schedule_inputs: dict[str, str] | None = None,
+            schedule_errors: dict[str, str] | None = None) -> Response:
     wf = workflows(page)
     name = page.params["name"]
     try:
@@ -43,7 +45,8 @@ def _detail(page: Page, values: dict[str, str] | None = None, errors: dict[str, 
         source=highlighted(function["source"]), versions=versions,
         schedules=[s for s in wf.schedules.all() if s["function"] == name], webhooks=wf.webhooks.all(name),
         runs=wf.runs.find(function=name, limit=10), values=values or {}, errors=errors or {},
-        schedule_values=schedule_values or {}, schedule_errors=schedule_errors or {},
+        schedule_values=schedule_values or {}, schedule_inputs=schedule_inputs or {},
+        schedule_errors=schedule_errors or {},
         kinds=[(k, k) for k in KINDS], overlaps=[(o, o) for o in OVERLAP], misses=[(m, m) for m in MISSED])
 
 
@@ -118,10 +121,10 @@ def _schedule(page: Page) -> Response:
                 inputs=inputs, overlap=form["overlap"] or "skip", missed=form["missed"] or "once")
         except WorkflowError as exc:
             option = _OPTION.match(exc.message)
-            errors[option.group(1) if option and option.group(1) in _SCHEDULE_FIELDS else "_"] = exc.message
+            errors[option.group(1) if option and option.group(1) in _SCHEDULE_FIELDS else GENERAL] = exc.message
         else:
             return page.redirect(f"/schedules/{made['id']}", f"Schedule {made['id']} created.")
-    return _detail(page, schedule_values={**form, **inputs}, schedule_errors=errors)
+    return _detail(page, schedule_values=form, schedule_inputs=inputs, schedule_errors=errors)
 
 
 def _raw(page: Page, field: str) -> str:

@@ -19,12 +19,12 @@ from collections import OrderedDict
 from cloudburst import nodes as n
 from cloudburst.errors import CloudburstError, Span
 from cloudburst.parser import parse
+from cloudburst.typecheck import DECLARED_TYPES
 
 __all__ = ["parse_incrementally"]
 
 #: A line that starts a function definition (``void sync(int id)``, ``map crm.lead(...)``).
-_HEADER = re.compile(r"^(?i:void|string|text|int|integer|long|bigint|number|decimal|float|double|bool|boolean|date"
-                     r"|datetime|time|map|list|collection|file|key-value)[ \t]+[A-Za-z_][\w.]*[ \t]*\(", re.M)
+_HEADER = re.compile(r"^(?i:" + "|".join(re.escape(t) for t in DECLARED_TYPES) + r")[ \t]+[A-Za-z_][\w.]*[ \t]*\(", re.M)
 _CAPACITY = 4096
 _cache: OrderedDict[tuple[str, int], n.Program] = OrderedDict()
 
@@ -61,10 +61,7 @@ def _piece(text: str, line: int, name: str) -> n.Program:
 
 
 def _joined(programs: list[n.Program]) -> n.Program:
-    functions = tuple(f for p in programs for f in p.functions)
-    body = tuple(s for p in programs for s in p.body)
-    items = sorted([*functions, *body], key=lambda node: (node.span.line, node.span.column))
-    if not items:
-        return n.Program(Span(1, 1, 1, 1), (), ())
-    first, last = items[0].span, max((i.span for i in items), key=lambda s: (s.end_line, s.end_column))
-    return n.Program(Span(first.line, first.column, last.end_line, last.end_column), functions, body)
+    """One program of the pieces' (each piece's span runs from its first to its last item)."""
+    spans = [p.span for p in programs if p.functions or p.body]
+    span = Span(spans[0].line, spans[0].column, spans[-1].end_line, spans[-1].end_column) if spans else Span(1, 1, 1, 1)
+    return n.Program(span, tuple(f for p in programs for f in p.functions), tuple(s for p in programs for s in p.body))
