@@ -83,7 +83,7 @@ def _read_params_file(ctx: Context, path: str) -> dict[str, str]:
 
 def _create(ctx: Context) -> None:
     a = ctx.args
-    scopes = None if a.scope is None else [v for item in a.scope for v in item.split(",") if v]
+    scopes = None if a.scope is None else _scope_values(a.scope)
     info = ctx.service.create_connection(a.connector, a.name, link_name=a.link_name, scopes=scopes)
     ctx.report(info["link_name"], info)
 
@@ -138,9 +138,14 @@ def _rename(ctx: Context) -> None:
     ctx.report(f"{ctx.args.link_name}: renamed", {"link_name": ctx.args.link_name, "name": ctx.args.name})
 
 
+def _scope_values(items: list[str]) -> list[str]:
+    """Scope values given as repeated and/or comma-separated arguments."""
+    return [v for item in items for v in item.split(",") if v]
+
+
 def _scopes(ctx: Context) -> None:
     a = ctx.args
-    chosen = [v for item in a.scope for v in item.split(",") if v]
+    chosen = _scope_values(a.scope)
     connected = ctx.service.get_connection(a.link_name)["status"] == "connected"
     for warning in ctx.service.set_connection_scopes(a.link_name, chosen):
         ctx.warn(warning)
