@@ -149,4 +149,4 @@ def _save_inits() -> None:
 
     from cloudburst.script_cache import write_atomic
 
-    write_atomic(Path(_INITS_FILE), marshal.dumps(_INITS))
+    write_atomic(Path(_INITS_FILE), marshal.dumps(_INITS), 0o644)  # beside byte code, read by every user

@@ -1,18 +1,18 @@
-"""A tighter driver for lark's LALR tables and contextual lexer, for input that parses.
+"""The LALR parse of input that parses, run from plain tables without importing lark.
 
-Lark's own loop pays per token for generality we do not use: a generator between lexer and
-parser, a rule object hashed and compared on every reduction (the cached tables hold copies
-of the rules the callbacks are keyed by), a line counter object, keyword-argument token
-construction, a call per one-child ``?rule`` reduction. This driver runs the same tables and
-the same rule callbacks, in the same order. It lexes with each state's terminals in lark's
-order, trying only those that can start with the next character (read from each terminal's
-expression), which finds what lark's joined per-state expression finds without compiling
-it. The tokens, the reductions and so the built tree are exactly lark's.
+Lark analyses the grammar into LALR tables and a contextual lexer, and shapes each reduced
+rule's children (dropping filtered tokens, inlining ``_rule`` children, ``[x]``
+placeholders, ``?rule`` single-child expansion) before calling the transformer.
+:mod:`cloudburst.lalrtables` reads all of that out of a loaded lark parser as plain data;
+this driver runs it, so a script that parses never imports lark (importing and loading
+lark was most of a first run's start-up). Its tokens, reductions and shaped children, and
+so the built tree, are exactly lark's: a differential test compares both on every script
+we have, whole and cut off.
 
-It handles only the success path. On input lark would reject (no terminal matches, no
-action for a token) it raises :class:`Mismatch` at that point and the caller parses again
-with lark's own loop, which raises lark's exception with lark's details (expected sets,
-interactive parser) for the error messages.
+It lexes with each state's terminals in lark's order, trying only those that can start with
+the next character, which finds what lark's joined per-state expression finds (its first
+alternative that matches) without compiling it. On input lark would reject it raises
+:class:`Mismatch` at that point: lark's own loop then parses again for lark's error details.
 """
 
 from __future__ import annotations
@@ -20,168 +20,186 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cloudburst.larkimport import Lark, Shift, Token
-from lark.parse_tree_builder import ExpandSingleChild  # loaded with lark by cloudburst.larkimport
+__all__ = ["FORMAT", "Driver", "Mismatch", "Token"]
 
-__all__ = ["Driver", "Mismatch"]
+#: The layout of the tables the driver runs: part of the key their kept copy is found by.
+FORMAT = 1
 
 
 class Mismatch(Exception):
     """The input is not in the language: parse it with lark's loop for the error."""
 
 
-def first_chars(regexp: str, flags: int = 0) -> frozenset[str] | None:
-    """The ASCII characters a match of ``regexp`` can start with, or None when that is not
-    known (any character, a class such as ``\\w``, a case-insensitive non-ASCII letter).
-    Always a superset: a terminal not listed for a character can never match there."""
-    from re import _constants as sre
-    from re import _parser as sre_parse
+class Token(str):
+    """A lexed token: its text, terminal name and where it lies (lark's token attributes)."""
 
-    def seq(items: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
-        found: set[str] = set()
-        for op, arg in items:
-            first, nullable = item(op, arg, ignore_case)
-            if first is None:
-                return None, False
-            found |= first
-            if not nullable:
-                return found, False
-        return found, True
+    __slots__ = ("type", "start_pos", "value", "line", "column", "end_line", "end_column", "end_pos")
 
-    def chars(codes: list[int], ignore_case: bool) -> set[str] | None:
-        out: set[str] = set()
-        for code in codes:
-            c = chr(code)
-            if ignore_case and not c.isascii():
-                return None  # 'K' (Kelvin sign) matches 'k' when case is ignored
-            out |= {c, c.lower(), c.upper()} if ignore_case else {c}
-        return {c for c in out if c.isascii()}
+    type: str
+    start_pos: int
+    value: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    end_pos: int
 
-    def item(op: Any, arg: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
-        if op is sre.LITERAL:
-            return chars([arg], ignore_case), False
-        if op is sre.IN:
-            codes: list[int] = []
-            for kind, value in arg:
-                if kind is sre.LITERAL:
-                    codes.append(value)
-                elif kind is sre.RANGE and value[1] - value[0] < 256:
-                    codes.extend(range(value[0], value[1] + 1))
-                else:  # a negation, a category (\d, \w), a wide range
-                    return None, False
-            return chars(codes, ignore_case), False
-        if op is sre.SUBPATTERN:
-            _group, add, remove, inner = arg
-            ic = (ignore_case or bool(add & re.IGNORECASE)) and not remove & re.IGNORECASE
-            return seq(inner, ic)
-        if op is sre.BRANCH:
-            found: set[str] = set()
-            nullable = False
-            for alternative in arg[1]:
-                first, empty = seq(alternative, ignore_case)
-                if first is None:
-                    return None, False
-                found |= first
-                nullable = nullable or empty
-            return found, nullable
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            low, _high, inner = arg
-            first, empty = seq(inner, ignore_case)
-            return first, empty or low == 0
-        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-            return set(), True  # zero-width: a superset without it
-        return None, False  # ANY, NOT_LITERAL, GROUPREF, ...
+    def __repr__(self) -> str:
+        return f"Token({self.type!r}, {self.value!r})"
 
-    parsed = sre_parse.parse(regexp, flags)
-    first, nullable = seq(parsed.data, bool(parsed.state.flags & re.IGNORECASE))
-    return None if first is None or nullable else frozenset(first)
+
+class _Inline:
+    """The value of a ``_rule`` (or of a rule the transformer has no method for): lark's
+    ``Tree``, whose children the enclosing rule takes in its place."""
+
+    __slots__ = ("data", "children")
+
+    def __init__(self, data: str, children: list[Any]) -> None:
+        self.data, self.children = data, children
+
+    def __repr__(self) -> str:
+        return f"Tree({self.data!r}, {self.children!r})"
 
 
 _new_str = str.__new__
 
 
+def _shaped(spec: list[Any], transformer: Any) -> Any:
+    """A rule's callback: lark's child filter, single-child expansion and node builder."""
+    _size, _origin, expand1, include, append_none, kind, name = spec
+    if kind == "tree":
+        def build(children: list[Any]) -> Any:
+            return _Inline(name, children)
+    else:
+        build = getattr(transformer, name)
+    if expand1:
+        inner = build
+
+        def build(children: list[Any]) -> Any:
+            return children[0] if len(children) == 1 else inner(children)
+    if include is None:
+        return build
+    steps = tuple((i, bool(expand), nones) for i, expand, nones in include)
+    trailing = [None] * append_none
+    node = build
+
+    def filtered(children: list[Any]) -> Any:
+        out: list[Any] = []
+        for i, expand, nones in steps:
+            if nones:
+                out += [None] * nones
+            if expand:
+                if out:
+                    out += children[i].children
+                else:  # lark's left-recursion shortcut: take the inlined list itself
+                    out = children[i].children
+            else:
+                out.append(children[i])
+        if trailing:
+            out += trailing
+        return node(out)
+
+    return filtered
+
+
+class _Keywords:
+    """Which string terminal, if any, a token's whole text spells (lark's ``unless``
+    callback: keywords that a NAME-like expression also matches). ASCII text is looked up
+    (exactly, or lowered for a case-insensitive literal); other text goes through the
+    terminals' expressions, since ``re``'s case folding matches ``ı`` to ``i``."""
+
+    __slots__ = ("_exact", "_folded", "_patterns", "_compiled", "_flags")
+
+    def __init__(self, terminals: list[Any], flags: int) -> None:
+        self._exact: dict[str, tuple[int, str]] = {}
+        self._folded: dict[str, tuple[int, str]] = {}
+        for order, (name, _regexp, exact, folded) in enumerate(terminals):
+            if exact is not None:
+                self._exact.setdefault(exact, (order, name))
+            elif folded is not None:
+                self._folded.setdefault(folded, (order, name))
+        self._patterns = [(regexp, name) for name, regexp, _e, _f in terminals]
+        self._compiled: list[tuple[Any, str]] | None = None
+        self._flags = flags
+        if len(self._exact) + len(self._folded) < len(terminals):  # a literal with other flags
+            self._exact = self._folded = {}
+
+    def __call__(self, token: Token) -> Token:
+        value = token.value
+        if value.isascii() and (self._exact or self._folded):
+            exact, folded = self._exact.get(value), self._folded.get(value.lower())
+            hit = exact if folded is None or (exact is not None and exact < folded) else folded
+            if hit is not None:
+                token.type = hit[1]
+            return token
+        if self._compiled is None:
+            self._compiled = [(re.compile(regexp, self._flags).fullmatch, name) for regexp, name in self._patterns]
+        for fullmatch, name in self._compiled:
+            if fullmatch(value):
+                token.type = name
+                break
+        return token
+
+
 class Driver:
-    """Parses with the tables of one ``Lark`` instance (LALR, contextual lexer)."""
+    """Parses with tables from :func:`cloudburst.lalrtables.extract`, calling ``transformer``'s
+    rule methods as lark would."""
 
-    def __init__(self, lark: Lark) -> None:
-        frontend = lark.parser
-        lalr = frontend.parser
-        table = lalr._parse_table
-        callbacks = lalr.parser.callbacks
-        start = lark.options.start[0]
-        self._start = table.start_states[start]
-        self._end = table.end_states[start]
-        self._term_callbacks = {k: v for k, v in callbacks.items() if isinstance(k, str)}
-        rules: dict[Any, tuple[int, Any, str, bool]] = {}
-        #: state -> {symbol: next state (shift/goto) or (size, callback, origin, unit) (reduce)}
-        self._actions: dict[Any, dict[str, Any]] = {}
-        for state, acts in table.states.items():
-            row: dict[str, Any] = {}
-            for symbol, (action, arg) in acts.items():
-                if action is Shift:
-                    row[symbol] = arg
-                else:
-                    reduce = rules.get(arg)
-                    if reduce is None:
-                        callback = callbacks[arg]
-                        size = len(arg.expansion)
-                        # `?rule: item` of one child: lark's callback hands the child back.
-                        unit = size == 1 and type(callback) is ExpandSingleChild
-                        reduce = rules[arg] = (size, callback, arg.origin.name, unit)
-                    row[symbol] = reduce
-            self._actions[state] = row
-        self._lexers = frontend.lexer.lexers
-        self._flags = lark.lexer_conf.g_regex_flags
-        self._firsts: dict[str, frozenset[str] | None] = {}
+    def __init__(self, tables: dict[str, Any], transformer: Any) -> None:
+        self._start, self._end = tables["start"], tables["end"]
+        self._flags = tables["flags"]
+        rules = []
+        for spec in tables["rules"]:
+            size, origin, expand1, include = spec[0], spec[1], spec[2], spec[3]
+            # `?rule: item` of one child: the child is the value, only the state changes.
+            unit = size == 1 and expand1 and include is None
+            rules.append((size, _shaped(spec, transformer), origin, unit))
+        #: state -> {symbol: next state (shift) or (size, callback, origin, unit) (reduce)}
+        self._actions = [{symbol: rules[~arg] if arg < 0 else arg for symbol, arg in row.items()}
+                         for row in tables["actions"]]
+        self._lexer_specs = tables["lexers"]
+        self._state_lexer = tables["state_lexer"]
         self._matches: dict[str, Any] = {}
-        self._by_lexer: dict[Any, list[Any]] = {}
-        #: state -> [char -> candidates, [(match, name, first chars)], callbacks, ignored, multi-line]
-        self._lex_info: dict[Any, list[Any]] = {}
+        self._lexers: dict[int, list[Any]] = {}
+        #: state -> [char -> candidates, terminals, callbacks, ignored, multi-line]
+        self._lex_info: dict[int, list[Any]] = {}
 
-    def _lex_for(self, state: Any) -> list[Any]:
-        basic = self._lexers[state]  # lark shares one lexer among states that accept the same terminals
-        info = self._by_lexer.get(basic)
+    def _lex_for(self, state: int) -> list[Any]:
+        index = self._state_lexer[state]  # states accepting the same terminals share a lexer, as in lark
+        info = self._lexers.get(index)
         if info is None:
-            scanner = basic.scanner  # builds the callbacks (keywords NAME also matches) too
-            terminals = [(t, t.name, self._first(t)) for t in scanner.terminals]  # compiled when first tried
-            #: char -> the terminals (match, name) that can start with it, in lark's order:
-            #: trying them in turn finds what lark's joined expression finds (its first
-            #: alternative that matches), without compiling that expression.
-            by_char: dict[str, tuple[tuple[Any, str], ...]] = {}
-            info = self._by_lexer[basic] = [by_char, terminals, basic.callback, basic.ignore_types, basic.newline_types]
+            terminals, unless, ignore, newline = self._lexer_specs[index]
+            callbacks = {name: _Keywords(spelled, self._flags) for name, spelled in unless.items()}
+            #: char -> the terminals (literal, match, name) that can start with it, in lark's order
+            by_char: dict[str, tuple[tuple[Any, Any, str], ...]] = {}
+            info = self._lexers[index] = [by_char, terminals, callbacks, frozenset(ignore), frozenset(newline)]
         self._lex_info[state] = info
         return info
 
-    def _candidates(self, info: list[Any], char: str) -> tuple[tuple[Any, str], ...]:
+    def _candidates(self, info: list[Any], char: str) -> tuple[tuple[Any, Any, str], ...]:
         ascii = char.isascii()
-        found = info[0][char] = tuple((self._match(terminal), name) for terminal, name, first in info[1]
-                                      if not ascii or first is None or char in first)
+        found = info[0][char] = tuple(
+            (literal, None if literal is not None else self._match(name, regexp), name)
+            for name, literal, regexp, first in info[1] if not ascii or first is None or char in first)
         return found
 
-    def _match(self, terminal: Any) -> Any:
+    def _match(self, name: str, regexp: str) -> Any:
         """A terminal's compiled ``match``, compiled the first time a character needs it."""
-        match = self._matches.get(terminal.name)
+        match = self._matches.get(name)
         if match is None:
-            match = self._matches[terminal.name] = re.compile(terminal.pattern.to_regexp(), self._flags).match
+            match = self._matches[name] = re.compile(regexp, self._flags).match
         return match
-
-    def _first(self, terminal: Any) -> frozenset[str] | None:
-        key = terminal.name
-        if key not in self._firsts:
-            self._firsts[key] = first_chars(terminal.pattern.to_regexp(), self._flags)
-        return self._firsts[key]
 
     def parse(self, source: str) -> Any:
         """The value of the start rule (what lark's ``parse`` returns), or :class:`Mismatch`."""
         actions = self._actions
         lex_info = self._lex_info
-        term_callbacks = self._term_callbacks
+        final = self._end
         end = len(source)
         pos, line, line_start = 0, 1, 0
         state = self._start
         states = [state]
         values: list[Any] = []
-        last: Token | None = None
         while True:
             # -- the next token, lexed in the current parser state (lark's next_token) --
             token = None
@@ -189,13 +207,18 @@ class Driver:
                 info = lex_info.get(state) or self._lex_for(state)
                 char = source[pos]
                 candidates = info[0].get(char) or self._candidates(info, char)
-                for match, kind in candidates:
-                    m = match(source, pos)
-                    if m is not None:
-                        break
+                for literal, match, kind in candidates:
+                    if literal is not None:
+                        if source.startswith(literal, pos):
+                            value = literal
+                            break
+                    else:
+                        m = match(source, pos)
+                        if m is not None:
+                            value = m.group()
+                            break
                 else:
                     raise Mismatch
-                value = m.group()
                 column = pos - line_start + 1
                 start_line = line
                 start_pos = pos
@@ -217,16 +240,14 @@ class Driver:
                 if not ignored:
                     token = t
                     break
-            if token is None:
-                token = Token.new_borrow_pos("$END", "", last) if last is not None else Token("$END", "", 0, 1, 1)
-            kind = token.type
+            kind = "$END" if token is None else token.type
             # -- feed it (lark's feed_token) --
             action = actions[state].get(kind)
             while action.__class__ is tuple:
                 size, callback, origin, unit = action
                 if unit:  # the value stays; only the state changes
                     state = states[-1] = actions[states[-2]][origin]
-                    if kind == "$END" and state == self._end:
+                    if kind == "$END" and state == final:
                         return values[-1]
                     action = actions[state].get(kind)
                     continue
@@ -240,12 +261,11 @@ class Driver:
                 state = actions[states[-1]][origin]
                 states.append(state)
                 values.append(value)
-                if kind == "$END" and state == self._end:
+                if kind == "$END" and state == final:
                     return values[-1]
                 action = actions[state].get(kind)
             if action is None or kind == "$END":
                 raise Mismatch
             state = action
             states.append(state)
-            values.append(token if kind not in term_callbacks else term_callbacks[kind](token))
-            last = token
+            values.append(token)

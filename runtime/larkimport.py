@@ -20,7 +20,6 @@ here; any other importer, in any thread, gets the real modules.
 
 from __future__ import annotations
 
-import marshal
 import sys
 import threading
 from importlib import import_module
@@ -127,31 +126,20 @@ def load(grammar: str, cache_dir: str | Path, options: dict[str, Any], **load_op
     kept in ``cache_dir`` as marshal data keyed by the grammar, the options and the lark and
     Python versions: lark's own cache (``cache=True``) hashes with hashlib and reads with
     pickle, the modules deferred above. ``load_options`` are those lark lets a loaded parser
-    take (the transformer, plugins). Falls back to lark's cache where ``cache_dir`` cannot
-    be written."""
-    from cloudburst.script_cache import cache_key, write_atomic
+    take (the transformer, plugins)."""
+    from cloudburst.script_cache import kept
 
     load_options["_plugins"] = {"LALR_Parser": _LALRParser, **load_options.get("_plugins", {})}
-    key = cache_key("lark", _LARK_VERSION, grammar, sorted(options.items()))[:32]
-    path = Path(cache_dir, f"lark-{key}.bin")
-    try:
-        with open(path, "rb") as fh:
-            cached = marshal.loads(fh.read())
-        return Lark._load_from_dict(cached["data"], cached["memo"], **load_options)  # type: ignore[no-untyped-call,no-any-return]
-    except Exception:  # missing, unreadable or from another lark: build it (lark caches it too)
-        pass
-    parser = Lark(grammar, cache=True, **options, **load_options)
-    if not sys.dont_write_bytecode:
+    built: list[Lark] = []
+
+    def build() -> dict[str, Any]:
+        parser = Lark(grammar, cache=True, **options, **load_options)
+        built.append(parser)
         data, memo = parser.memo_serialize([TerminalDef, Rule])
         data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
-        try:
-            blob = marshal.dumps({"data": data, "memo": memo})
-        except ValueError:  # a value marshal cannot hold: lark's cache serves instead
-            return parser
-        for stale in path.parent.glob("lark-*.bin"):  # tables of an earlier grammar
-            try:
-                stale.unlink()
-            except OSError:
-                pass
-        write_atomic(path, blob)
-    return parser
+        return {"data": data, "memo": memo}
+
+    cached = kept(cache_dir, "lark", (_LARK_VERSION, grammar, sorted(options.items())), build)
+    if built:
+        return built[0]
+    return Lark._load_from_dict(cached["data"], cached["memo"], **load_options)  # type: ignore[no-untyped-call,no-any-return]

@@ -1,9 +1,10 @@
 """Source text → :class:`cloudburst.nodes.Program`.
 
-This is the only module that sees Lark: it parses with the LALR grammar in
-``cloudburst.grammar`` and builds our own nodes in the same pass, and it turns Lark's
-exceptions into friendly :class:`DelugeSyntaxError` messages (missing ``;``, unclosed
-braces, unterminated text, ``else`` without ``if``).
+Parses with the LALR grammar in ``cloudburst.grammar`` and builds our own nodes in the same
+pass. Input that parses is run by :class:`cloudburst.lalr.Driver` from tables lark worked
+out once (kept beside the grammar), so it never imports lark; input that does not is
+parsed again by lark itself, whose exception :mod:`cloudburst.syntaxerrors` turns into a
+friendly :class:`DelugeSyntaxError` (missing ``;``, unclosed braces, ``else`` without ``if``).
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from typing import Any
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
 from cloudburst.frozen import replace
-from cloudburst.lalr import Driver, Mismatch
-from cloudburst.larkimport import Lark, Token, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from cloudburst.larkimport import load as load_lark
+from cloudburst.lalr import FORMAT, Driver, Mismatch, Token
 from cloudburst.lazy import lazy_pattern
-from cloudburst.lexing import PLUGINS
 from cloudburst.numeric import NumberRangeError, number_from_text, shown
 from cloudburst.values import INT_MAX
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lark import Lark
+    from lark import Token as LarkToken
 
 __all__ = ["parse", "parse_expression_or_program"]
 
@@ -60,6 +63,11 @@ class _Block(tuple):  # type: ignore[type-arg]
         return obj
 
 
+def _is_token(x: Any) -> bool:
+    """A token, ours or lark's (lark's own loop runs these callbacks too, on the error path)."""
+    return isinstance(x, str) and hasattr(x, "end_pos")
+
+
 def _start(x: Any) -> tuple[int, int] | None:
     if x.__class__ is Token:
         return x.line or 1, x.column or 1
@@ -68,7 +76,7 @@ def _start(x: Any) -> tuple[int, int] | None:
         return span.line, span.column
     if isinstance(x, _Block):
         return _start(x.open)
-    if isinstance(x, Token):
+    if _is_token(x):
         return x.line or 1, x.column or 1
     if isinstance(x, tuple):
         return next((p for p in map(_start, x) if p is not None), None)
@@ -83,7 +91,7 @@ def _end(x: Any) -> tuple[int, int] | None:
         return span.end_line, span.end_column
     if isinstance(x, _Block):
         return _end(x.close)
-    if isinstance(x, Token):
+    if _is_token(x):
         return x.end_line or x.line or 1, x.end_column or (x.column or 1) + len(x)
     if isinstance(x, tuple):
         return next((p for p in map(_end, reversed(x)) if p is not None), None)
@@ -94,7 +102,7 @@ def _end(x: Any) -> tuple[int, int] | None:
 _NO_SPAN = Span(1, 1, 1, 2)
 
 
-def _tok_span(tok: Token) -> Span:
+def token_span(tok: Token | LarkToken) -> Span:
     return Span(tok.line or 1, tok.column or 1, tok.end_line or tok.line or 1, tok.end_column or (tok.column or 1) + 1)
 
 
@@ -182,7 +190,9 @@ def _check_literals(program: n.Program, name: str) -> None:
             stack.extend(node)
 
 
-class _SyntaxProblem(Exception):
+class SyntaxProblem(Exception):
+    """A construct the grammar takes but Deluge does not, found while building nodes."""
+
     def __init__(self, message: str, span: Span, code: str) -> None:
         super().__init__(message)
         self.message = message
@@ -230,11 +240,11 @@ class _Build:
     def _target(target: n.Expr) -> n.Expr:
         if isinstance(target, (n.Name, n.Member, n.Index)):
             return target
-        raise _SyntaxProblem("cannot assign to this expression", target.span, "S108")
+        raise SyntaxProblem("cannot assign to this expression", target.span, "S108")
 
     def expr_stmt(self, meta: Any, expr: n.Expr) -> n.ExprStmt:
         if not isinstance(expr, (n.Call, n.MethodCall, n.ClientAction)):
-            raise _SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span,
+            raise SyntaxProblem("this expression does nothing; a statement must be a call, an assignment or a task", expr.span,
                                  "S108")
         return n.ExprStmt(meta, expr)
 
@@ -343,7 +353,7 @@ class _Build:
     @staticmethod
     def _task(meta: Any, target: n.Expr, items: tuple[n.TaskItem, ...]) -> n.Task:
         if not isinstance(target, n.Name):
-            raise _SyntaxProblem("a task block must follow a task name such as invokeurl or sendmail", target.span, "S113")
+            raise SyntaxProblem("a task block must follow a task name such as invokeurl or sendmail", target.span, "S113")
         merged: list[n.TaskItem] = []
         extra: list[n.Expr] = []
         for item in items:
@@ -355,7 +365,7 @@ class _Build:
                 merged[-1] = _with_attachments(merged[-1], extra)
                 extra = []
             if any(m.key == item.key for m in merged):
-                raise _SyntaxProblem(f"task key '{item.key}' is given twice", item.span, "S113")
+                raise SyntaxProblem(f"task key '{item.key}' is given twice", item.span, "S113")
             merged.append(item)
         if extra:
             merged[-1] = _with_attachments(merged[-1], extra)
@@ -384,7 +394,7 @@ class _Build:
             span = Span(left.span.line, left.span.column, right.span.end_line, right.span.end_column)
             left = n.Compare(span, str(op), left, right)
             if op == "=":
-                _PENDING.equals[id(left)] = _tok_span(op)
+                _PENDING.equals[id(left)] = token_span(op)
         return left
 
     def relation(self, meta: Any, *items: Any) -> n.Expr:
@@ -469,12 +479,12 @@ class _Build:
         if isinstance(target, n.FormFetch):
             return target
         if not (isinstance(target, n.Index) and isinstance(target.target, n.Name)):
-            raise _SyntaxProblem(f"'{clause}' can only follow a form fetch such as Form[criteria]", target.span, "S114")
+            raise SyntaxProblem(f"'{clause}' can only follow a form fetch such as Form[criteria]", target.span, "S114")
         return n.FormFetch(target.span, target.target.name, target.index)
 
     def int_lit(self, meta: Any, tok: Token) -> n.Literal:
         if len(str(tok).lstrip("0")) > 19 or int(tok) > INT_MAX + 1:
-            raise _SyntaxProblem(f"number {shown(str(tok))} is out of the 64-bit range", _tok_span(tok), "S110")
+            raise SyntaxProblem(f"number {shown(str(tok))} is out of the 64-bit range", token_span(tok), "S110")
         value = int(tok)
         if value == INT_MAX + 1:  # only valid as the operand of unary minus (see neg)
             return n.Literal(meta, _OutOfRange(value))
@@ -484,7 +494,7 @@ class _Build:
         try:
             value = number_from_text(str(tok))
         except NumberRangeError as exc:
-            raise _SyntaxProblem(exc.message, _tok_span(tok), "S110") from None
+            raise SyntaxProblem(exc.message, token_span(tok), "S110") from None
         return n.Literal(meta, Decimal(value))
 
     def string_lit(self, meta: Any, tok: Token) -> n.Literal:
@@ -498,7 +508,7 @@ class _Build:
             return n.Literal(meta, parse_literal(body))
         except ValueError as exc:
             if _DATE_SHAPE.match(body):  # written as a date, but not a real one ('32-Jan-2024')
-                raise _SyntaxProblem(f"invalid date-time literal {tok}: {exc}", _tok_span(tok), "S109") from None
+                raise SyntaxProblem(f"invalid date-time literal {tok}: {exc}", token_span(tok), "S109") from None
             # Zoho reads single-quoted text that is not a date or time as TEXT ('ok', 'a,b').
             return n.Literal(meta, body)
 
@@ -530,7 +540,7 @@ class _Build:
         return n.ListLit(meta, items)
 
     def bracket_list(self, meta: Any, *items: Any) -> n.ListLit:
-        return n.ListLit(meta, tuple(i for i in items if i is not None and not isinstance(i, Token)))
+        return n.ListLit(meta, tuple(i for i in items if i is not None and not _is_token(i)))
 
     def map_lit(self, meta: Any, *pairs: tuple[n.Expr, n.Expr]) -> n.MapLit:
         return n.MapLit(meta, pairs)
@@ -603,16 +613,61 @@ def _grammar() -> tuple[str, str]:
         return resources.files("cloudburst.grammar").joinpath("deluge.lark").read_text(encoding="utf-8"), here
 
 
+def _lark_version() -> str:
+    """The installed lark's version, read from its source without importing it (the tables
+    it analysed are kept per version)."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("lark")
+        with open(spec.origin or "", encoding="utf-8") as fh:  # type: ignore[union-attr]
+            found = re.search(r"""^__version__\s*(?::\s*str\s*)?=\s*["']([^"']+)""", fh.read(), re.M)
+    except (OSError, ValueError, AttributeError):
+        return "unknown"
+    return found.group(1) if found else "unknown"
+
+
+@lru_cache(maxsize=1)
+def _transformer() -> _Callbacks:
+    return _Callbacks()
+
+
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
+    """Lark's own parser: for the tables when they are not kept yet, and for syntax errors."""
+    from cloudburst.larkimport import load
+    from cloudburst.lexing import PLUGINS
+
     grammar, tables = _grammar()
-    return load_lark(grammar, tables, {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True},
-                     transformer=_Callbacks(), _plugins=PLUGINS)
+    return load(grammar, tables, {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True},
+                transformer=_transformer(), _plugins=PLUGINS)
+
+
+def _extracted() -> dict[str, Any]:
+    from cloudburst.lalrtables import extract
+
+    return extract(_parser(), _transformer())
 
 
 @lru_cache(maxsize=1)
 def _driver() -> Driver:
-    return Driver(_parser())
+    from cloudburst.script_cache import kept
+
+    grammar, directory = _grammar()
+    return Driver(kept(directory, "lalr", (FORMAT, _lark_version(), grammar), _extracted), _transformer())
+
+
+def _lark_parse(source: str, name: str) -> Any:
+    """Parse with lark's own loop: its exception, explained, for input the driver rejects."""
+    from cloudburst.syntaxerrors import UnexpectedInput, explain
+
+    lark = _parser()
+    try:
+        return lark.parse(source)
+    except UnexpectedInput as exc:
+        _BUDGET.start(None, None)  # explaining re-reads the tokens before the error
+        message, span, code = explain(source, exc, lark)
+        raise DelugeSyntaxError(message, span, name, code) from None
 
 
 def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
@@ -624,20 +679,16 @@ def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
         _PENDING.equals = {}
         try:
             program = _driver().parse(source)
-        except Mismatch:  # lark's own loop raises lark's error, with its details
+        except Mismatch:
             _BUDGET.start(max_nodes, deadline)
             _PENDING.equals = {}
-            program = _parser().parse(source)
+            program = _lark_parse(source, name)
         if _PENDING.equals:
             first = min(_PENDING.equals.values(), key=lambda sp: (sp.line, sp.column))
-            raise _SyntaxProblem("unexpected '=': a single '=' compares only inside a condition or criteria "
-                                 "(use '==' here; an assignment cannot be part of an expression)", first, "S111")
-    except _SyntaxProblem as exc:
+            raise SyntaxProblem("unexpected '=': a single '=' compares only inside a condition or criteria "
+                                "(use '==' here; an assignment cannot be part of an expression)", first, "S111")
+    except SyntaxProblem as exc:
         raise DelugeSyntaxError(exc.message, exc.span, name, exc.code) from None
-    except UnexpectedInput as exc:
-        _BUDGET.start(None, None)  # explaining re-reads the tokens before the error
-        message, span, code = _explain(source, exc)
-        raise DelugeSyntaxError(message, span, name, code) from None
     assert isinstance(program, n.Program)
     if "9223372036854775808" in source:
         _check_literals(program, name)
@@ -658,179 +709,3 @@ def parse_expression_or_program(source: str, name: str = "<input>") -> tuple[n.P
         except DelugeSyntaxError:
             raise first from None
         return program, True
-
-
-# -- friendly errors -------------------------------------------------------------------------
-
-_FRIENDLY = {
-    "SEMICOLON": "';'", "RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
-    "LSQB": "'['", "COMMA": "','", "COLON": "':'", "EQUAL": "'='", "NAME": "a name", "STRING": "text",
-    "INT": "a number", "DECIMAL": "a number", "DATE": "a date literal", "TASK_KEY": "a task key such as 'url:'",
-    "DOT": "'.'", "$END": "the end of the script",
-}
-
-
-def _describe(tok: Token) -> str:
-    if tok.type == "$END":
-        return "the end of the script"
-    text = str(tok)
-    if len(text) > 30:
-        text = text[:27] + "..."
-    return f"'{text}'"
-
-
-def _unclosed(source: str) -> tuple[str, Span, str] | None:
-    """Find the first unbalanced bracket, skipping text, dates and comments."""
-    pairs = {")": "(", "]": "[", "}": "{"}
-    stack: list[tuple[str, int, int]] = []
-    i, line, col = 0, 1, 1
-    length = len(source)
-    while i < length:
-        ch = source[i]
-        nxt = source[i + 1] if i + 1 < length else ""
-        if ch == "/" and nxt == "/":
-            while i < length and source[i] != "\n":
-                i += 1
-            continue
-        if ch == "/" and nxt == "*":
-            end = source.find("*/", i + 2)
-            end = length if end < 0 else end + 2
-            chunk = source[i:end]
-            line += chunk.count("\n")
-            col = len(chunk) - chunk.rfind("\n") if "\n" in chunk else col + len(chunk)
-            i = end
-            continue
-        if ch in "\"'":
-            j = i + 1
-            while j < length and source[j] != ch and not (ch == "'" and source[j] == "\n"):
-                j += 2 if source[j] == "\\" and ch == '"' else 1
-            chunk = source[i:j + 1]
-            line += chunk.count("\n")
-            col = len(chunk) - chunk.rfind("\n") if "\n" in chunk else col + len(chunk)
-            i = j + 1
-            continue
-        if ch in "([{":
-            stack.append((ch, line, col))
-        elif ch in ")]}":
-            if not stack or stack[-1][0] != pairs[ch]:
-                return f"unmatched '{ch}'", Span.point(line, col), "S103"
-            stack.pop()
-        if ch == "\n":
-            line, col = line + 1, 1
-        else:
-            col += 1
-        i += 1
-    if stack:
-        ch, sl, sc = stack[-1]
-        closer = {"(": ")", "[": "]", "{": "}"}[ch]
-        return f"'{ch}' opened here is never closed (missing '{closer}')", Span.point(sl, sc), "S103"
-    return None
-
-
-def _tokens_before(source: str, error: UnexpectedInput) -> list[Token]:
-    """The tokens the parser accepted before ``error`` (re-lexed on the error path only)."""
-    tokens: list[Token] = []
-    stop = getattr(error, "pos_in_stream", None)
-    if isinstance(error, UnexpectedToken):
-        # At the end of the input every token came before the error.
-        stop = None if error.token.type == "$END" else error.token.start_pos
-    try:
-        for tok in _parser().parse_interactive(source).iter_parse():
-            if stop is not None and tok.start_pos is not None and tok.start_pos >= stop:
-                break
-            tokens.append(tok)
-    except (UnexpectedInput, _SyntaxProblem):
-        pass
-    return tokens
-
-
-def _stray_else(tokens: list[Token]) -> Token | None:
-    """An `else` where a statement starts (after `;`, `}` or at the top) has lost its `if`:
-    the lexer then reads it as a plain name."""
-    for i in range(len(tokens) - 1, -1, -1):
-        tok = tokens[i]
-        if tok.type == "NAME" and str(tok).lower() == "else":
-            before = tokens[i - 1] if i else None
-            if before is None or before.type in ("SEMICOLON", "RBRACE"):
-                return tok
-    return None
-
-
-def _explain(source: str, exc: UnexpectedInput) -> tuple[str, Span, str]:
-    if isinstance(exc, UnexpectedCharacters):
-        pos: int = exc.pos_in_stream  # type: ignore[assignment]  # always set for UnexpectedCharacters
-        ch = source[pos] if pos < len(source) else ""
-        span = Span.point(exc.line, exc.column)
-        if ch == '"':
-            return "unterminated text: this '\"' is never closed", span, "S104"
-        if ch == "'":
-            return "unterminated date literal: this \"'\" is never closed on its line", span, "S105"
-        if source.startswith("/*", exc.pos_in_stream):
-            return "unterminated comment: this '/*' is never closed by '*/'", span, "S106"
-        unclosed = _unclosed(source)
-        if unclosed and ch in ")]}":
-            return unclosed
-        if ch == "?":
-            return "Deluge has no '?:' operator; use the if(condition, a, b) function", span, "S119"
-        return f"unexpected character {ch!r}", span, "S112"
-    if isinstance(exc, UnexpectedEOF):
-        unclosed = _unclosed(source)
-        if unclosed:
-            return unclosed
-        return "unexpected end of the script", Span.point(1, 1), "S116"
-    assert isinstance(exc, UnexpectedToken)
-    tok = exc.token
-    if tok.start_pos is not None and source.startswith("/*", tok.start_pos) and "*/" not in source[tok.start_pos:]:
-        return "unterminated comment: this '/*' is never closed by '*/'", _tok_span(tok), "S106"
-    history = _tokens_before(source, exc)
-    stray = _stray_else(history + ([tok] if str(tok).lower() == "else" else []))
-    if stray is not None:
-        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", _tok_span(stray), "S107"
-    expected = set(exc.expected)
-    span = _tok_span(tok) if tok.type != "$END" else _end_span(source)
-    missing = _missing_construct(source, tok, history)
-    if missing is not None:
-        return missing[0], _tok_span(missing[1]), "S119"
-    if tok.type == "ELSE":
-        return "'else' without a matching 'if' (is there a stray ';' or statement before it?)", span, "S107"
-    if tok.type == "$END" or tok.type in ("RBRACE", "RPAR", "RSQB"):
-        unclosed = _unclosed(source)
-        if unclosed:
-            return unclosed
-    if "SEMICOLON" in expected:
-        prev = history[-1] if history else None
-        if prev is not None and (tok.type == "$END" or (prev.end_line or 0) < (tok.line or 0)):
-            end = Span.point(prev.end_line or 1, prev.end_column or 1)
-            return f"missing ';' at the end of line {prev.end_line}", end, "S102"
-        if "TASK_KEY" not in expected:
-            return f"expected ';' before {_describe(tok)}", span, "S102"
-    if tok.type == "DATE":
-        return "single quotes make a date literal; text needs double quotes", span, "S109"
-    if {"NAME", "INT", "STRING"} <= expected:
-        return f"expected a value before {_describe(tok)}", span, "S115"
-    names = sorted({_FRIENDLY.get(e, e.lower()) for e in expected if not e.startswith("__")})
-    if len(names) > 6:
-        return f"unexpected {_describe(tok)}", span, "S101"
-    return f"unexpected {_describe(tok)}; expected {', '.join(names)}", span, "S101"
-
-
-def _missing_construct(source: str, tok: Token, history: list[Token]) -> tuple[str, Token] | None:
-    """Constructs of other languages that Deluge does not have, named with what to write
-    instead: ``x++``, ``while (...)``, ``for (i = 0; ...)``."""
-    if tok.start_pos is not None and source.startswith(("++", "--"), tok.start_pos):
-        op = source[tok.start_pos:tok.start_pos + 2]
-        var = str(history[-1]) if history and history[-1].type == "NAME" else "x"
-        return f"Deluge has no '{op}' operator; write {var} = {var} {op[0]} 1", tok
-    for i, prev in enumerate(history):
-        nxt = history[i + 1] if i + 1 < len(history) else tok
-        at_start = i == 0 or history[i - 1].type in ("SEMICOLON", "RBRACE", "LBRACE")
-        if at_start and prev.type == "NAME" and str(prev).lower() == "while" and nxt.type == "LPAR":
-            return "Deluge has no 'while' loop; loop with 'for each' over a list", prev
-        if prev.type == "FOR" and nxt.type == "LPAR":
-            return "Deluge has no C-style 'for (...)' loop; write 'for each item in list'", prev
-    return None
-
-
-def _end_span(source: str) -> Span:
-    lines = source.split("\n")
-    return Span.point(len(lines), len(lines[-1]) + 1)

@@ -26,7 +26,7 @@ try:  # BLAKE2 is built into the interpreter; hashlib would load OpenSSL first
 except ImportError:  # pragma: no cover - interpreters without the builtin module
     from hashlib import blake2b as _hash
 
-__all__ = ["cache_key", "load", "store", "write_atomic", "derived"]
+__all__ = ["cache_key", "derived", "kept", "load", "store", "write_atomic"]
 
 _FORMAT = 3
 
@@ -80,14 +80,15 @@ def store(directory: Path, key: str, entry: dict[str, Any]) -> None:
     write_atomic(directory / f"{key}.bin", data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write atomically (a file of this process's own, then a rename) so concurrent runs never
     read half an entry; a cache that cannot be written is skipped silently. (Not tempfile:
-    it loads ``random`` and ``shutil``, a tenth of a first run's start-up.)"""
+    it loads ``random`` and ``shutil``, a tenth of a first run's start-up.) Private to the
+    user unless ``mode`` says otherwise: compiled scripts may hold their text's secrets."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
@@ -137,3 +138,26 @@ def fingerprint(label: str, package_dir: str) -> str:
                 st = item.stat()
                 files.append((item.name, st.st_size, st.st_mtime_ns))
     return cache_key(label, __version__, sorted(files))[:32]
+
+
+def kept(directory: str | Path, label: str, key_parts: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The plain data ``build()`` works out from ``key_parts`` (a grammar, a library's
+    version), kept in ``directory`` as ``label-KEY.bin`` so a later process reads it instead.
+    Kept beside byte code and, like byte code, readable by every user of the installation and
+    not written under ``PYTHONDONTWRITEBYTECODE``; files of other keys (an earlier grammar)
+    are removed when a new one is written."""
+    path = Path(directory, f"{label}-{cache_key(label, *key_parts)[:32]}.bin")
+    try:
+        with open(path, "rb") as fh:
+            return marshal.loads(fh.read())
+    except Exception:  # missing, unreadable or cut short: build it again
+        pass
+    data = build()
+    if not sys.dont_write_bytecode:
+        for stale in path.parent.glob(f"{label}-*.bin"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+        write_atomic(path, marshal.dumps(data), 0o644)
+    return data

@@ -1,5 +1,6 @@
 """What ``cloudburst run`` of a plain script loads (start-up is measured: issue 14). A first
-run of a new script parses and compiles, so it loads lark and the front end, but never the
+run of a new script parses and compiles, so it loads the front end, but not lark (the parse
+runs from tables kept beside the grammar; lark is for syntax errors), and never the
 Zoho tasks, the HTTP stack, the store, nor what lark imports for features our parse does
 not use (``regex``; its grammar cache's ``hashlib``/``pickle``/``tempfile``); a cached run
 loads none of the front end either. Run in a fresh interpreter: ``sys.modules`` of the
@@ -8,6 +9,7 @@ test process says nothing."""
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -41,12 +43,17 @@ NOT_WHEN_CACHED = ("typing", "lark", "cloudburst.parser", "cloudburst.lexing", "
                    "cloudburst.compiler", "cloudburst.pages", "ast", "logging", "dataclasses", "inspect", "random",
                    "difflib")
 
+#: Not loaded by a first run that parses either, once the grammar's tables are kept.
+NOT_WHEN_PARSED = ("lark", "cloudburst.larkimport", "cloudburst.lexing", "cloudburst.lalrtables",
+                   "cloudburst.syntaxerrors", "logging", "dataclasses", "inspect")
+
 _PROBE = """
 import sys
 from cloudburst.cli import main
 status = main(sys.argv[1:])
 modules = sorted(sys.modules)
 import json
+import marshal
 print(json.dumps({"status": status, "modules": modules}))
 """
 
@@ -96,8 +103,37 @@ def test_a_plain_run_loads_no_zoho_task_http_store_or_regex(runs: dict[str, tupl
 
 
 def test_a_cached_run_loads_no_parser_or_compiler(runs: dict[str, tuple[str, list[str]]]) -> None:
-    assert "lark" in runs["first"][1] and "cloudburst.compiler" in runs["first"][1]
+    assert "cloudburst.parser" in runs["first"][1] and "cloudburst.compiler" in runs["first"][1]
     assert _loaded(runs["cached"][1], NOT_WHEN_CACHED) == []
+
+
+def test_a_first_run_parses_without_lark(runs: dict[str, tuple[str, list[str]]]) -> None:
+    assert "cloudburst.lalr" in runs["first"][1]
+    assert _loaded(runs["first"][1], NOT_WHEN_PARSED) == []
+
+
+def test_grammar_tables_are_kept_and_a_damaged_copy_is_rebuilt(tmp_path: Path) -> None:
+    """The driver's tables are kept beside the grammar's byte code; a later process reads
+    them without lark, and a damaged file only means asking lark again (and keeping that)."""
+    from cloudburst import grammar
+
+    env = _env(tmp_path)
+    probe = ("import sys; from cloudburst.parser import parse; p = parse('x = 1;\\nif (x > 0) { info x; }'); "
+             "print(len(p.body), 'lark' in sys.modules)")
+    subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, timeout=120)
+    again = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
+                           timeout=120)
+    assert again.stdout.split() == ["2", "False"]
+    (saved,) = Path(grammar.__file__).parent.joinpath("__pycache__").glob("lalr-*.bin")
+    kept = saved.read_bytes()
+    try:
+        saved.write_bytes(kept[: len(kept) // 2])
+        damaged = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
+                                 timeout=120)
+        assert damaged.stdout.split() == ["2", "True"]  # lark worked them out again
+        assert marshal.loads(saved.read_bytes()) == marshal.loads(kept)  # and they were kept again
+    finally:
+        saved.write_bytes(kept)
 
 
 def test_a_zoho_call_still_finds_its_task(tmp_path: Path) -> None:
