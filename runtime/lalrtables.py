@@ -127,13 +127,17 @@ def _rule(rule: Any, callback: Any, transformer: Any) -> list[Any]:
     return [len(rule.expansion), rule.origin.name, expand1, include, append_none, kind, name]
 
 
-def _lexer(basic: Any, flags: int) -> list[Any]:
-    """[terminals, keyword checks, ignored, multi-line] of one state's lexer."""
+def _lexer(basic: Any, flags: int, firsts: dict[str, str | None]) -> list[Any]:
+    """[terminals, keyword checks, ignored, multi-line] of one state's lexer; ``firsts``
+    memoizes each expression's first characters (terminals recur in many lexers)."""
     terminals = []
     for t in basic.scanner.terminals:  # reading the scanner builds the callbacks too
-        first = first_chars(t.pattern.to_regexp(), flags)
-        # the characters as sorted text (``char in text``): the same bytes in every process
-        terminals.append([t.name, _literal(t, flags)[0], t.pattern.to_regexp(), None if first is None else "".join(sorted(first))])
+        regexp = t.pattern.to_regexp()
+        if regexp not in firsts:
+            first = first_chars(regexp, flags)
+            # as sorted text (``char in text``): the same bytes in every process
+            firsts[regexp] = None if first is None else "".join(sorted(first))
+        terminals.append([t.name, _literal(t, flags)[0], regexp, firsts[regexp]])
     unless = {}
     for name, callback in basic.callback.items():
         if type(callback) is not UnlessCallback:
@@ -173,12 +177,13 @@ def extract(lark: Lark, transformer: Any) -> dict[str, Any]:
     lexers: list[list[Any]] = []
     by_lexer: dict[int, int] = {}
     state_lexer: list[int] = []
+    firsts: dict[str, str | None] = {}
     for state in range(count):
         basic = frontend.lexer.lexers[state]
         index = by_lexer.get(id(basic))
         if index is None:
             index = by_lexer[id(basic)] = len(lexers)
-            lexers.append(_lexer(basic, flags))
+            lexers.append(_lexer(basic, flags, firsts))
         state_lexer.append(index)
     return {"start": table.start_states[start], "end": table.end_states[start], "flags": flags,
             "actions": actions, "rules": specs, "lexers": lexers, "state_lexer": state_lexer}
