@@ -1,4 +1,5 @@
-"""The ``cloudburst`` command: one argparse tree built from :data:`~cloudburst.cli.groups.GROUPS`,
+"""The ``cloudburst`` command: its command line read by :mod:`cloudburst.cli.quickargs` or by
+the argparse tree of :mod:`cloudburst.cli.argtree` (built from :data:`~cloudburst.cli.groups.GROUPS`),
 one :class:`Context` handed to every handler, and one place that turns failures into exit codes.
 
 A group module's ``configure(parser)`` adds options and either sets a handler
@@ -10,20 +11,20 @@ for a refusal (exit 1). ``main`` never exits the process and never prints a trac
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from importlib import import_module
 
-from cloudburst.cli.env import Env, terminal_columns
+from cloudburst.cli.env import Env
 from cloudburst.cli.groups import GROUPS
+from cloudburst.cli import quickargs
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, NoReturn, TextIO
+    import argparse
+    from typing import Any, TextIO
     from cloudburst.connectors.service import ConnectorService
 
-__all__ = ["main", "Context", "Parser", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",
+__all__ = ["main", "Context", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",
            "add_db_option", "EXIT_OK", "EXIT_RUNTIME", "EXIT_USAGE", "EXIT_COMPILE", "EXIT_LIMIT", "EXIT_INTERRUPT"]
 
 EXIT_OK = 0
@@ -49,49 +50,6 @@ class Usage(Exception):
 
 class Cancelled(Exception):
     """The user answered no to a confirmation."""
-
-
-class _Exit(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
-
-
-class _ParseError(Exception):
-    def __init__(self, message: str, parser: argparse.ArgumentParser) -> None:
-        self.message = message
-        self.parser = parser
-
-
-class _Formatter(argparse.HelpFormatter):
-    """argparse's formatter, sized as ``shutil.get_terminal_size`` would size it: argparse
-    builds one per option added, and importing shutil for it is a tenth of a run's start-up."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
-
-
-class Parser(argparse.ArgumentParser):
-    """An ArgumentParser that writes to its class's streams and raises instead of exiting."""
-
-    _out: TextIO = sys.stdout
-    _err: TextIO = sys.stderr
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def _print_message(self, message: str, file: Any = None) -> None:
-        if message:
-            (self._err if file is sys.stderr else self._out).write(message)
-
-    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
-        if message:
-            self._err.write(message)
-        raise _Exit(status)
-
-    def error(self, message: str) -> NoReturn:
-        raise _ParseError(message, self)
 
 
 class Context:
@@ -159,7 +117,9 @@ Handler = Callable[[Context], "int | None"]
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+    """``--db``, set only when given (``parser.SUPPRESS``: argparse's marker, or the quick
+    reader's, which does not import argparse), so a subcommand's keeps its group's."""
+    parser.add_argument("--db", metavar="URL", default=parser.SUPPRESS,
                         help="connection store: a SQLAlchemy database URL "
                              "(default: $CLOUDBURST_DATABASE_URL, else a SQLite file in the user data dir)")
 
@@ -186,25 +146,6 @@ def command(commands: argparse._SubParsersAction[Any], name: str, handler: Handl
     if reports:
         parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
-
-
-def build_parser(out: TextIO, err: TextIO, only: str | None = None) -> Parser:
-    """The whole tree; with ``only`` (a group's command-line name) just that group, so a
-    command that names its group imports no other group's module (start-up is measured)."""
-
-    class Bound(Parser):
-        _out, _err = out, err
-
-    root = Bound(prog=PROG, description="Run, check and explore Deluge scripts; manage API connections.")
-    root.add_argument("--version", action="store_true", help="print the version and exit")
-    commands = root.add_subparsers(dest="group", metavar="COMMAND", title="commands", parser_class=Bound)
-    for name in GROUPS:
-        if only is not None and name.replace("_", "-") != only:
-            continue
-        module = import_module(f"cloudburst.cli.{name}")
-        parser = commands.add_parser(name.replace("_", "-"), help=module.HELP, description=module.HELP)
-        module.configure(parser)
-    return root
 
 
 _COMMANDS = frozenset(name.replace("_", "-") for name in GROUPS)
@@ -242,22 +183,18 @@ def main(
         from cloudburst.cli.completion.names import print_names
 
         return print_names(args_list[1:], out, Env(environ))
-    parser = build_parser(out, err, first if first in _COMMANDS else None)
-    try:
-        args = parser.parse_args(args_list)
-    except _Exit as done:
-        return done.status
-    except _ParseError as problem:
-        problem.parser.print_usage(err)
-        err.write(f"{PROG}: error: {problem.message}\n")
-        return EXIT_USAGE
+    args = quickargs.read(first, args_list[1:]) if first in _COMMANDS else None
+    if args is None:
+        from cloudburst.cli.argtree import parse
+
+        args = parse(args_list, out, err, first if first in _COMMANDS else None)
+        if isinstance(args, int):
+            return args
     if args.version:
         from cloudburst import __version__
 
         out.write(f"cloudburst {__version__}\n")
         return EXIT_OK
-    if args.group is None:  # bare `cloudburst`: the REPL
-        args = parser.parse_args(["repl"])
     ctx = Context(args, out, err, Env(environ), prompt, service, stdin)
     try:
         return args.handler(ctx) or EXIT_OK

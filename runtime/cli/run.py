@@ -5,7 +5,6 @@ Only argparse is imported up front; the engine loads when a script really runs.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 from cloudburst.cli.dispatch import (EXIT_COMPILE, EXIT_INTERRUPT, EXIT_LIMIT, EXIT_RUNTIME, EXIT_USAGE, Context,
@@ -15,6 +14,7 @@ from cloudburst.cli.zoho import add_run_options, provider_for_run, report_calls
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import Any
 
 __all__ = ["HELP", "configure", "non_negative"]
@@ -29,9 +29,12 @@ def non_negative(kind: type[int] | type[float]) -> Any:
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {'whole ' if kind is int else ''}number, got {text!r}") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {text}")
+            value = None
+        if value is None or value < 0:
+            from argparse import ArgumentTypeError  # only for a bad value: a plain run never imports argparse
+
+            raise ArgumentTypeError(f"expected a {'whole ' if kind is int else ''}number, got {text!r}" if value is None
+                                    else f"must be 0 (no limit) or more, got {text}")
         return value
 
     parse.__name__ = kind.__name__

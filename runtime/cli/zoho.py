@@ -5,12 +5,11 @@ call these hooks, so everything Zoho-specific on the command line stays here."""
 
 from __future__ import annotations
 
-import argparse
-
 from cloudburst.cli.dispatch import Context, Usage
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import argparse
     from typing import Any, Callable
 
 __all__ = ["add_preset_options", "create_preset", "add_authorize_options", "authorize", "add_run_options",

@@ -17,7 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from pytest_httpserver import HTTPServer
 
-from cloudburst.cli.dispatch import build_parser
+from cloudburst.cli.argtree import build_parser
 
 
 def _actions(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

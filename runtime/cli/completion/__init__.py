@@ -32,7 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _completion(ctx: Context) -> int:
     from cloudburst.cli.completion.shells import render
     from cloudburst.cli.completion.tree import walk
-    from cloudburst.cli.dispatch import build_parser
+    from cloudburst.cli.argtree import build_parser
 
     ctx.out.write(render(ctx.args.shell, walk(build_parser(ctx.out, ctx.err))))
     return 0
