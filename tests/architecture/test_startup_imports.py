@@ -34,7 +34,10 @@ NEVER = ("httpx2", "httpx", "httpcore", "h11", "anyio", "sqlmodel", "sqlalchemy"
          "regex", "hashlib", "_hashlib", "pickle", "tempfile", "shutil", "getpass", "pkgutil", "traceback", "linecache",
          "tokenize", "cloudburst.http", "cloudburst.connectors", "cloudburst.mail", "cloudburst.zoho.crm",
          "cloudburst.zoho.books", "cloudburst.zoho.creator", "cloudburst.zoho.invokeapi", "cloudburst.zoho.live",
-         "cloudburst.zoho.wire", "smtplib", "email", "zoneinfo", "platformdirs", "asyncio", "xml", "json")
+         "cloudburst.zoho.wire", "smtplib", "email", "zoneinfo", "platformdirs", "asyncio", "xml", "json",
+         # argparse (and the gettext and locale it loads) only for help, usage errors and subcommands:
+         # cloudburst.cli.quickargs reads a plain `run FILE --option VALUE` line
+         "argparse", "gettext", "locale", "cloudburst.cli.argtree")
 #: Not loaded by a cached run either: the script's compiled code is on disk. ``typing`` alone
 #: was a tenth of a cached run: modules on that path import their typing names under
 #: ``TYPE_CHECKING = False`` / ``if TYPE_CHECKING:`` (mypy reads that block; annotations are
