@@ -104,16 +104,26 @@ def load(spec: Spec, registry: Registry | None = None) -> Any:
     raise LookupError(f"unknown helper kind {kind}")
 
 
-def run_chunks(constants: tuple[Any, ...], first: int, last: int, cells: Callable[..., Any]) -> tuple[Any] | None:
+def run_chunks(constants: tuple[Any, ...], first: int, last: int, cells: Callable[..., Any],
+               segments: int = -1) -> tuple[Any] | None:
     """Run the chunks ``constants[first:last]`` of a long main script (see the compiler's
     ``chunked``) as closures over the cells of ``cells``; a chunk that ends the script (a
-    ``return``) gives ``(value,)``, which ends the run."""
+    ``return``) gives ``(value,)``, which ends the run. ``constants[segments]`` (when not
+    -1) holds the script's counted segments (see cloudburst.segments)."""
     from types import FunctionType
 
     by_name = dict(zip(cells.__code__.co_freevars, cells.__closure__ or ()))
+    counted = constants[segments] if segments >= 0 else None
+    if counted is not None:
+        by_name["__seg"].cell_contents = counted.runner(by_name)
     namespace: dict[str, Any] = {"__builtins__": {}}
     for code in constants[first:last]:
-        ended = FunctionType(code, namespace, code.co_name, None, tuple(by_name[v] for v in code.co_freevars))()
+        try:
+            ended = FunctionType(code, namespace, code.co_name, None, tuple(by_name[v] for v in code.co_freevars))()
+        except BaseException as exc:
+            if counted is not None:
+                counted.settle(exc.__traceback__, code, by_name["__c"])
+            raise
         if ended is not None:
             return ended  # type: ignore[no-any-return]
     return None

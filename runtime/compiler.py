@@ -9,11 +9,13 @@ second pass over the tree), so the innermost generated frame of a traceback tell
 Deluge expression failed.
 
 Statement counting follows Deluge: each executed statement counts one, a ``for each``
-header once per iteration, a task block once. Code that runs once (the main script outside
-loops) counts statement by statement. In loop and function bodies a short straight-line
-run is counted with one addition, and a second, statement-by-statement copy runs only when
-the count would pass the next checkpoint, so a limit stops exactly at the statement that
-exceeds it (see :meth:`Execution.checkpoint`).
+header once per iteration, a task block once. In loop and function bodies a short
+straight-line run is counted with one addition, and a second, statement-by-statement copy
+runs only when the count would pass the next checkpoint, so a limit stops exactly at the
+statement that exceeds it (see :meth:`Execution.checkpoint`). The top level of a long main
+script is counted in segments the same way, with the precise copy compiled only when a run
+needs it (see :mod:`cloudburst.segments`); other code that runs once counts statement by
+statement.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span, TimeoutLimitError
 from cloudburst.execution import BIG_VALUE, DOLLAR, DOT
 from cloudburst.forms.lowering import lower_access, lower_delete
-from cloudburst.compiled import Executable, Spec
+from cloudburst.compiled import Executable, Spec, load
 from cloudburst.resolver import Resolved
+from cloudburst.segments import Segments
 from cloudburst.stdlib.index import builtin_index
 from cloudburst.values import INT_MAX, INT_MIN
 
@@ -70,6 +73,17 @@ _CLOCK_EVERY = 256
 #: is all that is ever held, so compiling memory stays flat however long the script.
 _CHUNK_AFTER = 2000
 _CHUNK = 1000
+
+#: With segments, a main script of more than this many top-level statements compiles in
+#: chunks (whatever its length), whose top-level straight-line runs are counted in
+#: segments of at most ``_SEGMENT`` statements. A checkpoint (every 1,000 statements)
+#: falls inside about one segment in forty, which then compiles its precise copy.
+_SEGMENTS_AFTER = 200
+_SEGMENT = 25
+
+#: The position of the code that pays for a segment: no statement's, so an error's
+#: position never names it (see :meth:`Segments.settle`).
+_NOWHERE: _Pos = {"lineno": 0, "col_offset": 0, "end_lineno": 0, "end_col_offset": 0}
 
 #: Names the generated main script binds besides Deluge variables, helpers and functions.
 _CONTEXT = ("__c", "__chk", "__d", "__cp", "__maxd", "__info", "__room", "__ctx", "__K")
@@ -152,6 +166,13 @@ def _calls_function(stmt: n.Stmt) -> bool:
     return False
 
 
+def _countable(stmt: n.Stmt, functions: bool) -> bool:
+    """Whether a top-level statement can be paid for with its segment: a simple statement
+    that neither ends the script nor runs statements of a function while it runs (a script
+    without ``functions`` calls none: a call to a missing one fails before counting)."""
+    return not isinstance(stmt, _BLOCKS + _JUMPS) and not (functions and _calls_function(stmt))
+
+
 def _called_under_try(resolved: Resolved) -> set[str]:
     """The script's functions that may run inside a ``try`` body (called from one, directly
     or through other functions): an error in them can be caught and the caller go on."""
@@ -198,12 +219,14 @@ def _positioned(tree: ast.expr, span: Span) -> ast.expr:
 
 
 _KNOWN_BOOL = (n.Compare, n.Logical, n.Membership)
+_BLOCKS = (n.If, n.ForEach, n.Try)
 _JUMPS = (n.Return, n.Break, n.Continue)
 _FORM_ACCESS = (n.FormFetch, n.FieldAccess, n.BuiltinMethod)
 
 
 class _Compiler:
-    def __init__(self, resolved: Resolved, integer_division: str, deadline: float | None, paths: str = "auto") -> None:
+    def __init__(self, resolved: Resolved, integer_division: str, deadline: float | None, paths: str = "auto",
+                 segments: bool = True) -> None:
         self.resolved = resolved
         self.builtins = resolved.builtins if resolved.builtins is not None else builtin_index()
         self.helpers: dict[str, Spec] = {}
@@ -228,6 +251,13 @@ class _Compiler:
         self.until_clock = _CLOCK_EVERY
         self.compiled = 0  # statements generated so far (chunk sizes)
         self.in_chunk = False
+        #: Count a chunked main script's top-level runs in segments (see cloudburst.segments).
+        self.segmented = segments and paths != "generic"
+        self.segments: list[tuple[n.Stmt, ...]] = []
+        self.segment_statements: list[tuple[int, int, int, int]] = []
+        self.segment_remaining: list[int] = []
+        #: (name, variables, shared names, names with a cell) of the chunks, for precise copies.
+        self.layout: tuple[str, list[str], list[str], frozenset[str]] = ("", [], [], frozenset())
         p = _TOP
         self.shared: dict[str, Any] = {
             "__c": _load("__c", p), "__cp": _load("__cp", p), "__c=": _store("__c", p), "__chk=": _store("__chk", p),
@@ -999,31 +1029,87 @@ class _Compiler:
         them, and counts statements, exactly as inline code would."""
         p = _TOP
         codes: list[CodeType] = []
-        shared = sorted({*variables, *_CONTEXT, *self.fn_names.values()})
+        shared = sorted({*variables, *_CONTEXT, *self.fn_names.values(), *(("__seg",) if self.segmented else ())})
         run: list[ast.stmt] = []
+        pending: list[n.Stmt] = []  # the segment being gathered
         done = self.compiled
+        last = len(program.body) - 1
         self.in_chunk = True
         try:
             for i, st in enumerate(program.body):
-                run.extend(self.block((st,), program.span))
-                if self.compiled - done >= _CHUNK or i == len(program.body) - 1:
+                if self.segmented and _countable(st, bool(self.fn_names)):
+                    pending.append(st)
+                else:
+                    run.extend(self.segment(pending))
+                    pending = []
+                    run.extend(self.block((st,), program.span))
+                full = self.compiled + len(pending) - done >= _CHUNK or i == last
+                if len(pending) == _SEGMENT or full:
+                    run.extend(self.segment(pending))
+                    pending = []
+                if full:
                     codes.append(self.chunk(run, name, variables, shared))
                     run, done = [], self.compiled
         finally:
             self.in_chunk = False
-        first = len(self.constants)
-        self.constants.extend(codes)
         # Every name a chunk may use, loaded in a function that never runs: the compiler
         # then keeps each in a cell that ``run_chunks`` hands to the chunks.
         names = sorted({*shared, *self.helpers})
+        counted: list[ast.expr] = []
+        if self.segments:
+            self.layout = (name, variables, shared, frozenset(names))
+            counted.append(_const(len(self.constants), p))
+            self.constants.append(Segments(self.precise, self.segment_statements, self.segment_remaining))
+        first = len(self.constants)
+        self.constants.extend(codes)
         cells = ast.FunctionDef(name="__cells", args=_args([]), body=[ast.Return(value=ast.Tuple(
             elts=[_load(v, p) for v in names], ctx=_LOAD, **p), **p)], decorator_list=[], returns=None, **p)
         ran = self.helper_call(("rt", "run_chunks"), [_load("__K", p), _const(first, p), _const(len(self.constants), p),
-                                                       _load("__cells", p)], program.span)
-        return [cells, _assign("__r", ran, p),
+                                                       _load("__cells", p), *counted], program.span)
+        start = [_assign("__seg", _const(None, p), p)] if self.segmented else []
+        return [*start, cells, _assign("__r", ran, p),
                 ast.If(test=_compare(_load("__r", p), ast.IsNot(), _const(None, p), p),
                        body=[ast.Return(value=ast.Subscript(value=_load("__r", p), slice=_const(0, p), ctx=_LOAD, **p),
                                         **p)], orelse=[], **p)]
+
+    def segment(self, run: list[n.Stmt]) -> list[ast.stmt]:
+        """Top-level statements counted at once: ``if (__c := __c + k) > __chk:`` takes the
+        payment back and runs the precise copy (compiled when first needed), else the
+        statements run uncounted."""
+        if len(run) < 2:
+            return self.block(tuple(run), run[0].span) if run else []
+        self.tick(len(run))
+        index = len(self.segments)
+        self.segments.append(tuple(run))
+        fast: list[ast.stmt] = []
+        for i, st in enumerate(run):
+            p = _pos(st.span)
+            self.segment_statements.append((p["lineno"], p["col_offset"], p["end_lineno"], p["end_col_offset"]))
+            self.segment_remaining.append(len(run) - 1 - i)
+            fast.extend(self.stmt(st))
+        z = _NOWHERE
+        paid = ast.NamedExpr(target=_store("__c", z), value=ast.BinOp(left=_load("__c", z), op=_ADD,
+                                                                      right=_const(len(run), z), **z), **z)
+        refund = ast.AugAssign(target=_store("__c", z), op=ast.Sub(), value=_const(len(run), z), **z)
+        precise = ast.Expr(value=ast.Call(func=_load("__seg", z), args=[_const(index, z)], keywords=[], **z), **z)
+        return [ast.If(test=_compare(paid, ast.Gt(), _load("__chk", z), z), body=[refund, precise], orelse=fast, **z)]
+
+    def precise(self, index: int) -> tuple[CodeType, dict[str, Any]]:
+        """The statement-by-statement copy of segment ``index``, compiled as a chunk, and the
+        helpers it uses that the script's cells lack. It assumes nothing about variables
+        (what was proven before the segment is gone), which only keeps more guards."""
+        name, variables, shared, cells = self.layout
+        facts, deadline = self.facts, self.deadline
+        self.facts, self.deadline, self.in_chunk = {}, None, True
+        try:
+            body: list[ast.stmt] = []
+            for st in self.segments[index]:
+                body.extend(self.bump(1, st.span))
+                body.extend(self.stmt(st))
+            code = self.chunk(body, name, variables, shared)
+        finally:
+            self.facts, self.deadline, self.in_chunk = facts, deadline, False
+        return code, {v: load(self.helpers[v]) for v in code.co_freevars if v not in cells}
 
     def chunk(self, body: list[ast.stmt], name: str, variables: list[str], shared: list[str]) -> CodeType:
         """Compile one chunk: ``def __unit(<names>): def __chunk(): nonlocal ...; body``; the
@@ -1057,7 +1143,7 @@ class _Compiler:
                 test=_compare(_const(var, p), ast.In(), _load("__args", p), p),
                 body=[_assign(_mangle(var), ast.Subscript(value=_load("__args", p), slice=_const(var, p), ctx=_LOAD, **p), p)],
                 orelse=[], **p))
-        if len(r.program.body) > _CHUNK_AFTER:
+        if len(r.program.body) > (min(_CHUNK_AFTER, _SEGMENTS_AFTER) if self.segmented else _CHUNK_AFTER):
             body = self.chunked(r.program, name, [_mangle(v) for v in names])
         else:
             body = self.block(r.program.body, r.program.span)
@@ -1084,9 +1170,11 @@ class _Compiler:
 
 
 def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate",
-                    deadline: float | None = None, paths: str = "auto") -> Executable:
+                    deadline: float | None = None, paths: str = "auto", segments: bool = True) -> Executable:
     """Generate and compile ``resolved``; raises :class:`TimeoutLimitError` when the
     ``time.monotonic()`` ``deadline`` passes while compiling. ``paths``: "auto" (inline
     fast paths in loop and function bodies), "fast" (everywhere) or "generic" (nowhere:
-    helpers only, statement-by-statement counting); all three must behave the same."""
-    return _Compiler(resolved, integer_division, deadline, paths).program(name)
+    helpers only, statement-by-statement counting); all three must behave the same.
+    ``segments``: count a long main script in segments whose precise copies compile on
+    demand (the program then keeps the compiler, so it cannot be cached on disk)."""
+    return _Compiler(resolved, integer_division, deadline, paths, segments).program(name)

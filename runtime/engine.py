@@ -508,7 +508,7 @@ class Runtime:
         try:
             with gc_paused():
                 executable = compile_program(resolved, name, integer_division=self.settings.integer_division,
-                                             deadline=deadline)
+                                             deadline=deadline, segments=self.cache_dir is None)
         except CloudburstError as exc:
             raise _named(exc, name, limits)
         except RecursionError:

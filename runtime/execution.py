@@ -302,7 +302,7 @@ def span_from_traceback(tb: TracebackType | None) -> Span | None:
             index = tb.tb_lasti // 2
             if 0 <= index < len(positions):
                 line, end_line, col, end_col = positions[index]
-                if line is not None:
+                if line:  # 0: code of no statement (paying for a counted segment)
                     found = Span(line, (col or 0) + 1, end_line or line, (end_col or col or 0) + 1)
         tb = tb.tb_next
     return found
