@@ -166,13 +166,6 @@ def _calls_function(stmt: n.Stmt) -> bool:
     return False
 
 
-def _countable(stmt: n.Stmt, functions: bool) -> bool:
-    """Whether a top-level statement can be paid for with its segment: a simple statement
-    that neither ends the script nor runs statements of a function while it runs (a script
-    without ``functions`` calls none: a call to a missing one fails before counting)."""
-    return not isinstance(stmt, _BLOCKS + _JUMPS) and not (functions and _calls_function(stmt))
-
-
 def _called_under_try(resolved: Resolved) -> set[str]:
     """The script's functions that may run inside a ``try`` body (called from one, directly
     or through other functions): an error in them can be caught and the caller go on."""
@@ -222,6 +215,13 @@ _KNOWN_BOOL = (n.Compare, n.Logical, n.Membership)
 _BLOCKS = (n.If, n.ForEach, n.Try)
 _JUMPS = (n.Return, n.Break, n.Continue)
 _FORM_ACCESS = (n.FormFetch, n.FieldAccess, n.BuiltinMethod)
+
+
+def _countable(stmt: n.Stmt, functions: bool) -> bool:
+    """Whether a top-level statement can be paid for with its segment: a simple statement
+    that neither ends the script nor runs statements of a function while it runs (a script
+    without ``functions`` calls none: a call to a missing one fails before counting)."""
+    return not isinstance(stmt, _BLOCKS + _JUMPS) and not (functions and _calls_function(stmt))
 
 
 class _Compiler:
