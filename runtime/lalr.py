@@ -65,23 +65,41 @@ _new_str = str.__new__
 
 
 def _shaped(spec: list[Any], transformer: Any) -> Any:
-    """A rule's callback: lark's child filter, single-child expansion and node builder."""
-    _size, _origin, expand1, include, append_none, kind, name = spec
+    """A rule's callback: lark's child filter, single-child expansion and node builder (the
+    filter in its cheapest form: none, picking children, or lark's general loop)."""
+    size, _origin, expand1, include, append_none, kind, name = spec
     if kind == "tree":
         def build(children: list[Any]) -> Any:
             return _Inline(name, children)
     else:
         build = getattr(transformer, name)
+    steps = None if include is None else tuple((i, bool(expand), nones) for i, expand, nones in include)
+    picks = None
+    if steps is not None and not append_none and not any(expand or nones for _i, expand, nones in steps):
+        picks = tuple(i for i, _e, _n in steps)
+        if picks == tuple(range(size)):
+            steps = picks = None  # keeps every child as it is
+    if expand1 and picks is not None and len(picks) == 1:
+        (pick,) = picks
+
+        def picked(children: list[Any]) -> Any:  # one child kept: it is the value
+            return children[pick]
+
+        return picked
     if expand1:
         inner = build
 
         def build(children: list[Any]) -> Any:
             return children[0] if len(children) == 1 else inner(children)
-    if include is None:
+    if steps is None:
         return build
-    steps = tuple((i, bool(expand), nones) for i, expand, nones in include)
-    trailing = [None] * append_none
     node = build
+    if picks is not None:
+        def chosen(children: list[Any]) -> Any:
+            return node([children[i] for i in picks])
+
+        return chosen
+    trailing = [None] * append_none
 
     def filtered(children: list[Any]) -> Any:
         out: list[Any] = []
@@ -190,8 +208,12 @@ class Driver:
             match = self._matches[name] = re.compile(regexp, self._flags).match
         return match
 
-    def parse(self, source: str) -> Any:
-        """The value of the start rule (what lark's ``parse`` returns), or :class:`Mismatch`."""
+    def parse(self, source: str, budget: Any) -> Any:
+        """The value of the start rule (what lark's ``parse`` returns), or :class:`Mismatch`.
+        Each reduction spends one of ``budget.left``; past it, ``budget.spend()`` checks the
+        caps (and may raise) and sets ``left`` again. Counted here, in a local, as it is paid
+        on every reduction."""
+        left = budget.left
         actions = self._actions
         lex_info = self._lex_info
         final = self._end
@@ -257,6 +279,10 @@ class Driver:
                     del values[-size:]
                 else:
                     children = []
+                left -= 1
+                if left < 0:
+                    budget.spend()
+                    left = budget.left
                 value = callback(children)
                 state = actions[states[-1]][origin]
                 states.append(state)

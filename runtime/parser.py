@@ -36,17 +36,31 @@ __all__ = ["parse", "parse_expression_or_program"]
 def _rule_span(children: list[Any]) -> Span:
     """Where a rule's text starts and ends: from its first and last positioned child
     (:data:`_NO_SPAN` when none is). Lark can track this itself (``propagate_positions``),
-    but doing it once per built node here halves parsing time."""
+    but doing it once per built node here halves parsing time. A child is most often one of
+    our tokens or a node, read here directly (the driver's tokens always have positions)."""
     for child in children:
+        if child.__class__ is Token:
+            line, column = child.line, child.column
+            break
+        span = getattr(child, "span", None)
+        if span is not None:
+            line, column = span.line, span.column
+            break
         start = _start(child)
         if start is not None:
+            line, column = start
             break
     else:
         return _NO_SPAN
     for child in reversed(children):
+        if child.__class__ is Token:
+            return Span(line, column, child.end_line, child.end_column)
+        span = getattr(child, "span", None)
+        if span is not None:
+            return Span(line, column, span.end_line, span.end_column)
         end = _end(child)
         if end is not None:
-            return Span(start[0], start[1], end[0], end[1])
+            return Span(line, column, end[0], end[1])
     return _NO_SPAN
 
 
@@ -576,26 +590,35 @@ _BUDGET = _Budget()
 
 
 def _callback(method: Any) -> Any:
-    budget = _BUDGET
-
     def callback(children: list[Any]) -> Any:
-        budget.left -= 1
-        if budget.left < 0:
-            budget.spend()
         return method(_rule_span(children), *children)
 
     return callback
 
 
-class _Callbacks:
-    """What Lark calls per reduced rule: each public ``_Build`` method with the span of
-    its children. (Only rule names are attributes: Lark also looks up terminal names here.)"""
+def _budgeted(method: Any) -> Any:
+    """For lark's own loop, which knows nothing of the budget (the driver spends it itself)."""
+    budget = _BUDGET
+    callback = _callback(method)
 
-    def __init__(self) -> None:
+    def budgeted(children: list[Any]) -> Any:
+        budget.left -= 1
+        if budget.left < 0:
+            budget.spend()
+        return callback(children)
+
+    return budgeted
+
+
+class _Callbacks:
+    """What the parser calls per reduced rule: each public ``_Build`` method with the span of
+    its children. (Only rule names are attributes: lark also looks up terminal names here.)"""
+
+    def __init__(self, wrap: Any) -> None:
         build = _Build()
         for name in dir(build):
             if not name.startswith("_"):
-                setattr(self, name, _callback(getattr(build, name)))
+                setattr(self, name, wrap(getattr(build, name)))
 
 
 def _grammar() -> tuple[str, str]:
@@ -629,7 +652,8 @@ def _lark_version() -> str:
 
 @lru_cache(maxsize=1)
 def _transformer() -> _Callbacks:
-    return _Callbacks()
+    """The callbacks lark's own loop runs."""
+    return _Callbacks(_budgeted)
 
 
 @lru_cache(maxsize=1)
@@ -654,7 +678,7 @@ def _driver() -> Driver:
     from cloudburst.script_cache import kept
 
     grammar, directory = _grammar()
-    return Driver(kept(directory, "lalr", (FORMAT, _lark_version(), grammar), _extracted), _transformer())
+    return Driver(kept(directory, "lalr", (FORMAT, _lark_version(), grammar), _extracted), _Callbacks(_callback))
 
 
 def _lark_parse(source: str, name: str) -> Any:
@@ -678,7 +702,7 @@ def parse(source: str, name: str = "<script>", *, max_nodes: int | None = None,
     try:
         _PENDING.equals = {}
         try:
-            program = _driver().parse(source)
+            program = _driver().parse(source, _BUDGET)
         except Mismatch:
             _BUDGET.start(max_nodes, deadline)
             _PENDING.equals = {}

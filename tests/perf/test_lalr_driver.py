@@ -35,7 +35,7 @@ def _with_lark(text: str) -> Any:
 def _with_driver(driver: Driver, text: str) -> Any:
     P._PENDING.equals = {}
     try:
-        return repr(driver.parse(text)), sorted(P._PENDING.equals.values(), key=repr)
+        return repr(driver.parse(text, P._BUDGET)), sorted(P._PENDING.equals.values(), key=repr)
     except Mismatch:
         return "mismatch"
     except Exception as exc:
@@ -58,7 +58,7 @@ def test_driver_builds_what_lark_builds(union_after: int, monkeypatch: pytest.Mo
     lark = P._parser()
     monkeypatch.setattr(P, "_parser", lambda: lark)
     tables = marshal.loads(marshal.dumps(extract(lark, P._transformer())))
-    driver = Driver(tables, P._transformer())
+    driver = Driver(tables, P._Callbacks(P._callback))
     texts = _texts()
     assert len(texts) > 400
     mismatches = 0
@@ -91,5 +91,5 @@ def test_parse_reports_lark_errors_unchanged(monkeypatch: pytest.MonkeyPatch) ->
 
 
 class _AlwaysMismatch:
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str, budget: Any) -> Any:
         raise Mismatch
