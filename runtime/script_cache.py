@@ -156,7 +156,8 @@ def kept(directory: str | Path, label: str, key_parts: tuple[Any, ...], build: C
     if not sys.dont_write_bytecode:
         for stale in path.parent.glob(f"{label}-*.bin"):
             try:
-                stale.unlink()
+                if stale != path:
+                    stale.unlink()
             except OSError:
                 pass
         write_atomic(path, marshal.dumps(data), 0o644)

@@ -115,11 +115,9 @@ def test_a_first_run_parses_without_lark(runs: dict[str, tuple[str, list[str]]])
     assert _loaded(runs["first"][1], NOT_WHEN_PARSED) == []
 
 
-def test_grammar_tables_are_kept_and_a_damaged_copy_is_rebuilt(tmp_path: Path) -> None:
-    """The driver's tables are kept beside the grammar's byte code; a later process reads
-    them without lark, and a damaged file only means asking lark again (and keeping that)."""
-    from cloudburst import grammar
-
+def test_grammar_tables_are_kept(tmp_path: Path) -> None:
+    """The driver's tables are kept beside the grammar's byte code: a later process parses
+    with them and never imports lark."""
     env = _env(tmp_path)
     probe = ("import sys; from cloudburst.parser import parse; p = parse('x = 1;\\nif (x > 0) { info x; }'); "
              "print(len(p.body), 'lark' in sys.modules)")
@@ -127,16 +125,36 @@ def test_grammar_tables_are_kept_and_a_damaged_copy_is_rebuilt(tmp_path: Path) -
     again = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
                            timeout=120)
     assert again.stdout.split() == ["2", "False"]
-    (saved,) = Path(grammar.__file__).parent.joinpath("__pycache__").glob("lalr-*.bin")
-    kept = saved.read_bytes()
-    try:
-        saved.write_bytes(kept[: len(kept) // 2])
-        damaged = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
-                                 timeout=120)
-        assert damaged.stdout.split() == ["2", "True"]  # lark worked them out again
-        assert marshal.loads(saved.read_bytes()) == marshal.loads(kept)  # and they were kept again
-    finally:
-        saved.write_bytes(kept)
+
+
+def test_kept_data_is_read_back_and_a_damaged_copy_is_rebuilt(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from cloudburst.script_cache import kept
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    builds: list[int] = []
+
+    def build() -> dict[str, object]:
+        builds.append(1)
+        return {"actions": [{"NAME": 3, "INT": ~1}], "first": "abc"}
+
+    (tmp_path / "lalr-0123.bin").write_bytes(b"tables of an earlier grammar")
+    first = kept(tmp_path, "lalr", (1, "grammar"), build)
+    (saved,) = tmp_path.glob("lalr-*.bin")  # the earlier grammar's file is gone
+    assert kept(tmp_path, "lalr", (1, "grammar"), build) == first and len(builds) == 1
+    assert saved.stat().st_mode & 0o777 == 0o644 & ~_umask()  # readable like byte code
+    saved.write_bytes(saved.read_bytes()[:5])
+    assert kept(tmp_path, "lalr", (1, "grammar"), build) == first and len(builds) == 2
+    assert marshal.loads(saved.read_bytes()) == first  # kept again
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert kept(tmp_path, "lalr", (2, "grammar"), build) == first and len(builds) == 3
+    assert list(tmp_path.glob("lalr-*.bin")) == [saved]  # like byte code: not written
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_a_zoho_call_still_finds_its_task(tmp_path: Path) -> None:
