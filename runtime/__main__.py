@@ -2,6 +2,6 @@
 
 import sys
 
-from cloudburst.cli import main
+from cloudburst.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -404,6 +404,13 @@ class Runtime:
         Compiling is bounded by ``limits`` (default: the runtime's): source size, syntax
         nodes, and ``timeout`` counted from ``started`` (default: now); past them it raises
         a :class:`LimitError`."""
+        from cloudburst.gcpause import gc_paused
+
+        with gc_paused():  # compiling, or loading a cached script, builds only objects that stay
+            return self._compile(source, name, strict, inputs, limits, started)
+
+    def _compile(self, source: str, name: str, strict: bool, inputs: Sequence[str], limits: Limits | None,
+                 started: float | None) -> Script:
         from cloudburst import __version__, script_cache
 
         key = script_cache.cache_key(__version__, source, name, strict, self.settings.integer_division,

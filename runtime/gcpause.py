@@ -11,13 +11,16 @@ enabled before the first one started.
 from __future__ import annotations
 
 import gc
-import threading
+from _thread import allocate_lock  # threading's Lock, without importing threading (start-up is measured)
 from contextlib import contextmanager
-from typing import Iterator
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator
 
 __all__ = ["gc_paused"]
 
-_LOCK = threading.Lock()
+_LOCK = allocate_lock()
 _depth = 0
 _was_enabled = False
 

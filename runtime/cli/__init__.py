@@ -7,6 +7,6 @@ take plain values and never touch ``os.environ``, ``sys.argv`` or a terminal.
 """
 
 from cloudburst.cli.dispatch import (EXIT_COMPILE, EXIT_INTERRUPT, EXIT_LIMIT, EXIT_OK, EXIT_RUNTIME, EXIT_USAGE,
-                                     main)
+                                     main, program)
 
-__all__ = ["main", "EXIT_OK", "EXIT_RUNTIME", "EXIT_USAGE", "EXIT_COMPILE", "EXIT_LIMIT", "EXIT_INTERRUPT"]
+__all__ = ["main", "program", "EXIT_OK", "EXIT_RUNTIME", "EXIT_USAGE", "EXIT_COMPILE", "EXIT_LIMIT", "EXIT_INTERRUPT"]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
     from cloudburst.connectors.service import ConnectorService
 
-__all__ = ["main", "Context", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",
+__all__ = ["main", "program", "Context", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",
            "add_db_option", "EXIT_OK", "EXIT_RUNTIME", "EXIT_USAGE", "EXIT_COMPILE", "EXIT_LIMIT", "EXIT_INTERRUPT"]
 
 EXIT_OK = 0
@@ -57,8 +57,12 @@ class Context:
     the connection store (opened on first use)."""
 
     def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO, env: Env, prompt: Prompt | None,
-                 service: ConnectorService | None = None, stdin: TextIO | None = None) -> None:
+                 service: ConnectorService | None = None, stdin: TextIO | None = None,
+                 owns_process: bool = False) -> None:
         self.args, self.out, self.err, self.env, self.prompt = args, out, err, env, prompt
+        #: Whether this command is the whole process (the ``cloudburst`` program), not a call
+        #: from a host, a test or the REPL: process-wide settings are then its own to change.
+        self.owns_process = owns_process
         self.stdin: TextIO = stdin if stdin is not None else sys.stdin
         self._service = service
         self._owned = service is None
@@ -166,12 +170,13 @@ def main(
     environ: Mapping[str, str] | None = None,
     service: ConnectorService | None = None,
     stdin: TextIO | None = None,
+    owns_process: bool = False,
 ) -> int:
     """Run one ``cloudburst`` command line (``argv`` without the program name).
 
     ``prompt`` defaults to input/getpass when standard input is a terminal; without one,
     values must come from options. ``service`` replaces the connection store the
-    environment names (the REPL hands in its own).
+    environment names (the REPL hands in its own). ``owns_process``: see :func:`program`.
     """
     out = stdout or sys.stdout
     err = stderr or sys.stderr
@@ -195,7 +200,7 @@ def main(
 
         out.write(f"cloudburst {__version__}\n")
         return EXIT_OK
-    ctx = Context(args, out, err, Env(environ), prompt, service, stdin)
+    ctx = Context(args, out, err, Env(environ), prompt, service, stdin, owns_process)
     try:
         return args.handler(ctx) or EXIT_OK
     except Usage as exc:
@@ -215,6 +220,13 @@ def main(
         return EXIT_RUNTIME
     finally:
         ctx.close()
+
+
+def program() -> int:
+    """The ``cloudburst`` program (its console script and ``python -m cloudburst``): :func:`main`
+    of ``sys.argv`` as the whole process, which lets a command tune the process (``run``
+    freezes its start-up objects out of the garbage collector's passes)."""
+    return main(owns_process=True)
 
 
 def _refusal(exc: Exception) -> str | None:

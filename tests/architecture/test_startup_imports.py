@@ -192,3 +192,18 @@ def test_record_initialisers_are_compiled_once_and_kept(tmp_path: Path) -> None:
         assert damaged.stdout.split() == ["2", "1", "4"]  # compiled again (and written back)
     finally:
         saved.write_bytes(kept)
+
+
+@pytest.mark.parametrize("owns_process", [True, False])
+def test_the_program_freezes_its_start_up_out_of_the_collector(tmp_path: Path, owns_process: bool) -> None:
+    """``cloudburst run`` as the whole process freezes what start-up built (the collector's
+    passes and the one at exit then skip it); a host, a test or the REPL calling ``main``
+    keeps its collector as it was."""
+    script = tmp_path / "plain.dg"
+    script.write_text(PLAIN, encoding="utf-8")
+    probe = ("import gc, sys\nfrom cloudburst.cli import main\n"
+             f"status = main(['run', sys.argv[1]], owns_process={owns_process})\n"
+             "print(status, gc.get_freeze_count() > 1000, gc.isenabled())")
+    done = subprocess.run([sys.executable, "-c", probe, str(script)], env=_env(tmp_path), capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.splitlines()[-1] == f"0 {owns_process} True"
