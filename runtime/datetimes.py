@@ -13,10 +13,11 @@ every rule chosen where Zoho's documentation is silent.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from functools import lru_cache
 from typing import Union
+
+from cloudburst.datetime_types import dt as _dt
 
 __all__ = [
     "MONTHS",

@@ -8,8 +8,8 @@ tasks. Nothing here reads environment variables, prints or configures logging.
 
 from __future__ import annotations
 
-import threading
 import time
+from _thread import allocate_lock  # threading.Lock, without importing threading (start-up is measured)
 from collections import OrderedDict
 from decimal import localcontext
 from pathlib import Path
@@ -246,7 +246,7 @@ class Runtime:
         #: Where compiled scripts are kept between processes (None: memory only).
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         self._builtin_index: Any = None
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
         self._services: dict[str, Any] = {}
         self._forms = forms
 
@@ -599,7 +599,7 @@ def _with_entry_call(program: n.Program) -> tuple[n.Program, tuple[Parameter, ..
 
 
 _DEFAULT: Runtime | None = None
-_DEFAULT_LOCK = threading.Lock()
+_DEFAULT_LOCK = allocate_lock()
 
 
 def run(source: str, inputs: Mapping[str, Any] | None = None, **kwargs: Any) -> Result:

@@ -7,9 +7,9 @@ operand) differ from Deluge's, so each operation comes here.
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.errors import DelugeRuntimeError, LimitError
 from cloudburst.execution import BIG_VALUE, guard_memory
 from cloudburst.forms.values import RecordList

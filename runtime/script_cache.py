@@ -9,13 +9,14 @@ anything else: a cached run's start-up is what is measured.
 
 from __future__ import annotations
 
-import datetime as _dt
 import marshal
 import os
 import sys
-import threading
+from _thread import get_ident
 from decimal import Decimal
 from pathlib import Path
+
+from cloudburst.datetime_types import dt as _dt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
     read half an entry; a cache that cannot be written is skipped silently. (Not tempfile:
     it loads ``random`` and ``shutil``, a tenth of a first run's start-up.) Private to the
     user unless ``mode`` says otherwise: compiled scripts may hold their text's secrets."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)

@@ -3,9 +3,9 @@ and conversion of command-line text into a declared type."""
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.lazy import lazy_pattern
 from cloudburst.numeric import JSON_NUMBERS, long_from_text, number_from_text, shown

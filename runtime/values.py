@@ -8,9 +8,9 @@ exact), BOOLEAN ``bool``, null ``None``, DATE ``datetime.date``, DATE-TIME
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal, InvalidOperation, localcontext
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.errors import LimitError
 from cloudburst.numeric import DECIMAL_CONTEXT, INT_MAX, INT_MIN, bounded
 

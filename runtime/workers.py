@@ -10,7 +10,10 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from cloudburst.execution import CancelFlag
 
 __all__ = ["Workers", "WORKERS", "call_within"]
 
@@ -58,7 +61,7 @@ class Workers:
 WORKERS = Workers()
 
 
-def call_within(call: Callable[[], T], seconds: float | None, cancelled: threading.Event | None = None,
+def call_within(call: Callable[[], T], seconds: float | None, cancelled: CancelFlag | None = None,
                 poll: float = 0.02) -> tuple[bool, T | None]:
     """Run ``call`` in a helper thread; ``(True, result)`` when it ends within ``seconds``
     (None: no limit), ``(False, None)`` when time ran out first. Raises what ``call``

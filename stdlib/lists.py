@@ -6,9 +6,9 @@ search use Deluge equality (:func:`cloudburst.stdlib.common.same_value`).
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.stdlib.common import parse_decimal_text, same_value, value_key
 from cloudburst.stdlib.registry import builtin, expect, fail
 from cloudburst.stdlib.typed_lists import coerce_element, coerce_elements

@@ -29,9 +29,9 @@ functions, which always win):
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.errors import DelugeRuntimeError
 from cloudburst.forms.values import RecordList
 from cloudburst.values import CaughtError, DelugeFile, DelugeList, DelugeMap, OpenCollection, TypedList, type_name

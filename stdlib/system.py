@@ -8,9 +8,9 @@ local run has no Zoho account, so the defaults are deliberately local-looking
 
 from __future__ import annotations
 
-import datetime as _dt
 from typing import Any, Callable
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.stdlib.registry import system_variable
 from cloudburst.values import from_python
 

@@ -12,9 +12,9 @@ fits every typed list (as it fits every declared parameter type). The list is a
 
 from __future__ import annotations
 
-import datetime as _dt
 from decimal import Decimal
 
+from cloudburst.datetime_types import dt as _dt
 from cloudburst.lazy import lazy_pattern
 from cloudburst.stdlib.registry import fail
 from cloudburst.values import DelugeList, TypedList, display, type_name

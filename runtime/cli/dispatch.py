@@ -21,7 +21,13 @@ from cloudburst.cli import quickargs
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from types import SimpleNamespace
     from typing import Any, TextIO
+
+    from cloudburst.cli.argtree import Parser
+
+    #: A command's parsed arguments: argparse's, or the quick reader's (the same attributes).
+    Arguments = argparse.Namespace | SimpleNamespace
     from cloudburst.connectors.service import ConnectorService
 
 __all__ = ["main", "program", "Context", "Usage", "Cancelled", "Prompt", "Handler", "subcommands", "command",
@@ -56,7 +62,7 @@ class Context:
     """What a handler needs: parsed arguments, streams, the environment, prompting, and
     the connection store (opened on first use)."""
 
-    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO, env: Env, prompt: Prompt | None,
+    def __init__(self, args: Arguments, out: TextIO, err: TextIO, env: Env, prompt: Prompt | None,
                  service: ConnectorService | None = None, stdin: TextIO | None = None,
                  owns_process: bool = False) -> None:
         self.args, self.out, self.err, self.env, self.prompt = args, out, err, env, prompt
@@ -120,7 +126,7 @@ class Context:
 Handler = Callable[[Context], "int | None"]
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
+def add_db_option(parser: Any) -> None:
     """``--db``, set only when given (``parser.SUPPRESS``: argparse's marker, or the quick
     reader's, which does not import argparse), so a subcommand's keeps its group's."""
     parser.add_argument("--db", metavar="URL", default=parser.SUPPRESS,
@@ -188,13 +194,15 @@ def main(
         from cloudburst.cli.completion.names import print_names
 
         return print_names(args_list[1:], out, Env(environ))
-    args = quickargs.read(first, args_list[1:]) if first in _COMMANDS else None
+    args: Arguments | int | None = None
+    if first in _COMMANDS:
+        args = quickargs.read(first, args_list[1:])
     if args is None:
         from cloudburst.cli.argtree import parse
 
         args = parse(args_list, out, err, first if first in _COMMANDS else None)
-        if isinstance(args, int):
-            return args
+    if isinstance(args, int):
+        return args
     if args.version:
         from cloudburst import __version__
 

@@ -128,32 +128,32 @@ def _parse(recorder: _Recorder, argv: list[str]) -> dict[str, Any] | None:
         word = argv[i]
         i += 1
         if word.startswith("-") and word != "-":
-            action, explicit = recorder.options.get(word), None
-            if action is None and "=" in word:
+            option, explicit = recorder.options.get(word), None
+            if option is None and "=" in word:
                 name, _, explicit = word.partition("=")
-                action = recorder.options.get(name)
-            if action is None or (explicit is not None and action.kind == "store_true"):
+                option = recorder.options.get(name)
+            if option is None or (explicit is not None and option.kind == "store_true"):
                 return None
             closed = current is not None
-            if action.kind == "store_true":
-                values[action.dest] = True
+            if option.kind == "store_true":
+                values[option.dest] = True
             else:
                 if explicit is None:
                     if i == len(argv) or argv[i].startswith("-"):
                         return None
                     explicit = argv[i]
                     i += 1
-                value = action.value(explicit)
-                values[action.dest] = [*(values.get(action.dest) or ()), value] if action.kind == "append" else value
-            given.add(action)
+                value = option.value(explicit)
+                values[option.dest] = [*(values.get(option.dest) or ()), value] if option.kind == "append" else value
+            given.add(option)
             continue
         if current is not None and not closed:
             values[current.dest].append(current.value(word))
             continue
-        action = next(positionals, None)
-        if action is None:
+        positional = next(positionals, None)
+        if positional is None:
             return None
-        values[action.dest] = [action.value(word)] if action.many else action.value(word)
-        given.add(action)
-        current = action if action.many else None
+        values[positional.dest] = [positional.value(word)] if positional.many else positional.value(word)
+        given.add(positional)
+        current = positional if positional.many else None
     return values if all(a in given for a in recorder.actions if a.required) else None

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any
 
+    from cloudburst.cli.dispatch import Arguments
+
 __all__ = ["HELP", "configure", "non_negative"]
 
 HELP = "run a script: print its info lines, then its return value"
@@ -281,7 +283,7 @@ def _plain_json(value: Any) -> Any:
     return str(value)
 
 
-def _records(args: argparse.Namespace, runtime: Any) -> Any:
+def _records(args: Arguments, runtime: Any) -> Any:
     """The record store --records asks for, installed on ``runtime`` (None without it)."""
     if args.records_out and not args.records:
         raise Usage("--records-out needs --records")

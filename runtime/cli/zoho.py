@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any, Callable
 
+    from cloudburst.cli.dispatch import Arguments
+
 __all__ = ["add_preset_options", "create_preset", "add_authorize_options", "authorize", "add_run_options",
            "provider_for_run", "report_calls"]
 
@@ -119,7 +121,7 @@ def _mapping(items: list[str]) -> dict[str, str]:
     return out
 
 
-def provider_for_run(args: argparse.Namespace, runtime: Any) -> Any:
+def provider_for_run(args: Arguments, runtime: Any) -> Any:
     """The Zoho provider the run options ask for, installed on ``runtime`` (None with --records)."""
     from cloudburst.errors import ConfigurationError
     from cloudburst.zoho import ZohoProvider

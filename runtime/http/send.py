@@ -7,10 +7,9 @@ and the chain never regains them.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Callable, NoReturn, TypeVar
 
 import httpx2
 
@@ -21,6 +20,9 @@ from cloudburst.http.policy import origin
 from cloudburst.http.redact import MASK, REDACTOR
 from cloudburst.http.spellings import UnmaskableSecret
 from cloudburst.http.request import Outgoing
+
+if TYPE_CHECKING:
+    from cloudburst.execution import CancelFlag
 
 __all__ = ["Received", "send", "DeadlineExceeded", "cancellable"]
 
@@ -174,7 +176,7 @@ def _timed_out(run_bound: bool, timeout: float, url: httpx2.URL) -> NoReturn:
     raise DelugeRuntimeError(f"invokeurl: socket timeout: no complete response from {_where(url)} within {timeout:g} s")
 
 
-def cancellable(cancelled: threading.Event, call: Callable[[], T]) -> T:
+def cancellable(cancelled: CancelFlag, call: Callable[[], T]) -> T:
     """Run a blocking ``call`` in a helper thread and wait for it in short slices, so
     ``Execution.cancel()`` stops the waiting run at once. An abandoned request still ends
     by its own timeout (never longer than the run's time left); its result is dropped."""

@@ -7,7 +7,7 @@ Zoho API calls the run made. Zoho counts a task execution that received an answe
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading.Lock, without importing threading (start-up is measured)
 from pathlib import Path
 
 from cloudburst.zoho.names import CRM_VERSIONS, task_names
@@ -26,7 +26,7 @@ class ZohoProvider:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
         self._calls = 0
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     @property
     def calls(self) -> int:
@@ -99,7 +99,7 @@ class _OnFirstSend:
     def __init__(self, build: Callable[[], Transport]) -> None:
         self._build = build
         self._transport: Transport | None = None
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     def send(self, request: ZohoRequest) -> ZohoAnswer:
         with self._lock:

@@ -37,14 +37,16 @@ NEVER = ("httpx2", "httpx", "httpcore", "h11", "anyio", "sqlmodel", "sqlalchemy"
          "cloudburst.zoho.wire", "smtplib", "email", "zoneinfo", "platformdirs", "asyncio", "xml", "json",
          # argparse (and the gettext and locale it loads) only for help, usage errors and subcommands:
          # cloudburst.cli.quickargs reads a plain `run FILE --option VALUE` line
-         "argparse", "gettext", "locale", "cloudburst.cli.argtree")
+         "argparse", "gettext", "locale", "cloudburst.cli.argtree",
+         # the C datetime module without datetime.py's pure-Python half (cloudburst.datetime_types)
+         "datetime")
 #: Not loaded by a cached run either: the script's compiled code is on disk. ``typing`` alone
 #: was a tenth of a cached run: modules on that path import their typing names under
 #: ``TYPE_CHECKING = False`` / ``if TYPE_CHECKING:`` (mypy reads that block; annotations are
 #: strings with ``from __future__ import annotations``).
 NOT_WHEN_CACHED = ("typing", "lark", "cloudburst.parser", "cloudburst.lexing", "cloudburst.nodes", "cloudburst.resolver",
                    "cloudburst.compiler", "cloudburst.pages", "ast", "logging", "dataclasses", "inspect", "random",
-                   "difflib")
+                   "difflib", "threading")  # a run needs no more of threading than _thread gives
 
 #: Not loaded by a first run that parses either, once the grammar's tables are kept.
 NOT_WHEN_PARSED = ("lark", "cloudburst.larkimport", "cloudburst.lexing", "cloudburst.lalrtables",
