@@ -64,9 +64,10 @@ class _Inline:
 _new_str = str.__new__
 
 
-def _shaped(spec: list[Any], transformer: Any) -> Any:
+def _shaped(spec: list[Any], transformer: Any) -> tuple[Any, bool]:
     """A rule's callback: lark's child filter, single-child expansion and node builder (the
-    filter in its cheapest form: none, picking children, or lark's general loop)."""
+    filter in its cheapest form: none, picking children, or lark's general loop); and whether
+    it builds a syntax node (calls the transformer), which is what the budget counts."""
     size, _origin, expand1, include, append_none, kind, name = spec
     if kind == "tree":
         def build(children: list[Any]) -> Any:
@@ -85,20 +86,21 @@ def _shaped(spec: list[Any], transformer: Any) -> Any:
         def picked(children: list[Any]) -> Any:  # one child kept: it is the value
             return children[pick]
 
-        return picked
+        return picked, False
     if expand1:
         inner = build
 
         def build(children: list[Any]) -> Any:
             return children[0] if len(children) == 1 else inner(children)
+    counts = kind != "tree"
     if steps is None:
-        return build
+        return build, counts
     node = build
     if picks is not None:
         def chosen(children: list[Any]) -> Any:
             return node([children[i] for i in picks])
 
-        return chosen
+        return chosen, counts
     trailing = [None] * append_none
 
     def filtered(children: list[Any]) -> Any:
@@ -117,7 +119,7 @@ def _shaped(spec: list[Any], transformer: Any) -> Any:
             out += trailing
         return node(out)
 
-    return filtered
+    return filtered, counts
 
 
 class _Keywords:
@@ -171,8 +173,8 @@ class Driver:
             size, origin, expand1, include = spec[0], spec[1], spec[2], spec[3]
             # `?rule: item` of one child: the child is the value, only the state changes.
             unit = size == 1 and expand1 and include is None
-            rules.append((size, _shaped(spec, transformer), origin, unit))
-        #: state -> {symbol: next state (shift) or (size, callback, origin, unit) (reduce)}
+            rules.append((size, *_shaped(spec, transformer), origin, unit))
+        #: state -> {symbol: next state (shift) or (size, callback, counts, origin, unit) (reduce)}
         self._actions = [{symbol: rules[~arg] if arg < 0 else arg for symbol, arg in row.items()}
                          for row in tables["actions"]]
         self._lexer_specs = tables["lexers"]
@@ -210,7 +212,7 @@ class Driver:
 
     def parse(self, source: str, budget: Any) -> Any:
         """The value of the start rule (what lark's ``parse`` returns), or :class:`Mismatch`.
-        Each reduction spends one of ``budget.left``; past it, ``budget.spend()`` checks the
+        Each syntax node built spends one of ``budget.left``; past it, ``budget.spend()`` checks the
         caps (and may raise) and sets ``left`` again. Counted here, in a local, as it is paid
         on every reduction."""
         left = budget.left
@@ -266,7 +268,7 @@ class Driver:
             # -- feed it (lark's feed_token) --
             action = actions[state].get(kind)
             while action.__class__ is tuple:
-                size, callback, origin, unit = action
+                size, callback, counts, origin, unit = action
                 if unit:  # the value stays; only the state changes
                     state = states[-1] = actions[states[-2]][origin]
                     if kind == "$END" and state == final:
@@ -279,10 +281,11 @@ class Driver:
                     del values[-size:]
                 else:
                     children = []
-                left -= 1
-                if left < 0:
-                    budget.spend()
-                    left = budget.left
+                if counts:
+                    left -= 1
+                    if left < 0:
+                        budget.spend()
+                        left = budget.left
                 value = callback(children)
                 state = actions[states[-1]][origin]
                 states.append(state)

@@ -2,7 +2,8 @@
 lark (through marshal, as they are kept), builds exactly what lark's own loop builds: every
 script of the corpus and the spec, whole and cut off at many points (most cuts do not
 parse), gives the same syntax tree both ways, or the driver steps aside (Mismatch) where
-lark raises, and ``parse`` reports the same error either way."""
+lark raises, and ``parse`` reports the same error either way. Both count the same syntax
+nodes against the node cap."""
 
 from __future__ import annotations
 
@@ -26,16 +27,31 @@ BROKEN = ['x = "a" + ;', 'if (x > 1 { info 1; }', "info 1 $ 2;", 'm = {"a": 1', 
 
 def _with_lark(text: str) -> Any:
     P._PENDING.equals = {}
+    P._BUDGET.start(None, None)
     try:
-        return repr(P._parser().parse(text)), sorted(P._PENDING.equals.values(), key=repr)
+        tree = repr(P._parser().parse(text))
     except Exception as exc:
         return ("error", type(exc).__name__, str(exc))
+    nodes = (1 << 62) - P._BUDGET.left  # the syntax nodes lark's loop built
+    return tree, sorted(P._PENDING.equals.values(), key=repr), nodes
+
+
+class _Counting:
+    """A budget that is spent on every node: ``spend`` counts them."""
+
+    left = 0
+    spent = 0
+
+    def spend(self) -> None:
+        self.spent += 1
 
 
 def _with_driver(driver: Driver, text: str) -> Any:
     P._PENDING.equals = {}
     try:
-        return repr(driver.parse(text, P._BUDGET)), sorted(P._PENDING.equals.values(), key=repr)
+        budget = _Counting()
+        tree = repr(driver.parse(text, budget))
+        return tree, sorted(P._PENDING.equals.values(), key=repr), budget.spent
     except Mismatch:
         return "mismatch"
     except Exception as exc:
