@@ -3,7 +3,8 @@
 Lark works out from the grammar: the LALR actions, each state's lexer (its terminals in
 lark's order, the keyword checks after NAME-like terminals, what is ignored), and how each
 reduced rule's children are shaped before the transformer sees them. :func:`extract`
-copies all of it into plain data that ``marshal`` keeps, so a parse can load it without
+copies all of it into plain data that ``marshal`` keeps (names as plain ``str``: lark's are
+often its ``Token``), so a parse can load it without
 importing lark. It reads lark's own objects rather than re-deriving lark's rules, and
 refuses (:class:`Unsupported`) any shape it does not know, so a lark change cannot go
 unnoticed.
@@ -99,9 +100,9 @@ def _literal(terminal: Any, flags: int) -> tuple[str | None, str | None]:
     if not isinstance(pattern, PatternStr) or flags:
         return None, None
     if not pattern.flags:
-        return pattern.value, None
+        return str(pattern.value), None
     if set(pattern.flags) == {"i"} and pattern.value.isascii():
-        return None, pattern.value.lower()
+        return None, str(pattern.value).lower()
     return None, None
 
 
@@ -119,12 +120,12 @@ def _rule(rule: Any, callback: Any, transformer: Any) -> list[Any]:
     if expand1:
         callback = callback.node_builder
     if type(callback) is partial and callback.func is Tree and len(callback.args) == 1 and not callback.keywords:
-        kind, name = "tree", callback.args[0]
+        kind, name = "tree", str(callback.args[0])
     else:
-        kind, name = "method", rule.alias or rule.options.template_source or rule.origin.name
+        kind, name = "method", str(rule.alias or rule.options.template_source or rule.origin.name)
         if getattr(transformer, name, None) is not callback:
             raise Unsupported(f"rule {rule}: a callback that is not the transformer's {name!r}")
-    return [len(rule.expansion), rule.origin.name, expand1, include, append_none, kind, name]
+    return [len(rule.expansion), str(rule.origin.name), expand1, include, append_none, kind, name]
 
 
 def _lexer(basic: Any, flags: int, firsts: dict[str, str | None]) -> list[Any]:
@@ -137,13 +138,13 @@ def _lexer(basic: Any, flags: int, firsts: dict[str, str | None]) -> list[Any]:
             first = first_chars(regexp, flags)
             # as sorted text (``char in text``): the same bytes in every process
             firsts[regexp] = None if first is None else "".join(sorted(first))
-        terminals.append([t.name, _literal(t, flags)[0], regexp, firsts[regexp]])
+        terminals.append([str(t.name), _literal(t, flags)[0], regexp, firsts[regexp]])
     unless = {}
     for name, callback in basic.callback.items():
         if type(callback) is not UnlessCallback:
             raise Unsupported(f"lexer callback {callback!r} for {name}")
-        unless[name] = [[t.name, t.pattern.to_regexp(), *_literal(t, flags)] for t in callback.scanner.terminals]
-    return [terminals, unless, sorted(basic.ignore_types), sorted(basic.newline_types)]
+        unless[str(name)] = [[str(t.name), t.pattern.to_regexp(), *_literal(t, flags)] for t in callback.scanner.terminals]
+    return [terminals, unless, sorted(map(str, basic.ignore_types)), sorted(map(str, basic.newline_types))]
 
 
 def extract(lark: Lark, transformer: Any) -> dict[str, Any]:
@@ -166,13 +167,13 @@ def extract(lark: Lark, transformer: Any) -> dict[str, Any]:
         row: dict[str, int] = {}
         for symbol, (action, arg) in table.states[state].items():
             if action is Shift:
-                row[symbol] = arg
+                row[str(symbol)] = arg
                 continue
             index = rules.get(arg)
             if index is None:
                 index = rules[arg] = len(specs)
                 specs.append(_rule(arg, callbacks[arg], transformer))
-            row[symbol] = ~index  # a reduce: negative
+            row[str(symbol)] = ~index  # a reduce: negative
         actions.append(row)
     lexers: list[list[Any]] = []
     by_lexer: dict[int, int] = {}

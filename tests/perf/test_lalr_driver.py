@@ -18,6 +18,7 @@ from cloudburst import parser as P
 from cloudburst.errors import CloudburstError
 from cloudburst.lalr import Driver, Mismatch
 from cloudburst.lalrtables import extract
+from cloudburst.larkimport import Lark
 
 TESTS = Path(__file__).resolve().parents[1]
 SCRIPTS = sorted([*(TESTS / "corpus").glob("*.dg"), *(TESTS / "spec").rglob("*.dg")])
@@ -109,3 +110,62 @@ def test_parse_reports_lark_errors_unchanged(monkeypatch: pytest.MonkeyPatch) ->
 class _AlwaysMismatch:
     def parse(self, text: str, budget: Any) -> Any:
         raise Mismatch
+
+
+KEYWORDS = r"""
+start: stmt+
+stmt: "if"i NAME ";" -> cond
+    | NAME "=" NAME ";" -> assign
+    | "print" NAME ";" -> show
+NAME: /[^\W\d]\w*/
+%ignore /\s+/
+"""
+
+
+def test_keywords_a_name_expression_also_spells() -> None:
+    """Lark turns a string terminal that the NAME expression also matches into a check after
+    NAME (its ``unless`` callback). Our grammar has none today (its keywords are expressions
+    of their own), so a small grammar checks the driver's copy: exact and case-insensitive
+    spellings, and non-ASCII text that ``re``'s case folding matches to a keyword (``ıf``)."""
+    lark = Lark(KEYWORDS, parser="lalr", lexer="contextual", maybe_placeholders=True)
+    tables = marshal.loads(marshal.dumps(extract(lark, None)))
+    assert any(lexer[1] for lexer in tables["lexers"])  # the grammar does make keyword checks
+    driver = Driver(tables, None)
+    texts = ["if x; y = z;", "IF x;", "iF x;", "ıf x;", "İf x;", "print x;", "PRINT x;", "printer = x;", "iffy = x;",
+             "x = if;", "if = x;", "print print;", "ıffy = x;", "y = ü;"]
+    parsed = 0
+    for text in texts:
+        try:
+            expected = _shape(lark.parse(text))
+        except Exception:
+            expected = "error"
+        try:
+            got = _shape(driver.parse(text, _Counting()))
+        except Mismatch:
+            got = "error"
+        assert got == expected, text
+        parsed += expected != "error"
+    assert parsed >= 8
+
+
+def _shape(value: Any) -> Any:
+    """A tree as plain data: rule names, and each token's type, text and every position
+    (lark names a freshly built grammar's rules by its own ``Token``)."""
+    if hasattr(value, "children"):
+        return str(value.data), [_shape(child) for child in value.children]
+    return (value.type, str(value), value.start_pos, value.line, value.column, value.end_line, value.end_column,
+            value.end_pos)
+
+
+def test_tables_of_a_freshly_analysed_grammar() -> None:
+    """Tables read from lark's analysis of the grammar text (what a machine without lark's
+    cache meets first; its states may be numbered otherwise) marshal and parse the same."""
+    from cloudburst.lexing import PLUGINS
+
+    grammar, _ = P._grammar()
+    fresh = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=True, transformer=P._transformer(),
+                 _plugins=PLUGINS)
+    tables = marshal.loads(marshal.dumps(extract(fresh, P._transformer())))
+    driver, kept = Driver(tables, P._Callbacks(P._callback)), P._driver()
+    texts = _texts()[:300]
+    assert [_with_driver(driver, t) for t in texts] == [_with_driver(kept, t) for t in texts]
