@@ -154,6 +154,10 @@ def kept(directory: str | Path, label: str, key_parts: tuple[Any, ...], build: C
     except Exception:  # missing, unreadable or cut short: build it again
         pass
     data = build()
+    try:
+        blob = marshal.dumps(data)
+    except ValueError:  # a value marshal cannot hold: worked out again next time
+        return data
     if not sys.dont_write_bytecode:
         for stale in path.parent.glob(f"{label}-*.bin"):
             try:
@@ -161,5 +165,5 @@ def kept(directory: str | Path, label: str, key_parts: tuple[Any, ...], build: C
                     stale.unlink()
             except OSError:
                 pass
-        write_atomic(path, marshal.dumps(data), 0o644)
+        write_atomic(path, blob, 0o644)
     return data

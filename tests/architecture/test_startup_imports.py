@@ -151,6 +151,10 @@ def test_kept_data_is_read_back_and_a_damaged_copy_is_rebuilt(tmp_path: Path,
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert kept(tmp_path, "lalr", (2, "grammar"), build) == first and len(builds) == 3
     assert list(tmp_path.glob("lalr-*.bin")) == [saved]  # like byte code: not written
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    odd = {"name": type("Name", (str,), {})("start")}  # lark's Token: marshal refuses str subclasses
+    assert kept(tmp_path, "lalr", (3, "grammar"), lambda: odd) is odd  # used, not kept
+    assert list(tmp_path.glob("lalr-*.bin")) == [saved]
 
 
 def _umask() -> int:
