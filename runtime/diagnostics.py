@@ -55,8 +55,8 @@ def read_source(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    try:
-        return data.decode("utf-8-sig")
+    try:  # utf-8-sig by hand: that codec's module is not loaded yet, utf-8's always is
+        return (data[3:] if data[:3] == b"\xef\xbb\xbf" else data).decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 

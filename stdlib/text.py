@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 import sys
-import unicodedata
 import warnings
 from decimal import Decimal
 
@@ -131,6 +130,8 @@ _SIMPLE_NEGATED = {"H": _HSPACE, "V": _VSPACE}
 def _category_class(prefix: str) -> str:
     """Class body (ranges) of every code point whose Unicode general category starts with
     ``prefix`` (``L``, ``Lu``, ``Nd``...). Built once per category, on first use."""
+    import unicodedata  # only here: a run that calls no such pattern does not load the table
+
     parts: list[str] = []
     start = -1
     for cp in range(sys.maxunicode + 2):

@@ -39,14 +39,14 @@ NEVER = ("httpx2", "httpx", "httpcore", "h11", "anyio", "sqlmodel", "sqlalchemy"
          # cloudburst.cli.quickargs reads a plain `run FILE --option VALUE` line
          "argparse", "gettext", "locale", "cloudburst.cli.argtree",
          # the C datetime module without datetime.py's pure-Python half (cloudburst.datetime_types)
-         "datetime")
+         "datetime", "encodings.utf_8_sig")
 #: Not loaded by a cached run either: the script's compiled code is on disk. ``typing`` alone
 #: was a tenth of a cached run: modules on that path import their typing names under
 #: ``TYPE_CHECKING = False`` / ``if TYPE_CHECKING:`` (mypy reads that block; annotations are
 #: strings with ``from __future__ import annotations``).
 NOT_WHEN_CACHED = ("typing", "lark", "cloudburst.parser", "cloudburst.lexing", "cloudburst.nodes", "cloudburst.resolver",
                    "cloudburst.compiler", "cloudburst.pages", "ast", "logging", "dataclasses", "inspect", "random",
-                   "difflib", "threading")  # a run needs no more of threading than _thread gives
+                   "difflib", "threading", "unicodedata")  # a run needs no more of threading than _thread gives
 
 #: Not loaded by a first run that parses either, once the grammar's tables are kept.
 NOT_WHEN_PARSED = ("lark", "cloudburst.larkimport", "cloudburst.lexing", "cloudburst.lalrtables",
