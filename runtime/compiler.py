@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import time
 from types import CodeType
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from cloudburst import facts as fx
 from cloudburst import nodes as n
@@ -108,16 +108,25 @@ def _pos(span: Span) -> _Pos:
 _TOP: _Pos = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
 
 
+_Node = TypeVar("_Node", bound=ast.AST)
+
+
+def _at(node: _Node, p: _Pos) -> _Node:
+    """``node`` placed at ``p``: for the most frequent nodes, cheaper than keyword arguments."""
+    node.__dict__.update(p)
+    return node
+
+
 def _load(name: str, p: _Pos) -> ast.Name:
-    return ast.Name(id=name, ctx=_LOAD, **p)
+    return _at(ast.Name(name, _LOAD), p)
 
 
 def _store(name: str, p: _Pos) -> ast.Name:
-    return ast.Name(id=name, ctx=_STORE, **p)
+    return _at(ast.Name(name, _STORE), p)
 
 
 def _const(value: Any, p: _Pos) -> ast.Constant:
-    return ast.Constant(value=value, **p)
+    return _at(ast.Constant(value), p)
 
 
 def _attr(value: ast.expr, attr: str, p: _Pos) -> ast.Attribute:
@@ -129,7 +138,7 @@ def _compare(left: ast.expr, op: ast.cmpop, right: ast.expr, p: _Pos) -> ast.Com
 
 
 def _assign(name: str, value: ast.expr, p: _Pos) -> ast.Assign:
-    return ast.Assign(targets=[_store(name, p)], value=value, **p)
+    return _at(ast.Assign([_store(name, p)], value), p)
 
 
 #: Python compares integers below 2**30 in magnitude fastest (one machine word, a
@@ -144,6 +153,16 @@ def _in_range(value: ast.NamedExpr, p: _Pos) -> ast.expr:
     small = ast.Compare(left=_const(-_WORD, p), ops=[ast.LtE(), ast.LtE()], comparators=[value, _const(_WORD, p)], **p)
     full = ast.Compare(left=_const(INT_MIN, p), ops=[ast.LtE(), ast.LtE()], comparators=[again, _const(INT_MAX, p)], **p)
     return ast.BoolOp(op=ast.Or(), values=[small, full], **p)
+
+
+def _folded(op: str, a: Any, b: Any) -> Any:
+    """``a op b`` for constant operands (None: not constant, or an error left to run time)."""
+    if b is None:
+        return None
+    try:
+        return getattr(ops, _BINARY[op])(a, b)
+    except Exception:
+        return None
 
 
 def _args(names: list[str]) -> ast.arguments:
@@ -251,6 +270,9 @@ class _Compiler:
         self.until_clock = _CLOCK_EVERY
         self.compiled = 0  # statements generated so far (chunk sizes)
         self.in_chunk = False
+        self.mangled: dict[str, str] = {}
+        #: The variables the code generated since the last chunk reads or assigns.
+        self.used: set[str] = set()
         #: Count a chunked main script's top-level runs in segments (see cloudburst.segments).
         self.segmented = segments and paths != "generic"
         self.segments: list[tuple[n.Stmt, ...]] = []
@@ -269,6 +291,14 @@ class _Compiler:
         #: position never shows in an error.
         self.shared_names: dict[str, ast.Name] = {}
         self.shared_consts: dict[tuple[type, Any], ast.Constant] = {}
+
+    def var(self, name: str) -> str:
+        """The Python name of the Deluge variable ``name``, noted as used (see :meth:`chunk`)."""
+        mangled = self.mangled.get(name)
+        if mangled is None:
+            mangled = self.mangled[name] = _mangle(name)
+        self.used.add(mangled)
+        return mangled
 
     # -- budget ----------------------------------------------------------------------------
     def tick(self, count: int) -> None:
@@ -295,8 +325,7 @@ class _Compiler:
         return self.shared_names[name]
 
     def helper_call(self, spec: Spec, args: list[ast.expr], span: Span) -> ast.Call:
-        p = _pos(span)
-        return ast.Call(func=self.h(spec, p), args=args, keywords=[], **p)
+        return _at(ast.Call(self.h(spec, _TOP), args, []), _pos(span))
 
     def constant(self, value: Any, span: Span) -> ast.expr:
         if value is None or type(value) in (int, str, bool):
@@ -449,13 +478,13 @@ class _Compiler:
             finally:
                 self.hot = hot
             self.facts = after
-            return [ast.For(target=_store(_mangle(s.var), p), iter=it, body=loop_body, orelse=[], **p)]
+            return [ast.For(target=_store(self.var(s.var), p), iter=it, body=loop_body, orelse=[], **p)]
         if isinstance(s, n.Try):
             before = self.facts
             self.facts = fx.forget(before, fx.assigned(s.body) | {s.var})  # the body may stop anywhere
             self.facts[s.var] = fx.ANY
             catch = self.helper_call(("rt", "catch"), [_load("__e", p)], span)
-            handler = [_assign(_mangle(s.var), catch, p), *self.block(s.handler, span)]
+            handler = [_assign(self.var(s.var), catch, p), *self.block(s.handler, span)]
             handled = self.facts
             self.facts = dict(before)
             self.try_depth += 1
@@ -479,7 +508,7 @@ class _Compiler:
     def assign(self, target: n.Expr, value: ast.expr, span: Span) -> ast.stmt:
         p = _pos(span)
         if isinstance(target, n.Name):
-            return _assign(_mangle(target.name), value, p)
+            return _assign(self.var(target.name), value, p)
         if isinstance(target, n.FieldAccess):
             call = self.helper_call(("op", "set_field"), [self.expr(target.target), _const(target.name, p), value], span)
             return ast.Expr(value=call, **p)
@@ -519,7 +548,7 @@ class _Compiler:
         if isinstance(e, n.Name):
             if self.locals is not None and e.name not in self.locals:
                 return self.helper_call(("rt", "undefined"), [_const(e.name, _pos(span))], span)
-            return _load(_mangle(e.name), _pos(span))
+            return _load(self.var(e.name), _pos(span))
         if isinstance(e, n.Binary):
             return self.binary(e)
         if isinstance(e, n.Compare):
@@ -668,13 +697,8 @@ class _Compiler:
             return e.value if type(e.value) in (int, str) else None
         if not isinstance(e, n.Binary) or e.op == "/" or isinstance(e.left, n.Binary) and self.chain_length(e) > _CHAIN:
             return None
-        a, b = self.fold(e.left), self.fold(e.right)
-        if a is None or b is None:
-            return None
-        try:
-            return getattr(ops, _BINARY[e.op])(a, b)
-        except Exception:
-            return None
+        a = self.fold(e.left)
+        return None if a is None else _folded(e.op, a, self.fold(e.right))
 
     @staticmethod
     def chain_length(e: n.Binary) -> int:
@@ -701,10 +725,10 @@ class _Compiler:
         span = e.span
         if self.chain_length(e) > _CHAIN:
             return self.long_chain(e)
-        folded = self.fold(e)
+        left_fold, right_fold = self.fold(e.left), self.fold(e.right)
+        folded = None if e.op == "/" or left_fold is None else _folded(e.op, left_fold, right_fold)
         if folded is not None:
             return self.constant(folded, span)
-        left_fold, right_fold = self.fold(e.left), self.fold(e.right)
         if isinstance(e.left, n.Binary) and left_fold is not None or isinstance(e.right, n.Binary) and right_fold is not None:
             e = n.Binary(span, e.op, n.Literal(e.left.span, left_fold) if isinstance(e.left, n.Binary) and left_fold is not None else e.left,
                          n.Literal(e.right.span, right_fold) if isinstance(e.right, n.Binary) and right_fold is not None else e.right)
@@ -824,7 +848,7 @@ class _Compiler:
                 first.insert(len(first) - len(tested), tests[-1])
             elif isinstance(x, n.Name) and x.name not in tested:
                 tested.add(x.name)
-                tests.append(self.is_class(x, _load(_mangle(x.name), q), "int"))
+                tests.append(self.is_class(x, _load(self.var(x.name), q), "int"))
                 first.append(tests[-1])
                 unbound = unbound or tests[-1] is not None and not self.bound(x)
 
@@ -1034,7 +1058,7 @@ class _Compiler:
         pending: list[n.Stmt] = []  # the segment being gathered
         done = self.compiled
         last = len(program.body) - 1
-        self.in_chunk = True
+        self.in_chunk, self.used = True, set()
         try:
             for i, st in enumerate(program.body):
                 if self.segmented and _countable(st, bool(self.fn_names)):
@@ -1100,7 +1124,7 @@ class _Compiler:
         (what was proven before the segment is gone), which only keeps more guards."""
         name, variables, shared, cells = self.layout
         facts, deadline = self.facts, self.deadline
-        self.facts, self.deadline, self.in_chunk = {}, None, True
+        self.facts, self.deadline, self.in_chunk, self.used = {}, None, True, set()
         try:
             body: list[ast.stmt] = []
             for st in self.segments[index]:
@@ -1113,11 +1137,16 @@ class _Compiler:
 
     def chunk(self, body: list[ast.stmt], name: str, variables: list[str], shared: list[str]) -> CodeType:
         """Compile one chunk: ``def __unit(<names>): def __chunk(): nonlocal ...; body``; the
-        result is the inner function's code, whose free variables are those names."""
+        result is the inner function's code, whose free variables are those names. Only the
+        variables the chunk uses are bound (compiling each name costs, in every chunk)."""
         p = _TOP
+        used, self.used = self.used, set()
+        mine = [v for v in variables if v in used]
+        every = set(variables)
+        others = [v for v in shared if v not in every]
         inner = ast.FunctionDef(name="__chunk", args=_args([]), body=[
-            ast.Nonlocal(names=[*variables, "__c", "__chk"], **p), *body], decorator_list=[], returns=None, **p)
-        unit = ast.FunctionDef(name="__unit", args=_args(sorted({*shared, *self.helpers})),
+            ast.Nonlocal(names=[*mine, "__c", "__chk"], **p), *body], decorator_list=[], returns=None, **p)
+        unit = ast.FunctionDef(name="__unit", args=_args(sorted({*mine, *others, *self.helpers})),
                                body=[inner, ast.Return(value=_load("__chunk", p), **p)], decorator_list=[], returns=None, **p)
         code = self.compile(ast.Module(body=[unit], type_ignores=[]), name)
         outer = next(c for c in code.co_consts if isinstance(c, CodeType))
