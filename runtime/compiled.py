@@ -117,16 +117,20 @@ def run_chunks(constants: tuple[Any, ...], first: int, last: int, cells: Callabl
     if counted is not None:
         by_name["__seg"].cell_contents = counted.runner(by_name)
     namespace: dict[str, Any] = {"__builtins__": {}}
-    for code in constants[first:last]:
-        try:
-            ended = FunctionType(code, namespace, code.co_name, None, tuple(by_name[v] for v in code.co_freevars))()
-        except BaseException as exc:
-            if counted is not None:
-                counted.settle(exc.__traceback__, code, by_name["__c"])
-            raise
-        if ended is not None:
-            return ended  # type: ignore[no-any-return]
-    return None
+    try:
+        for code in constants[first:last]:
+            try:
+                ended = FunctionType(code, namespace, code.co_name, None, tuple(by_name[v] for v in code.co_freevars))()
+            except BaseException as exc:
+                if counted is not None:
+                    counted.settle(exc.__traceback__, code, by_name["__c"])
+                raise
+            if ended is not None:
+                return ended  # type: ignore[no-any-return]
+        return None
+    finally:
+        if counted is not None:  # the runner holds the cells, one of them the runner: no cycle outlives the run
+            by_name["__seg"].cell_contents = None
 
 
 def map_of(*flat: Any) -> DelugeMap:

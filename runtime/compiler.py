@@ -1133,6 +1133,8 @@ class _Compiler:
             code = self.chunk(body, name, variables, shared)
         finally:
             self.facts, self.deadline, self.in_chunk = facts, deadline, False
+        if self.constants:  # the statements' constants were all indexed when the program was compiled
+            raise AssertionError("a precise copy needs a constant its program lacks")
         return code, {v: load(self.helpers[v]) for v in code.co_freevars if v not in cells}
 
     def chunk(self, body: list[ast.stmt], name: str, variables: list[str], shared: list[str]) -> CodeType:
@@ -1195,7 +1197,10 @@ class _Compiler:
                                decorator_list=[], returns=None, **p)
         module = ast.Module(body=[make], type_ignores=[])
         code = self.compile(module, name)
-        return Executable(code, dict(self.helpers), tuple(self.constants), self.builtins.modules(self.helpers.values()))
+        # The compiler stays alive only for its segments (which the constants hold): it must
+        # not hold them in turn, or the whole syntax tree would wait for a garbage collection.
+        constants, self.constants = tuple(self.constants), []
+        return Executable(code, dict(self.helpers), constants, self.builtins.modules(self.helpers.values()))
 
 
 def compile_program(resolved: Resolved, name: str, *, integer_division: str = "truncate",

@@ -382,8 +382,12 @@ class Runtime:
             return svc
 
     def close(self) -> None:
+        """Close the services the runtime opened and forget its compiled scripts (each holds
+        the runtime: left in place, the pair would wait for a garbage collection, which a
+        long script's kept syntax tree makes slow, see cloudburst.segments)."""
         with self._lock:
             services, self._services = self._services, {}
+            self._cache.clear()
         for svc in services.values():
             close = getattr(svc, "close", None)
             if callable(close):
