@@ -175,8 +175,17 @@ def _run(ctx: Context) -> int:
         raise
     with runtime:
         started = time.monotonic()  # the run's time limit covers compiling too
+        from cloudburst.gcpause import gc_paused
+
         try:
-            script = runtime.compile(source, name, started=started)
+            with gc_paused():
+                script = runtime.compile(source, name, started=started)
+                if ctx.owns_process:
+                    # What start-up built (modules, the script) lives until exit: the
+                    # collector's passes during the run, and the one at exit, need not walk
+                    # it (a tenth of a short run's instructions went to them; a long script
+                    # keeps its syntax tree, which its first pass after compiling would walk).
+                    gc.freeze()
         except LimitError as exc:
             ctx.err.write(format_error(exc, source) + "\n")
             return EXIT_LIMIT
@@ -189,11 +198,6 @@ def _run(ctx: Context) -> int:
         try:
             inputs = _inputs(ctx, {p.name: p.type for p in script.parameters})
             _check_argument_names(inputs, [p.name for p in script.parameters])
-            if ctx.owns_process:
-                # What start-up built (modules, the script) lives until exit: the collector's
-                # passes during the run, and the one at exit, need not walk it (a tenth of a
-                # short run's instructions went to them).
-                gc.freeze()
             if script.page is None:
                 result = script.run(inputs, on_info=None if args.json else ctx.print, started=started)
                 _show_client_actions(ctx, result.client_actions)
