@@ -152,45 +152,122 @@ def _arity_checked(b: Builtin) -> Callable[..., Any]:
     return checked
 
 
+class _Entry:
+    """A registration not yet made into a :class:`Builtin`: building one (its arity and
+    signature) costs more than defining its function, and a cached run uses a few of the
+    built-ins of the modules it imports."""
+
+    __slots__ = ("fn", "name", "recv", "forms", "aliases", "returns", "tier", "doc", "order", "built")
+
+    def __init__(self, fn: Callable[..., Any], name: str, recv: tuple[str, ...], forms: tuple[str, ...],
+                 aliases: tuple[str, ...], returns: str, tier: int, doc: str) -> None:
+        self.fn, self.name, self.recv, self.forms, self.aliases = fn, name, recv, forms, aliases
+        self.returns, self.tier, self.doc = returns, tier, doc
+        self.order = 0
+        self.built: Builtin | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        return [n.lower() for n in (self.name, *self.aliases)]
+
+    def build(self) -> Builtin:
+        lo, hi, sig = _arity(self.fn, has_receiver=bool(self.recv))
+        sig = f"{'|'.join(self.recv)}.{self.name}({sig})" if self.recv else f"{self.name}({sig})"
+        doc = self.doc or (self.fn.__doc__ or "").strip().split("\n")[0]
+        return Builtin(self.name, self.fn, self.recv, self.forms, self.aliases, self.returns, self.tier, doc,
+                       lo, hi, sig)
+
+
 @dataclass
 class Registry:
-    builtins: list[Builtin] = field(default_factory=list)
-    functions: dict[str, Builtin] = field(default_factory=dict)
-    methods: dict[str, list[Builtin]] = field(default_factory=dict)
-    method_functions: set[str] = field(default_factory=set)
+    """The built-ins by name. Registrations are made into :class:`Builtin` records when a
+    name is first looked up (or any table is read), in registration order."""
+
     system: dict[str, SystemVariable] = field(default_factory=dict)
+    _entries: list[_Entry] = field(default_factory=list)
+    _unbuilt: dict[str, list[_Entry]] = field(default_factory=dict)
+    _functions: dict[str, Builtin] = field(default_factory=dict)
+    _methods: dict[str, list[Builtin]] = field(default_factory=dict)
+    _method_functions: set[str] = field(default_factory=set)
     _dispatch: dict[str, Callable[..., Any]] = field(default_factory=dict)
 
-    def add(self, b: Builtin) -> None:
-        self.builtins.append(b)
+    def register(self, entry: _Entry) -> None:
+        entry.order = len(self._entries)
+        self._entries.append(entry)
+        for key in entry.keys:
+            self._unbuilt.setdefault(key, []).append(entry)
+        self._dispatch.clear()
+
+    @property
+    def builtins(self) -> list[Builtin]:
+        """Every built-in, in registration order."""
+        self._build_all()
+        return [e.built for e in self._entries if e.built is not None]
+
+    @property
+    def functions(self) -> dict[str, Builtin]:
+        self._build_all()
+        return self._functions
+
+    @property
+    def methods(self) -> dict[str, list[Builtin]]:
+        self._build_all()
+        return self._methods
+
+    @property
+    def method_functions(self) -> set[str]:
+        self._build_all()
+        return self._method_functions
+
+    def _build_all(self) -> None:
+        for key in list(self._unbuilt):
+            self._build(key)
+
+    def _build(self, key: str) -> None:
+        """Make the registrations under the lower-cased name ``key`` into records, with those
+        sharing a name with them (an alias), so each name's overloads keep registration order."""
+        entries = self._unbuilt.pop(key, [])
+        keys = [key]
+        for entry in entries:  # grows while it runs: the registrations reached through aliases
+            for other in entry.keys:
+                if other in self._unbuilt:
+                    keys.append(other)
+                    entries += [e for e in self._unbuilt.pop(other) if e not in entries]
+        for entry in sorted(entries, key=lambda e: e.order):
+            entry.built = entry.build()
+            self._add(entry.built)
+        for name in keys:
+            if name in self._functions and name in self._method_functions:
+                raise ValueError(f"{name}: a name is both a plain function and a method function")
+
+    def _add(self, b: Builtin) -> None:
         for n in b.names:
             key = n.lower()
             if b.receiver:
-                self.methods.setdefault(key, []).append(b)
+                self._methods.setdefault(key, []).append(b)
                 if "function" in b.forms:
-                    self.method_functions.add(key)
+                    self._method_functions.add(key)
             else:
-                if key in self.functions:
+                if key in self._functions:
                     raise ValueError(f"built-in function {n} registered twice")
-                self.functions[key] = b
-        if set(self.functions) & self.method_functions:
-            raise ValueError(f"{b.name}: a name is both a plain function and a method function")
-        self._dispatch.clear()
+                self._functions[key] = b
 
     def function_form(self, name: str) -> bool:
         """True if ``name(args)`` is a built-in call: a plain function, or the function form
         of a method (receiver first)."""
         key = name.lower()
-        return key in self.functions or key in self.method_functions
+        self._build(key)
+        return key in self._functions or key in self._method_functions
 
     def function(self, name: str) -> Callable[..., Any] | None:
         """The callable behind ``name(args)``: a plain function, or the method dispatcher
         with the first argument as receiver (``isNull(x)`` is ``x.isNull()``)."""
         key = name.lower()
-        b = self.functions.get(key)
+        self._build(key)
+        b = self._functions.get(key)
         if b is not None:
             return b.impl
-        if key in self.method_functions:
+        if key in self._method_functions:
             return self.method_dispatcher(key)
         return None
 
@@ -200,7 +277,8 @@ class Registry:
         cached = self._dispatch.get(key)
         if cached is not None:
             return cached
-        overloads = self.methods.get(key, [])
+        self._build(key)
+        overloads = self._methods.get(key, [])
         mixed = len({(o.min_args, o.max_args) for o in overloads}) > 1
         table: dict[type, Callable[..., Any]] = {}
         for b in overloads:
@@ -268,14 +346,7 @@ def builtin(
     forms = (("method",) if recv else ()) + (("function",) if function or not recv else ())
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        lo, hi, sig = _arity(fn, has_receiver=bool(recv))
-        if recv:
-            sig = f"{'|'.join(recv)}.{name}({sig})"
-        else:
-            sig = f"{name}({sig})"
-        b = Builtin(name, fn, recv, forms, tuple(aliases), returns, tier, doc or (fn.__doc__ or "").strip().split("\n")[0],
-                    lo, hi, sig)
-        REGISTRY.add(b)
+        REGISTRY.register(_Entry(fn, name, recv, forms, tuple(aliases), returns, tier, doc))
         return fn
 
     return register
