@@ -23,7 +23,6 @@ from __future__ import annotations
 import ast
 import time
 from types import CodeType
-from typing import Any, Callable, TypeVar
 
 from cloudburst import facts as fx
 from cloudburst import nodes as n
@@ -52,7 +51,12 @@ _STORE = ast.Store()
 _ADD = ast.Add()
 
 #: Position keywords of a generated node.
-_Pos = dict[str, Any]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, TypeVar
+
+    _Pos = dict[str, Any]
+    _Node = TypeVar("_Node", bound=ast.AST)
 
 #: A straight-line run in a loop or function body longer than this is counted statement
 #: by statement (one copy) instead of twice-generated (a counted and a precise copy).
@@ -106,9 +110,6 @@ def _pos(span: Span) -> _Pos:
 
 
 _TOP: _Pos = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
-
-
-_Node = TypeVar("_Node", bound=ast.AST)
 
 
 def _at(node: _Node, p: _Pos) -> _Node:

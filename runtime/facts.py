@@ -14,8 +14,6 @@ the body assigns is only known to have a value (a loop-carried type is never ass
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 from cloudburst import nodes as n
 from cloudburst.values import INT_MAX, INT_MIN
 
@@ -29,10 +27,18 @@ INDEX_MAX = 2**48
 _DEPTH = 40
 
 
-class Fact(NamedTuple):
-    kind: str  # "int", "str", "map" or "any" (has a value of unknown type)
-    lo: int = INT_MIN
-    hi: int = INT_MAX
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, NamedTuple
+
+    class Fact(NamedTuple):
+        kind: str  # "int", "str", "map" or "any" (has a value of unknown type)
+        lo: int = INT_MIN
+        hi: int = INT_MAX
+else:  # the same tuple without importing typing on a first run
+    from collections import namedtuple
+
+    Fact = namedtuple("Fact", "kind lo hi", defaults=(INT_MIN, INT_MAX))
 
 
 Facts = dict[str, Fact]

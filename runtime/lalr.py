@@ -18,7 +18,10 @@ alternative that matches) without compiling it. On input lark would reject it ra
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["FORMAT", "Driver", "Mismatch", "Token"]
 

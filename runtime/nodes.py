@@ -8,12 +8,13 @@ The parser builds these from Lark's tree; the resolver rewrites the name-depende
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Union
+TYPE_CHECKING = False
 
 from cloudburst.errors import Span
 
 if TYPE_CHECKING:
     from dataclasses import dataclass
+    from typing import Any, Union
 else:  # the same shape, cheaper to define and to build (see cloudburst.frozen)
     from cloudburst.frozen import record
 
@@ -239,11 +240,12 @@ class ClientAction(Node):
     args: tuple[Expr, ...]
 
 
-Expr = Union[
-    Literal, Name, Call, MethodCall, Member, Index, Unary, Binary, Compare, Logical, Membership,
-    ListLit, MapLit, TypedCtor, Task, BuiltinCall, BuiltinMethod, UserCall, IntegrationCall,
-    SystemVar, Conditional, FieldAccess, FormFetch, FormField, InsertRecord, KeyValueArg, ClientAction,
-]
+if TYPE_CHECKING:  # annotations only (typing is not imported on a first run)
+    Expr = Union[
+        Literal, Name, Call, MethodCall, Member, Index, Unary, Binary, Compare, Logical, Membership,
+        ListLit, MapLit, TypedCtor, Task, BuiltinCall, BuiltinMethod, UserCall, IntegrationCall,
+        SystemVar, Conditional, FieldAccess, FormFetch, FormField, InsertRecord, KeyValueArg, ClientAction,
+    ]
 
 # -- statements ------------------------------------------------------------------------------
 
@@ -320,8 +322,9 @@ class Command(Node):
     args: tuple[Expr, ...]
 
 
-Stmt = Union[Assign, CompoundAssign, ExprStmt, Info, Return, Break, Continue, If, ForEach, Try,
-             Delete, Command]
+if TYPE_CHECKING:
+    Stmt = Union[Assign, CompoundAssign, ExprStmt, Info, Return, Break, Continue, If, ForEach, Try,
+                 Delete, Command]
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,4 +348,5 @@ class Program(Node):
 
 
 __all__ = [name for name, value in list(globals().items()) if isinstance(value, type) and issubclass(value, Node)]
-__all__ += ["Expr", "Stmt"]
+if TYPE_CHECKING:
+    __all__ += ["Expr", "Stmt"]

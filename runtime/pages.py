@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False
 
 from cloudburst.errors import DelugeSyntaxError, Span
 from cloudburst.lazy import lazy_pattern
 
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from typing import Any
 else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
     from cloudburst.frozen import field, record
 

@@ -15,8 +15,6 @@ import threading
 import time
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
-
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, LimitError, Span, TimeoutLimitError
 from cloudburst.frozen import replace
@@ -27,6 +25,8 @@ from cloudburst.values import INT_MAX
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from lark import Lark
     from lark import Token as LarkToken
 

@@ -10,7 +10,7 @@ warnings, and errors in strict mode.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+TYPE_CHECKING = False
 
 from cloudburst import nodes as n
 from cloudburst.errors import Diagnostic, ResolveError, Span
@@ -22,6 +22,7 @@ from cloudburst.typecheck import DECLARED_TYPES as TYPE_NAMES
 
 if TYPE_CHECKING:
     from dataclasses import dataclass, field
+    from typing import Any, Iterable
 else:  # the same shape without importing dataclasses at start-up (see cloudburst.frozen)
     from cloudburst.frozen import field, record
 

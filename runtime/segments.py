@@ -18,7 +18,10 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from types import CellType, CodeType, FunctionType, TracebackType
-from typing import Any, Callable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 __all__ = ["Segments"]
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Iterable
+
     from cloudburst.stdlib.registry import Registry
 
 __all__ = ["BuiltinIndex", "builtin_index", "index_of"]

@@ -19,7 +19,6 @@ field), ``Form[c].F.getAll()`` (one column), ``delete from Form[c]``.
 from __future__ import annotations
 
 import ast
-from typing import Any, Protocol
 
 from cloudburst import nodes as n
 from cloudburst.errors import DelugeSyntaxError, Span
@@ -33,10 +32,14 @@ CRITERIA_CALLS = {"contains": 1, "startswith": 1, "endswith": 1, "notcontains": 
                   "isnull": 0, "isblank": 0}
 
 
-class _Compiler(Protocol):
-    def expr(self, e: n.Expr) -> ast.expr: ...
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
-    def helper_call(self, spec: tuple[str, str], args: list[ast.expr], span: Span) -> ast.Call: ...
+    class _Compiler(Protocol):
+        def expr(self, e: n.Expr) -> ast.expr: ...
+
+        def helper_call(self, spec: tuple[str, str], args: list[ast.expr], span: Span) -> ast.Call: ...
 
 
 def _const(value: Any) -> ast.Constant:

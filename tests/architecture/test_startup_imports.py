@@ -49,7 +49,7 @@ NOT_WHEN_CACHED = ("typing", "lark", "cloudburst.parser", "cloudburst.lexing", "
                    "difflib", "threading", "unicodedata")  # a run needs no more of threading than _thread gives
 
 #: Not loaded by a first run that parses either, once the grammar's tables are kept.
-NOT_WHEN_PARSED = ("lark", "cloudburst.larkimport", "cloudburst.lexing", "cloudburst.lalrtables",
+NOT_WHEN_PARSED = ("lark", "cloudburst.larkimport", "cloudburst.lexing", "cloudburst.lalrtables", "typing",
                    "cloudburst.syntaxerrors", "logging", "dataclasses", "inspect")
 
 _PROBE = """
