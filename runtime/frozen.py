@@ -119,9 +119,11 @@ def _hash(self: Any) -> int:
 
 #: Compiled ``__init__`` code by its source, kept beside this module's byte code: compiling
 #: them was most of the cost of defining a record (the syntax tree's ~45 on every first run).
+#: Each is kept marshalled on its own and read when its record is defined: a cached run
+#: defines a tenth of them, and reading them all took longer than its records' definitions.
 _INITS_FILE = os.path.join(os.path.dirname(__file__), "__pycache__",
-                           f"frozen-inits.{sys.implementation.cache_tag}.bin")
-_INITS: dict[str, CodeType] = {}
+                           f"frozen-inits-each.{sys.implementation.cache_tag}.bin")
+_INITS: dict[str, bytes] = {}
 _INITS_STATE: list[bool] = []  # [loaded], then [loaded, changed]
 
 
@@ -133,14 +135,19 @@ def _compiled(source: str) -> CodeType:
                 _INITS.update(marshal.loads(fh.read()))
         except Exception:  # missing or unreadable: compile as needed
             pass
-    code = _INITS.get(source)
-    if code is None:
-        code = _INITS[source] = compile(source, "<string>", "exec")
-        if len(_INITS_STATE) == 1 and not sys.dont_write_bytecode:
-            import atexit
+    data = _INITS.get(source)
+    if data is not None:
+        try:
+            return marshal.loads(data)  # type: ignore[no-any-return]
+        except Exception:  # a damaged entry: compile it again
+            pass
+    code = compile(source, "<string>", "exec")
+    _INITS[source] = marshal.dumps(code)
+    if len(_INITS_STATE) == 1 and not sys.dont_write_bytecode:
+        import atexit
 
-            _INITS_STATE.append(True)
-            atexit.register(_save_inits)
+        _INITS_STATE.append(True)
+        atexit.register(_save_inits)
     return code
 
 

@@ -179,7 +179,7 @@ def test_a_zoho_call_still_finds_its_task(tmp_path: Path) -> None:
 
 def test_record_initialisers_are_compiled_once_and_kept(tmp_path: Path) -> None:
     """cloudburst.frozen keeps each record's generated ``__init__`` code beside its byte code;
-    a later process compiles none of them, and a damaged file only means compiling again."""
+    a later process compiles none of them, and a damaged file or entry only means compiling again."""
     from cloudburst import frozen
 
     env = _env(tmp_path)
@@ -196,6 +196,10 @@ def test_record_initialisers_are_compiled_once_and_kept(tmp_path: Path) -> None:
         damaged = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
                                  timeout=120)
         assert damaged.stdout.split() == ["2", "1", "4"]  # compiled again (and written back)
+        saved.write_bytes(marshal.dumps({source: b"\x00" for source in marshal.loads(saved.read_bytes())}))
+        broken = subprocess.run([sys.executable, "-c", probe], env=env, check=True, capture_output=True, text=True,
+                                timeout=120)
+        assert broken.stdout.split() == ["2", "1", "4"]  # each record's code is read on its own: damaged, compiled
     finally:
         saved.write_bytes(kept)
 
