@@ -13,7 +13,7 @@ from importlib import import_module
 from cloudburst import operators as ops
 from cloudburst import tasks, values
 from cloudburst.errors import DelugeRuntimeError, RecursionLimitError
-from cloudburst.execution import BIG_VALUE, guard_memory, to_deluge_error
+from cloudburst.execution import BIG_VALUE, DOLLAR, guard_memory, to_deluge_error
 from cloudburst.typecheck import coerce_declared
 from cloudburst.values import DelugeList, DelugeMap, map_key, type_name
 
@@ -29,7 +29,7 @@ else:  # the same shape without importing dataclasses at start-up (see cloudburs
     def dataclass(**_options: bool):
         return record(eq=True, frozen=True)
 
-__all__ = ["load", "Spec", "Executable"]
+__all__ = ["load", "mangle", "Spec", "Executable"]
 
 Spec = tuple[str, str]
 
@@ -102,6 +102,35 @@ def load(spec: Spec, registry: Registry | None = None) -> Any:
 
         return getattr(collection, name)
     raise LookupError(f"unknown helper kind {kind}")
+
+
+def mangle(name: str) -> str:
+    """The Python name of the Deluge variable ``name``: `$` becomes a letter no Deluge name
+    can hold, so `a$b` and `a_S_b` stay distinct."""
+    return "v_" + name.replace("$", DOLLAR)
+
+
+def bind_inputs(cells: Callable[..., Any], args: dict[str, Any]) -> None:
+    """Give the variables of a chunked main script (the cells of ``cells``, see
+    :func:`run_chunks`) the run's inputs (generated code doing it grew with the number of
+    variables, and so did compiling it)."""
+    by_name = dict(zip(cells.__code__.co_freevars, cells.__closure__ or ()))
+    for name, value in args.items():
+        cell = by_name.get(mangle(name))
+        if cell is not None:
+            cell.cell_contents = value
+
+
+def captured(cells: Callable[..., Any]) -> dict[str, Any]:
+    """The variables of a chunked main script that hold a value, by name (the REPL keeps them)."""
+    found: dict[str, Any] = {}
+    for name, cell in zip(cells.__code__.co_freevars, cells.__closure__ or ()):
+        if name.startswith("v_"):
+            try:
+                found[name[2:].replace(DOLLAR, "$")] = cell.cell_contents
+            except ValueError:  # never assigned
+                continue
+    return dict(sorted(found.items()))
 
 
 def run_chunks(constants: tuple[Any, ...], first: int, last: int, cells: Callable[..., Any],

@@ -30,7 +30,7 @@ from cloudburst import operators as ops
 from cloudburst.errors import DelugeSyntaxError, Span, TimeoutLimitError
 from cloudburst.execution import BIG_VALUE, DOLLAR, DOT
 from cloudburst.forms.lowering import lower_access, lower_delete
-from cloudburst.compiled import Executable, Spec, load
+from cloudburst.compiled import Executable, Spec, load, mangle
 from cloudburst.resolver import Resolved
 from cloudburst.segments import Segments
 from cloudburst.stdlib.index import builtin_index
@@ -91,11 +91,6 @@ _NOWHERE: _Pos = {"lineno": 0, "col_offset": 0, "end_lineno": 0, "end_col_offset
 
 #: Names the generated main script binds besides Deluge variables, helpers and functions.
 _CONTEXT = ("__c", "__chk", "__d", "__cp", "__maxd", "__info", "__room", "__ctx", "__K")
-
-
-def _mangle(name: str) -> str:
-    # `$` becomes a letter no Deluge name can hold, so `a$b` and `a_S_b` stay distinct.
-    return "v_" + name.replace("$", DOLLAR)
 
 
 def _fn_name(name: str) -> str:
@@ -297,7 +292,7 @@ class _Compiler:
         """The Python name of the Deluge variable ``name``, noted as used (see :meth:`chunk`)."""
         mangled = self.mangled.get(name)
         if mangled is None:
-            mangled = self.mangled[name] = _mangle(name)
+            mangled = self.mangled[name] = mangle(name)
         self.used.add(mangled)
         return mangled
 
@@ -1001,9 +996,9 @@ class _Compiler:
         self.facts = {prm.name: fx.ANY for prm in fn.params}
         try:
             checks: list[ast.stmt] = [
-                _assign(_mangle(prm.name), self.helper_call(
+                _assign(mangle(prm.name), self.helper_call(
                     ("rt", "check_param"),
-                    [_load(_mangle(prm.name), p), _const(prm.type, p), _const(fn.name, p), _const(prm.name, p)], prm.span), p)
+                    [_load(mangle(prm.name), p), _const(prm.type, p), _const(fn.name, p), _const(prm.name, p)], prm.span), p)
                 for prm in fn.params
             ]
             body = [*checks, *self.block(fn.body, fn.span), ast.Return(value=_const(None, p), **p)]
@@ -1018,24 +1013,24 @@ class _Compiler:
             ast.Try(body=body, handlers=[], orelse=[],
                     finalbody=[ast.AugAssign(target=_store("__d", p), op=ast.Sub(), value=_const(1, p), **p)], **p),
         ]
-        return ast.FunctionDef(name=self.fn_names[name], args=_args([_mangle(prm.name) for prm in fn.params]), body=enter,
+        return ast.FunctionDef(name=self.fn_names[name], args=_args([mangle(prm.name) for prm in fn.params]), body=enter,
                                decorator_list=[], returns=None, **p)
 
-    def capture(self, names: list[str]) -> ast.stmt:
+    def capture(self, names: list[str]) -> list[ast.stmt]:
         """When the host asks (``Execution.capture_variables``, the REPL does), copy the main
-        script's final variable values onto the execution."""
+        script's final variable values onto the execution (a chunked script's: ``captured``)."""
         p = _TOP
         unbound = self.h(("builtin", "UnboundLocalError"), p)
         grab: list[ast.stmt] = [ast.Assign(targets=[_store("__v", p)], value=ast.Dict(keys=[], values=[], **p), **p)]
         for var in names:
             grab.append(ast.Try(
                 body=[ast.Assign(targets=[ast.Subscript(value=_load("__v", p), slice=_const(var, p), ctx=_STORE, **p)],
-                                 value=_load(_mangle(var), p), **p)],
+                                 value=_load(mangle(var), p), **p)],
                 handlers=[ast.ExceptHandler(type=unbound, name=None, body=[ast.Pass(**p)], **p)], orelse=[], finalbody=[],
                 **p))
         grab.append(ast.Assign(targets=[ast.Attribute(value=_load("__ctx", p), attr="variables", ctx=_STORE, **p)],
                                value=_load("__v", p), **p))
-        return ast.If(test=_attr(_load("__ctx", p), "capture_variables", p), body=grab, orelse=[], **p)
+        return grab
 
     def compile(self, module: ast.Module, name: str) -> CodeType:
         self.tick(_CLOCK_EVERY)
@@ -1046,12 +1041,13 @@ class _Compiler:
             raise DelugeSyntaxError("the script is nested too deeply to compile", self.resolved.program.span,
                                     name) from None
 
-    def chunked(self, program: n.Program, name: str, variables: list[str]) -> list[ast.stmt]:
+    def chunked(self, program: n.Program, name: str, variables: list[str]) -> tuple[list[ast.stmt], list[ast.stmt]]:
         """The main script as chunks of top-level statements, each compiled on its own as
         soon as it is generated (see :data:`_CHUNK`). A chunk is a closure over the main
         script's variables: compiled inside a stand-in function that binds the same names,
         then run (``run_chunks``) with the cells of the real ones, so it reads and assigns
-        them, and counts statements, exactly as inline code would."""
+        them, and counts statements, exactly as inline code would. Returns the set-up (the
+        cells, the inputs bound to them) and the statements that run the chunks."""
         p = _TOP
         codes: list[CodeType] = []
         shared = sorted({*variables, *_CONTEXT, *self.fn_names.values(), *(("__seg",) if self.segmented else ())})
@@ -1092,10 +1088,16 @@ class _Compiler:
         ran = self.helper_call(("rt", "run_chunks"), [_load("__K", p), _const(first, p), _const(len(self.constants), p),
                                                        _load("__cells", p), *counted], program.span)
         start = [_assign("__seg", _const(None, p), p)] if self.segmented else []
-        return [*start, cells, _assign("__r", ran, p),
-                ast.If(test=_compare(_load("__r", p), ast.IsNot(), _const(None, p), p),
-                       body=[ast.Return(value=ast.Subscript(value=_load("__r", p), slice=_const(0, p), ctx=_LOAD, **p),
-                                        **p)], orelse=[], **p)]
+        if variables:  # an assignment that never runs makes each variable one of the program's cells
+            start.append(ast.If(test=_const(False, p), body=[ast.Assign(
+                targets=[ast.Tuple(elts=[_store(v, p) for v in variables], ctx=_STORE, **p)], value=_load("__args", p),
+                **p)], orelse=[], **p))
+        bind = ast.Expr(value=self.helper_call(("rt", "bind_inputs"), [_load("__cells", p), _load("__args", p)],
+                                               program.span), **p)
+        return [*start, cells, bind], [_assign("__r", ran, p), ast.If(
+            test=_compare(_load("__r", p), ast.IsNot(), _const(None, p), p),
+            body=[ast.Return(value=ast.Subscript(value=_load("__r", p), slice=_const(0, p), ctx=_LOAD, **p), **p)],
+            orelse=[], **p)]
 
     def segment(self, run: list[n.Stmt]) -> list[ast.stmt]:
         """Top-level statements counted at once: ``if (__c := __c + k) > __chk:`` takes the
@@ -1170,19 +1172,24 @@ class _Compiler:
             _assign("__room", _attr(_attr(ctx, "limits", p), "max_collection_size", p), p),
         ]
         names = sorted(r.free_names | r.main_locals)
-        for var in names:
-            prologue.append(ast.If(
-                test=_compare(_const(var, p), ast.In(), _load("__args", p), p),
-                body=[_assign(_mangle(var), ast.Subscript(value=_load("__args", p), slice=_const(var, p), ctx=_LOAD, **p), p)],
-                orelse=[], **p))
         if len(r.program.body) > (min(_CHUNK_AFTER, _SEGMENTS_AFTER) if self.segmented else _CHUNK_AFTER):
-            body = self.chunked(r.program, name, [_mangle(v) for v in names])
+            setup, body = self.chunked(r.program, name, [mangle(v) for v in names])
+            prologue.extend(setup)
+            grab: list[ast.stmt] = [ast.Assign(
+                targets=[ast.Attribute(value=_load("__ctx", p), attr="variables", ctx=_STORE, **p)],
+                value=self.helper_call(("rt", "captured"), [_load("__cells", p)], r.program.span), **p)]
         else:
+            for var in names:
+                prologue.append(ast.If(
+                    test=_compare(_const(var, p), ast.In(), _load("__args", p), p),
+                    body=[_assign(mangle(var), ast.Subscript(value=_load("__args", p), slice=_const(var, p), ctx=_LOAD, **p),
+                                  p)], orelse=[], **p))
             body = self.block(r.program.body, r.program.span)
+            grab = self.capture(names)
         final: list[ast.stmt] = [
             ast.Assign(targets=[ast.Attribute(value=_load("__ctx", p), attr="statements", ctx=_STORE, **p)],
                        value=_load("__c", p), **p),
-            self.capture(names),
+            ast.If(test=_attr(_load("__ctx", p), "capture_variables", p), body=grab, orelse=[], **p),
         ]
         program_body = [*prologue, *functions,
                         ast.Try(body=[*body, ast.Return(value=_const(None, p), **p)], handlers=[], orelse=[],
