@@ -7,7 +7,8 @@
 2. parse: lines per second parsing a 2,000-line script into our AST (positions on).
    check: ``cloudburst check`` of that script minus a 1-line check (whole processes),
    lines/s; batch: ``check`` over the corpus files in batches of 40.
-3. first-run: ``run --no-cache`` of 50,000 statements: time and peak memory.
+3. first-run: ``run --no-cache`` of 50,000 statements (100 variables; then 50,000 distinct
+   ones): time and peak memory.
 4. start-up: ``cloudburst run hello.dg`` against ``python3 -c pass``, cached and first run.
    startup-instructions: the same three counted in machine instructions under valgrind's
    callgrind (when installed): the same on an idle or a loaded machine.
@@ -224,12 +225,19 @@ def bench_batch(count: int = 1578) -> None:
 
 
 def bench_first_run() -> None:
-    env = _env()
+    """The issue's script (100 variables reassigned), then one assigning 50,000 distinct ones."""
     lines = [f"v{i} = {i};" for i in range(100)]
     lines += [f"v{i % 100} = v{(i - 1) % 100} + {i % 10};" for i in range(100, 50_000)]
+    _first_run("50,000 statements", "\n".join(lines) + "\ninfo v99;\n")
+    distinct = ["x0=1;"] + [f"x{i}=x{i - 1}+1;" for i in range(1, 50_000)]
+    _first_run("50,000 statements, as many variables", "\n".join(distinct) + "\ninfo x49999;\n")
+
+
+def _first_run(label: str, source: str) -> None:
+    env = _env()
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp, "s50k.dg")
-        script.write_text("\n".join(lines) + "\ninfo v99;\n", encoding="utf-8")
+        script.write_text(source, encoding="utf-8")
         times = []
         for _ in range(3):
             code = ("import resource, subprocess, sys, time; s = time.perf_counter(); "
@@ -240,7 +248,7 @@ def bench_first_run() -> None:
             out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
             times.append(tuple(float(x) for x in out.stdout.split()))
     wall, cpu, rss = (statistics.median(t[i] for t in times) for i in range(3))
-    print(f"first-run: 50,000 statements, run --no-cache: {wall:.1f} s wall, {cpu:.1f} s CPU, "
+    print(f"first-run: {label}, run --no-cache: {wall:.1f} s wall, {cpu:.1f} s CPU, "
           f"peak {rss / 1024:.0f} MB (median of 3)")
 
 

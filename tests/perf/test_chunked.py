@@ -128,3 +128,22 @@ def test_a_long_script_compiles_in_chunks_and_is_cached(tmp_path: Path) -> None:
     resolved, _, _ = RUNTIME._front_end(source, "long.dg", False, (), RUNTIME.limits, None)
     code_objects = [c for c in compile_program(resolved, "long.dg").constants if hasattr(c, "co_freevars")]
     assert len(code_objects) >= 2
+
+
+def test_inputs_and_the_repl_variables_go_through_the_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunked script binds its inputs and hands the REPL its variables without code per
+    variable: the same values, in the same order, as compiled whole."""
+    source = "\n".join(f"n{i} = base + {i};" for i in range(40)) + "\nif (base > 100) { never = 1; }\ninfo n39;\n"
+
+    def run() -> Any:
+        script = Runtime(timezone="UTC", network=False).compile(source, "inputs.dg", inputs=["base"])
+        execution = script.new_execution()
+        execution.capture_variables = True
+        result = script.run({"base": 5}, execution=execution)
+        assert execution.variables is not None
+        return result.info, list(execution.variables.items())
+
+    whole = run()
+    chunked(monkeypatch, 3)
+    assert run() == whole
+    assert whole[0] == ["44"] and whole[1][:2] == [("base", 5), ("n0", 5)] and "never" not in dict(whole[1])
