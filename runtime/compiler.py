@@ -274,8 +274,8 @@ class _Compiler:
         self.segments: list[tuple[n.Stmt, ...]] = []
         self.segment_statements: list[tuple[int, int, int, int]] = []
         self.segment_remaining: list[int] = []
-        #: (name, variables, shared names, names with a cell) of the chunks, for precise copies.
-        self.layout: tuple[str, list[str], list[str], frozenset[str]] = ("", [], [], frozenset())
+        #: (name, names besides variables, names with a cell) of the chunks, for precise copies.
+        self.layout: tuple[str, list[str], frozenset[str]] = ("", [], frozenset())
         p = _TOP
         self.shared: dict[str, Any] = {
             "__c": _load("__c", p), "__cp": _load("__cp", p), "__c=": _store("__c", p), "__chk=": _store("__chk", p),
@@ -1050,7 +1050,7 @@ class _Compiler:
         cells, the inputs bound to them) and the statements that run the chunks."""
         p = _TOP
         codes: list[CodeType] = []
-        shared = sorted({*variables, *_CONTEXT, *self.fn_names.values(), *(("__seg",) if self.segmented else ())})
+        others = sorted({*_CONTEXT, *self.fn_names.values(), *(("__seg",) if self.segmented else ())})
         run: list[ast.stmt] = []
         pending: list[n.Stmt] = []  # the segment being gathered
         done = self.compiled
@@ -1069,16 +1069,16 @@ class _Compiler:
                     run.extend(self.segment(pending))
                     pending = []
                 if full:
-                    codes.append(self.chunk(run, name, variables, shared))
+                    codes.append(self.chunk(run, name, others))
                     run, done = [], self.compiled
         finally:
             self.in_chunk = False
         # Every name a chunk may use, loaded in a function that never runs: the compiler
         # then keeps each in a cell that ``run_chunks`` hands to the chunks.
-        names = sorted({*shared, *self.helpers})
+        names = sorted({*variables, *others, *self.helpers})
         counted: list[ast.expr] = []
         if self.segments:
-            self.layout = (name, variables, shared, frozenset(names))
+            self.layout = (name, others, frozenset(names))
             counted.append(_const(len(self.constants), p))
             self.constants.append(Segments(self.precise, self.segment_statements, self.segment_remaining))
         first = len(self.constants)
@@ -1125,7 +1125,7 @@ class _Compiler:
         """The statement-by-statement copy of segment ``index``, compiled as a chunk, and the
         helpers it uses that the script's cells lack. It assumes nothing about variables
         (what was proven before the segment is gone), which only keeps more guards."""
-        name, variables, shared, cells = self.layout
+        name, others, cells = self.layout
         facts, deadline = self.facts, self.deadline
         self.facts, self.deadline, self.in_chunk, self.used = {}, None, True, set()
         try:
@@ -1133,22 +1133,20 @@ class _Compiler:
             for st in self.segments[index]:
                 body.extend(self.bump(1, st.span))
                 body.extend(self.stmt(st))
-            code = self.chunk(body, name, variables, shared)
+            code = self.chunk(body, name, others)
         finally:
             self.facts, self.deadline, self.in_chunk = facts, deadline, False
         if self.constants:  # the statements' constants were all indexed when the program was compiled
             raise AssertionError("a precise copy needs a constant its program lacks")
         return code, {v: load(self.helpers[v]) for v in code.co_freevars if v not in cells}
 
-    def chunk(self, body: list[ast.stmt], name: str, variables: list[str], shared: list[str]) -> CodeType:
+    def chunk(self, body: list[ast.stmt], name: str, others: list[str]) -> CodeType:
         """Compile one chunk: ``def __unit(<names>): def __chunk(): nonlocal ...; body``; the
-        result is the inner function's code, whose free variables are those names. Only the
-        variables the chunk uses are bound (compiling each name costs, in every chunk)."""
+        result is the inner function's code, whose free variables are those names: ``others``
+        (context, functions), the helpers and the variables the chunk uses (compiling each
+        name costs, in every chunk)."""
         p = _TOP
-        used, self.used = self.used, set()
-        mine = [v for v in variables if v in used]
-        every = set(variables)
-        others = [v for v in shared if v not in every]
+        mine, self.used = sorted(self.used), set()
         inner = ast.FunctionDef(name="__chunk", args=_args([]), body=[
             ast.Nonlocal(names=[*mine, "__c", "__chk"], **p), *body], decorator_list=[], returns=None, **p)
         unit = ast.FunctionDef(name="__unit", args=_args(sorted({*mine, *others, *self.helpers})),
