@@ -261,6 +261,7 @@ class _Compiler:
         self.hot = paths == "fast"
         self.temps = 0
         self.try_depth = 0
+        self.loops = 0  # loops around the code being compiled
         self.catchable = _called_under_try(resolved)
         self.deadline = deadline
         self.until_clock = _CLOCK_EVERY
@@ -361,15 +362,16 @@ class _Compiler:
         precise copy runs only when the count would pass the next checkpoint. Paying up
         front must not count a statement that never runs, so a run stays precise where an
         error inside it can be caught and the script go on (in a ``try`` body, in a function
-        called from one), or where a ``return``/``break``/``continue`` leaves dead code."""
+        called from one), or where a ``return``/``break``/``continue`` leaves dead code.
+        Code of a chunked main script that runs once (outside loops and ``try`` bodies) is
+        counted in segments instead (see :meth:`segment`)."""
         if not run:
             return self.bump(owed, owner)
         self.tick(len(run))
+        if not owed and self.segmented and self.in_chunk and not self.loops and not self.try_depth:
+            return self.segmented_run(run)
         start = dict(self.facts)
-        precise: list[ast.stmt] = []
-        for i, st in enumerate(run):
-            precise.extend(self.bump(1 + (owed if i == 0 else 0), st.span))
-            precise.extend(self.stmt(st))
+        precise = self.precise_run(run, owed)
         total = len(run) + owed
         if (not self.hot or total == 1 or len(run) > _TWIN_MAX or self.try_depth or self.in_function in self.catchable
                 or any(map(_calls_function, run)) or any(isinstance(st, _JUMPS) for st in run[:-1])):
@@ -386,6 +388,32 @@ class _Compiler:
                                                                       right=_const(total, p), **p), **p)
         refund = ast.AugAssign(target=_store("__c", p), op=ast.Sub(), value=_const(total, p), **p)
         return [ast.If(test=_compare(paid, ast.Gt(), _load("__chk", p), p), body=[refund, *precise], orelse=fast, **p)]
+
+    def precise_run(self, run: list[n.Stmt] | tuple[n.Stmt, ...], owed: int) -> list[ast.stmt]:
+        """Statements counted one by one (the first also pays ``owed``)."""
+        precise: list[ast.stmt] = []
+        for i, st in enumerate(run):
+            precise.extend(self.bump(1 + (owed if i == 0 else 0), st.span))
+            precise.extend(self.stmt(st))
+        return precise
+
+    def segmented_run(self, run: list[n.Stmt]) -> list[ast.stmt]:
+        """A run cut into segments of statements that can be paid for at once (see
+        :func:`_countable`); the others count on their own."""
+        out: list[ast.stmt] = []
+        pending: list[n.Stmt] = []
+        functions = bool(self.fn_names)
+        for st in run:
+            if _countable(st, functions):
+                pending.append(st)
+                if len(pending) < _SEGMENT:
+                    continue
+            out.extend(self.segment(pending))
+            pending = []
+            if not _countable(st, functions):
+                out.extend(self.precise_run((st,), 0))
+        out.extend(self.segment(pending))
+        return out
 
     def block(self, stmts: tuple[n.Stmt, ...], owner: Span, extra: int = 0) -> list[ast.stmt]:
         """Compile statements with Deluge's statement counting; ``extra`` is owed by the
@@ -469,10 +497,12 @@ class _Compiler:
             after = fx.forget(self.facts, fx.assigned(s.body) | {s.var})
             self.facts = dict(after)
             self.facts[s.var] = fx.Fact("int", 0, fx.INDEX_MAX) if s.index else fx.ANY
+            self.loops += 1
             try:
                 loop_body = self.block(s.body, span, extra=1)
             finally:
                 self.hot = hot
+                self.loops -= 1
             self.facts = after
             return [ast.For(target=_store(self.var(s.var), p), iter=it, body=loop_body, orelse=[], **p)]
         if isinstance(s, n.Try):
@@ -1052,21 +1082,22 @@ class _Compiler:
         codes: list[CodeType] = []
         others = sorted({*_CONTEXT, *self.fn_names.values(), *(("__seg",) if self.segmented else ())})
         run: list[ast.stmt] = []
-        pending: list[n.Stmt] = []  # the segment being gathered
+        pending: list[n.Stmt] = []  # simple statements, compiled as one run
         done = self.compiled
         last = len(program.body) - 1
         self.in_chunk, self.used = True, set()
         try:
             for i, st in enumerate(program.body):
-                if self.segmented and _countable(st, bool(self.fn_names)):
-                    pending.append(st)
-                else:
-                    run.extend(self.segment(pending))
-                    pending = []
+                if isinstance(st, _BLOCKS):
+                    if pending:
+                        run.extend(self.block(tuple(pending), program.span))
+                        pending = []
                     run.extend(self.block((st,), program.span))
+                else:
+                    pending.append(st)
                 full = self.compiled + len(pending) - done >= _CHUNK or i == last
-                if len(pending) == _SEGMENT or full:
-                    run.extend(self.segment(pending))
+                if full and pending:
+                    run.extend(self.block(tuple(pending), program.span))
                     pending = []
                 if full:
                     codes.append(self.chunk(run, name, others))
@@ -1100,12 +1131,11 @@ class _Compiler:
             orelse=[], **p)]
 
     def segment(self, run: list[n.Stmt]) -> list[ast.stmt]:
-        """Top-level statements counted at once: ``if (__c := __c + k) > __chk:`` takes the
-        payment back and runs the precise copy (compiled when first needed), else the
-        statements run uncounted."""
+        """Statements counted at once: ``if (__c := __c + k) > __chk:`` takes the payment
+        back and runs the precise copy (compiled when first needed), else the statements run
+        uncounted."""
         if len(run) < 2:
-            return self.block(tuple(run), run[0].span) if run else []
-        self.tick(len(run))
+            return self.precise_run(run, 0)
         index = len(self.segments)
         self.segments.append(tuple(run))
         fast: list[ast.stmt] = []

@@ -15,7 +15,7 @@ reports the count the generic code would.
 
 from __future__ import annotations
 
-import threading
+from _thread import allocate_lock  # threading's Lock, without importing threading (start-up is measured)
 from bisect import bisect_right
 from types import CellType, CodeType, FunctionType, TracebackType
 
@@ -39,11 +39,13 @@ class Segments:
         #: it uses that the script's cells lack (helpers only it needs).
         self._build = build
         self._codes: dict[int, tuple[CodeType, dict[str, Any]]] = {}
-        self._lock = threading.Lock()  # one program may run in many threads; the compiler is not shared
-        #: Every segment statement in source order, and how many of its segment follow it.
-        self._starts = [(line, col) for line, col, _, _ in statements]
-        self._statements = statements
-        self._remaining = remaining
+        self._lock = allocate_lock()  # one program may run in many threads; the compiler is not shared
+        #: Every segment statement in source order (an ``if``'s branches are compiled last
+        #: first), and how many of its segment follow it.
+        order = sorted(range(len(statements)), key=statements.__getitem__)
+        self._statements = [statements[i] for i in order]
+        self._remaining = [remaining[i] for i in order]
+        self._starts = [(line, col) for line, col, _, _ in self._statements]
 
     def runner(self, cells: dict[str, CellType]) -> Callable[[int], None]:
         """``run(index)`` for one run: the precise copy of a segment over that run's cells."""

@@ -152,6 +152,45 @@ w = unknown + v;
 info w;
 x = 1;
 """,
+    "segments inside branches and a handler, and an error in the handler": """
+n = 3;
+if (n > 1)
+{
+    a = n * 2;
+    info "a " + a;
+    if (a > 4)
+    {
+        b = a + 1;
+        info "b " + b;
+        c = b - 1;
+    }
+    else
+    {
+        b = 0;
+        info "none";
+    }
+    d = a + b;
+    info d;
+}
+else
+{
+    info "small";
+    d = 0;
+}
+try
+{
+    x = 1;
+    y = x / 0;
+    info "not here";
+}
+catch (e)
+{
+    info "caught " + e;
+    z = d + 1;
+    w = z / 0;
+    info "never";
+}
+""",
     "a value returned from the middle of the script": """
 a = 1;
 b = 2;
