@@ -12,10 +12,10 @@ Statement counting follows Deluge: each executed statement counts one, a ``for e
 header once per iteration, a task block once. In loop and function bodies a short
 straight-line run is counted with one addition, and a second, statement-by-statement copy
 runs only when the count would pass the next checkpoint, so a limit stops exactly at the
-statement that exceeds it (see :meth:`Execution.checkpoint`). The top level of a long main
-script is counted in segments the same way, with the precise copy compiled only when a run
-needs it (see :mod:`cloudburst.segments`); other code that runs once counts statement by
-statement.
+statement that exceeds it (see :meth:`Execution.checkpoint`). The code of a long main
+script that runs once (outside loops and ``try`` bodies) is counted in segments the same
+way, with the precise copy compiled only when a run needs it (see
+:mod:`cloudburst.segments`); other code that runs once counts statement by statement.
 """
 
 from __future__ import annotations

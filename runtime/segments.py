@@ -1,7 +1,8 @@
 """Counted segments of a long main script: their precise copies, compiled on demand.
 
 A chunked main script (see the compiler's ``chunked``) counts each straight-line segment
-of top-level statements with one addition and one check. Only when a checkpoint or the
+of statements that run once (outside loops and ``try`` bodies) with one addition and one
+check. Only when a checkpoint or the
 statement limit falls inside a segment does it need the statement-by-statement copy,
 which is generated and compiled here at that moment (a script of 50,000 statements meets
 about fifty): compiling every copy up front would cost more than the script saves. The
