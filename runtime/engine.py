@@ -12,7 +12,7 @@ import time
 from _thread import allocate_lock  # threading.Lock, without importing threading (start-up is measured)
 from collections import OrderedDict
 from decimal import localcontext
-from pathlib import Path
+from os import fspath
 
 from cloudburst.errors import CloudburstError, ConfigurationError, DelugeRuntimeError, DelugeSyntaxError, Diagnostic, Span
 from cloudburst.execution import Execution, Limits, Settings, activate, span_from_traceback, to_deluge_error
@@ -21,6 +21,7 @@ from cloudburst.values import from_python, to_python
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from os import PathLike
     from typing import Any, Callable, Iterable, Mapping, Sequence
     from dataclasses import dataclass, field
 
@@ -216,7 +217,7 @@ class Runtime:
         mailer: Any = None,
         http_transport: Any = None,
         cache_size: int = 128,
-        cache_dir: str | Path | None = None,
+        cache_dir: str | PathLike[str] | None = None,
         forms: Any = None,
     ) -> None:
         if integer_division not in ("truncate", "decimal"):
@@ -244,7 +245,7 @@ class Runtime:
         self._cache: OrderedDict[str, Script] = OrderedDict()
         self._cache_size = cache_size
         #: Where compiled scripts are kept between processes (None: memory only).
-        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        self.cache_dir = None if cache_dir is None else fspath(cache_dir)
         self._builtin_index: Any = None
         self._lock = allocate_lock()
         self._services: dict[str, Any] = {}
@@ -459,7 +460,7 @@ class Runtime:
                                             parse=parse)
         return (None if page is not None else resolved.program), list(resolved.warnings)
 
-    def _builtins(self, index: Callable[[Path | None], Any]) -> Any:
+    def _builtins(self, index: Callable[[str | None], Any]) -> Any:
         """The built-in index, read once per runtime (checking many files asks for each)."""
         if self._builtin_index is None:
             self._builtin_index = index(self.cache_dir)

@@ -152,8 +152,6 @@ def _compiled(source: str) -> CodeType:
 
 
 def _save_inits() -> None:
-    from pathlib import Path
-
     from cloudburst.script_cache import write_atomic
 
-    write_atomic(Path(_INITS_FILE), marshal.dumps(_INITS), 0o644)  # beside byte code, read by every user
+    write_atomic(_INITS_FILE, marshal.dumps(_INITS), 0o644)  # beside byte code, read by every user

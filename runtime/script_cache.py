@@ -14,13 +14,17 @@ import os
 import sys
 from _thread import get_ident
 from decimal import Decimal
-from pathlib import Path
 
 from cloudburst.datetime_types import dt as _dt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, TypeVar
+
+    #: A directory or file: the functions take str or Path, and use os.path, since pathlib
+    #: (with the urllib.parse, ipaddress and fnmatch it loads) is a fifth of an installed
+    #: ``cloudburst run``'s start-up.
+    Where = str | os.PathLike[str]
 
 try:  # BLAKE2 is built into the interpreter; hashlib would load OpenSSL first
     from _blake2 import blake2b as _hash
@@ -62,9 +66,9 @@ def _encode(value: Any) -> tuple[str, Any]:
     return (tag, text(value))
 
 
-def load(directory: Path, key: str) -> dict[str, Any] | None:
+def load(directory: Where, key: str) -> dict[str, Any] | None:
     try:
-        with open(directory / f"{key}.bin", "rb") as fh:
+        with open(os.path.join(directory, f"{key}.bin"), "rb") as fh:
             entry = marshal.loads(fh.read())
         entry["constants"] = tuple(value if not tag else _DECODE[tag](value) for tag, value in entry["constants"])
     except Exception:  # any problem with the cache means "compile again"
@@ -72,23 +76,23 @@ def load(directory: Path, key: str) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-def store(directory: Path, key: str, entry: dict[str, Any]) -> None:
+def store(directory: Where, key: str, entry: dict[str, Any]) -> None:
     """Write ``entry`` (see :func:`write_atomic`); a constant the cache cannot hold skips it."""
     try:
         data = marshal.dumps(dict(entry, constants=tuple(_encode(c) for c in entry["constants"])))
     except (KeyError, ValueError):
         return
-    write_atomic(directory / f"{key}.bin", data)
+    write_atomic(os.path.join(directory, f"{key}.bin"), data)
 
 
-def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
+def write_atomic(path: Where, data: bytes, mode: int = 0o600) -> None:
     """Write atomically (a file of this process's own, then a rename) so concurrent runs never
     read half an entry; a cache that cannot be written is skipped silently. (Not tempfile:
     it loads ``random`` and ``shutil``, a tenth of a first run's start-up.) Private to the
     user unless ``mode`` says otherwise: compiled scripts may hold their text's secrets."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{get_ident()}.tmp")
+    tmp = f"{os.fspath(path)}.{os.getpid()}.{get_ident()}.tmp"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -105,7 +109,7 @@ if TYPE_CHECKING:
 _DERIVED: dict[str, Any] = {}
 
 
-def derived(cache_dir: Path | None, label: str, package_dir: str, build: Callable[[], Any],
+def derived(cache_dir: Where | None, label: str, package_dir: str, build: Callable[[], Any],
             load: Callable[[Any], _T] = lambda data: data) -> _T:
     """What ``build()`` computes from the modules in ``package_dir`` (plain data, e.g. the
     names they define), kept in ``cache_dir`` and keyed by those files' names, sizes and
@@ -117,7 +121,7 @@ def derived(cache_dir: Path | None, label: str, package_dir: str, build: Callabl
     key = f"{label}-{fingerprint(label, package_dir)}"
     if key in _DERIVED:
         return _DERIVED[key]  # type: ignore[no-any-return]
-    path = cache_dir / f"{key}.bin"
+    path = os.path.join(cache_dir, f"{key}.bin")
     try:
         with open(path, "rb") as fh:
             data = marshal.loads(fh.read())
@@ -141,13 +145,14 @@ def fingerprint(label: str, package_dir: str) -> str:
     return cache_key(label, __version__, sorted(files))[:32]
 
 
-def kept(directory: str | Path, label: str, key_parts: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+def kept(directory: Where, label: str, key_parts: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     """The plain data ``build()`` works out from ``key_parts`` (a grammar, a library's
     version), kept in ``directory`` as ``label-KEY.bin`` so a later process reads it instead.
     Kept beside byte code and, like byte code, readable by every user of the installation and
     not written under ``PYTHONDONTWRITEBYTECODE``; files of other keys (an earlier grammar)
     are removed when a new one is written."""
-    path = Path(directory, f"{label}-{cache_key(label, *key_parts)[:32]}.bin")
+    name = f"{label}-{cache_key(label, *key_parts)[:32]}.bin"
+    path = os.path.join(directory, name)
     try:
         with open(path, "rb") as fh:
             return marshal.loads(fh.read())
@@ -159,10 +164,15 @@ def kept(directory: str | Path, label: str, key_parts: tuple[Any, ...], build: C
     except ValueError:  # a value marshal cannot hold: worked out again next time
         return data
     if not sys.dont_write_bytecode:
-        for stale in path.parent.glob(f"{label}-*.bin"):
+        try:
+            with os.scandir(directory) as entries:
+                stale = [e.path for e in entries
+                         if e.name.startswith(f"{label}-") and e.name.endswith(".bin") and e.name != name]
+        except OSError:
+            stale = []
+        for old in stale:
             try:
-                if stale != path:
-                    stale.unlink()
+                os.unlink(old)
             except OSError:
                 pass
         write_atomic(path, blob, 0o644)

@@ -11,7 +11,6 @@ the full registry when a file changed or there is no cache.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -103,7 +102,7 @@ def index_of(registry: Registry) -> BuiltinIndex:
 _FULL: list[BuiltinIndex] = []
 
 
-def builtin_index(cache_dir: Path | None = None) -> BuiltinIndex:
+def builtin_index(cache_dir: str | None = None) -> BuiltinIndex:
     """The index, from ``cache_dir`` when the stdlib is unchanged since it was written there;
     else from the full registry (and written there)."""
     if cache_dir is None:

@@ -7,7 +7,6 @@ compiled-script cache and keyed by this package's files (see
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 __all__ = ["CRM_VERSIONS", "task_names"]
 
@@ -15,7 +14,7 @@ __all__ = ["CRM_VERSIONS", "task_names"]
 CRM_VERSIONS = {"zoho.crm": "v2", "zoho.crm.v2": "v2", "zoho.crm.v8": "v8"}
 
 
-def task_names(cache_dir: Path | None = None) -> list[str]:
+def task_names(cache_dir: str | None = None) -> list[str]:
     """Every integration task name a provider serves (from ``cache_dir`` when it holds them)."""
     from cloudburst.script_cache import derived
 

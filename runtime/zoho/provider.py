@@ -8,12 +8,12 @@ Zoho API calls the run made. Zoho counts a task execution that received an answe
 from __future__ import annotations
 
 from _thread import allocate_lock  # threading.Lock, without importing threading (start-up is measured)
-from pathlib import Path
 
 from cloudburst.zoho.names import CRM_VERSIONS, task_names
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, Callable, Mapping
     from cloudburst.zoho.wire import Transport, ZohoAnswer, ZohoRequest
 

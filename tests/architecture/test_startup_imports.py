@@ -217,3 +217,41 @@ def test_the_program_freezes_its_start_up_out_of_the_collector(tmp_path: Path, o
     done = subprocess.run([sys.executable, "-c", probe, str(script)], env=_env(tmp_path), capture_output=True,
                           text=True, timeout=120)
     assert done.stdout.splitlines()[-1] == f"0 {owns_process} True"
+
+
+#: Loaded by the interpreter's start-up in this (editable) checkout, so only an installed
+#: layout shows whether a run loads them: pathlib and what it imports were a fifth of an
+#: installed ``cloudburst run``.
+NOT_INSTALLED = ("pathlib", "urllib", "ipaddress", "fnmatch", "ntpath")
+
+
+def _installed_layout(target: Path) -> Path:
+    """The package laid out as installed (``runtime/`` is ``cloudburst``, ``stdlib/`` is
+    ``cloudburst.stdlib``, ``grammar/`` is ``cloudburst.grammar``), as symbolic links."""
+    root = Path(__file__).resolve().parents[2]
+    package = target / "cloudburst"
+    package.mkdir(parents=True)
+    for entry in (root / "runtime").iterdir():
+        if entry.name != "__pycache__":
+            (package / entry.name).symlink_to(entry)
+    (package / "stdlib").symlink_to(root / "stdlib")
+    (package / "grammar").symlink_to(root / "grammar")
+    return target
+
+
+def test_an_installed_run_loads_no_pathlib(tmp_path: Path) -> None:
+    import sysconfig
+
+    tree = _installed_layout(tmp_path / "tree")
+    # -S: no site, so no editable-install hook and its imports; the dependencies stay reachable
+    env = dict(_env(tmp_path), PYTHONPATH=os.pathsep.join([str(tree), sysconfig.get_paths()["purelib"]]))
+    for which, text in (("warm", 'info "warm";\n'), ("first", PLAIN), ("cached", PLAIN)):
+        script = tmp_path / f"{which if which == 'warm' else 'plain'}.dg"
+        script.write_text(text, encoding="utf-8")
+        done = subprocess.run([sys.executable, "-S", "-c", _PROBE, "run", str(script)], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+        assert report["status"] == 0
+        if which != "warm":  # the warm-up builds the indexes beside the cache (from every task module)
+            assert _loaded(report["modules"], NOT_INSTALLED) == [], which
