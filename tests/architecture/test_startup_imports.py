@@ -225,26 +225,11 @@ def test_the_program_freezes_its_start_up_out_of_the_collector(tmp_path: Path, o
 NOT_INSTALLED = ("pathlib", "urllib", "ipaddress", "fnmatch", "ntpath")
 
 
-def _installed_layout(target: Path) -> Path:
-    """The package laid out as installed (``runtime/`` is ``cloudburst``, ``stdlib/`` is
-    ``cloudburst.stdlib``, ``grammar/`` is ``cloudburst.grammar``), as symbolic links."""
-    root = Path(__file__).resolve().parents[2]
-    package = target / "cloudburst"
-    package.mkdir(parents=True)
-    for entry in (root / "runtime").iterdir():
-        if entry.name != "__pycache__":
-            (package / entry.name).symlink_to(entry)
-    (package / "stdlib").symlink_to(root / "stdlib")
-    (package / "grammar").symlink_to(root / "grammar")
-    return target
-
-
-def test_an_installed_run_loads_no_pathlib(tmp_path: Path) -> None:
+def test_an_installed_run_loads_no_pathlib(tmp_path: Path, installed_tree: Path) -> None:
     import sysconfig
 
-    tree = _installed_layout(tmp_path / "tree")
     # -S: no site, so no editable-install hook and its imports; the dependencies stay reachable
-    env = dict(_env(tmp_path), PYTHONPATH=os.pathsep.join([str(tree), sysconfig.get_paths()["purelib"]]))
+    env = dict(_env(tmp_path), PYTHONPATH=os.pathsep.join([str(installed_tree), sysconfig.get_paths()["purelib"]]))
     for which, text in (("warm", 'info "warm";\n'), ("first", PLAIN), ("cached", PLAIN)):
         script = tmp_path / f"{which if which == 'warm' else 'plain'}.dg"
         script.write_text(text, encoding="utf-8")
