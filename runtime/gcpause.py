@@ -12,11 +12,6 @@ from __future__ import annotations
 
 import gc
 from _thread import allocate_lock  # threading's Lock, without importing threading (start-up is measured)
-from contextlib import contextmanager
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Iterator
 
 __all__ = ["gc_paused"]
 
@@ -25,17 +20,19 @@ _depth = 0
 _was_enabled = False
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    global _depth, _was_enabled
-    with _LOCK:
-        if _depth == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _depth += 1
-    try:
-        yield
-    finally:
+class gc_paused:  # noqa: N801 - used like the function it was (``with gc_paused():``)
+    """The pause, as a context manager (a class: contextlib is not otherwise loaded by a run)."""
+
+    def __enter__(self) -> None:
+        global _depth, _was_enabled
+        with _LOCK:
+            if _depth == 0:
+                _was_enabled = gc.isenabled()
+                gc.disable()
+            _depth += 1
+
+    def __exit__(self, *exc: object) -> None:
+        global _depth
         with _LOCK:
             _depth -= 1
             if _depth == 0 and _was_enabled:

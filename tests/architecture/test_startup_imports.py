@@ -240,3 +240,4 @@ def test_an_installed_run_loads_no_pathlib(tmp_path: Path, installed_tree: Path)
         assert report["status"] == 0
         if which != "warm":  # the warm-up builds the indexes beside the cache (from every task module)
             assert _loaded(report["modules"], NOT_INSTALLED) == [], which
+    assert "contextlib" not in report["modules"]  # a cached run's (a first run's ast loads it)
