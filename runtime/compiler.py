@@ -1118,7 +1118,7 @@ class _Compiler:
             elts=[_load(v, p) for v in names], ctx=_LOAD, **p), **p)], decorator_list=[], returns=None, **p)
         ran = self.helper_call(("rt", "run_chunks"), [_load("__K", p), _const(first, p), _const(len(self.constants), p),
                                                        _load("__cells", p), *counted], program.span)
-        start = [_assign("__seg", _const(None, p), p)] if self.segmented else []
+        start: list[ast.stmt] = [_assign("__seg", _const(None, p), p)] if self.segmented else []
         if variables:  # an assignment that never runs makes each variable one of the program's cells
             start.append(ast.If(test=_const(False, p), body=[ast.Assign(
                 targets=[ast.Tuple(elts=[_store(v, p) for v in variables], ctx=_STORE, **p)], value=_load("__args", p),
