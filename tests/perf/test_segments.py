@@ -277,3 +277,17 @@ def test_a_cached_script_is_compiled_without_segments(tmp_path: Path) -> None:
         assert len([p for p in tmp_path.glob("*.bin") if "-" not in p.stem]) == 1  # builtins-*: the built-in index
     assert outcomes[0] == outcomes[1] == outcomes[2]
     assert outcomes[0][:2] == (151, "more than 150 statements were executed")
+
+
+def test_runs_in_several_threads_share_the_precise_copies() -> None:
+    """One compiled script run in four threads at once, each stopping at its own limit:
+    every run builds or reuses precise copies and counts as the generic code does."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    source = "\n".join(f"v{i % 40} = v{(i + 39) % 40} + {i % 7};" if i >= 40 else f"v{i} = {i};" for i in range(2500))
+    counted = compiled(source + "\ninfo v0;\n", "auto", segment=25, chunk=1000)
+    generic = compiled(source + "\ninfo v0;\n", "generic")
+    limits = [1001, 1013, 2002, 2499, 2501, 2502, 10**6, 1777]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda limit: run(counted, limit), limits))
+    assert results == [run(generic, limit) for limit in limits]
