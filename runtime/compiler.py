@@ -232,13 +232,6 @@ _JUMPS = (n.Return, n.Break, n.Continue)
 _FORM_ACCESS = (n.FormFetch, n.FieldAccess, n.BuiltinMethod)
 
 
-def _countable(stmt: n.Stmt, functions: bool) -> bool:
-    """Whether a top-level statement can be paid for with its segment: a simple statement
-    that neither ends the script nor runs statements of a function while it runs (a script
-    without ``functions`` calls none: a call to a missing one fails before counting)."""
-    return not isinstance(stmt, _BLOCKS + _JUMPS) and not (functions and _calls_function(stmt))
-
-
 class _Compiler:
     def __init__(self, resolved: Resolved, integer_division: str, deadline: float | None, paths: str = "auto",
                  segments: bool = True) -> None:
@@ -262,6 +255,7 @@ class _Compiler:
         self.temps = 0
         self.try_depth = 0
         self.loops = 0  # loops around the code being compiled
+        self.calls = False  # whether the code generated since this was cleared calls a script function
         self.catchable = _called_under_try(resolved)
         self.deadline = deadline
         self.until_clock = _CLOCK_EVERY
@@ -398,20 +392,23 @@ class _Compiler:
         return precise
 
     def segmented_run(self, run: list[n.Stmt]) -> list[ast.stmt]:
-        """A run cut into segments of statements that can be paid for at once (see
-        :func:`_countable`); the others count on their own."""
+        """A run cut into segments of statements that can be paid for at once; one that
+        ends the script or calls a script function (whose statements count while it runs:
+        noted while generating it, no second walk) counts on its own."""
         out: list[ast.stmt] = []
-        pending: list[n.Stmt] = []
-        functions = bool(self.fn_names)
+        pending: list[tuple[n.Stmt, list[ast.stmt]]] = []
         for st in run:
-            if _countable(st, functions):
-                pending.append(st)
+            self.calls = False
+            code = self.stmt(st)
+            if not (self.calls or isinstance(st, _JUMPS)):
+                pending.append((st, code))
                 if len(pending) < _SEGMENT:
                     continue
             out.extend(self.segment(pending))
             pending = []
-            if not _countable(st, functions):
-                out.extend(self.precise_run((st,), 0))
+            if self.calls or isinstance(st, _JUMPS):
+                out.extend(self.bump(1, st.span))
+                out.extend(code)
         out.extend(self.segment(pending))
         return out
 
@@ -616,6 +613,7 @@ class _Compiler:
         if isinstance(e, n.BuiltinMethod):
             return self.method(e)
         if isinstance(e, n.UserCall):
+            self.calls = True
             pyname = self.fn_names.get(e.name)
             if pyname is None:
                 return self.helper_call(("rt", "missing_function"), [_const(e.name, p)], span)
@@ -1130,20 +1128,20 @@ class _Compiler:
             body=[ast.Return(value=ast.Subscript(value=_load("__r", p), slice=_const(0, p), ctx=_LOAD, **p), **p)],
             orelse=[], **p)]
 
-    def segment(self, run: list[n.Stmt]) -> list[ast.stmt]:
-        """Statements counted at once: ``if (__c := __c + k) > __chk:`` takes the payment
-        back and runs the precise copy (compiled when first needed), else the statements run
-        uncounted."""
+    def segment(self, run: list[tuple[n.Stmt, list[ast.stmt]]]) -> list[ast.stmt]:
+        """Statements (with their code) counted at once: ``if (__c := __c + k) > __chk:``
+        takes the payment back and runs the precise copy (compiled when first needed), else
+        the statements run uncounted."""
         if len(run) < 2:
-            return self.precise_run(run, 0)
+            return [node for st, code in run for node in (*self.bump(1, st.span), *code)]
         index = len(self.segments)
-        self.segments.append(tuple(run))
+        self.segments.append(tuple(st for st, _ in run))
         fast: list[ast.stmt] = []
-        for i, st in enumerate(run):
+        for i, (st, code) in enumerate(run):
             p = _pos(st.span)
             self.segment_statements.append((p["lineno"], p["col_offset"], p["end_lineno"], p["end_col_offset"]))
             self.segment_remaining.append(len(run) - 1 - i)
-            fast.extend(self.stmt(st))
+            fast.extend(code)
         z = _NOWHERE
         paid = ast.NamedExpr(target=_store("__c", z), value=ast.BinOp(left=_load("__c", z), op=_ADD,
                                                                       right=_const(len(run), z), **z), **z)
