@@ -760,7 +760,9 @@ class _Compiler:
         if not self.hot:
             # Code that runs once stays small; but NUMBER arithmetic of several operations is
             # range-checked as a whole everywhere (docs/semantics.md), as in hot code.
-            nested = e.op in _PYOP and any(isinstance(x, n.Binary) and x.op in _PYOP for x in (e.left, e.right))
+            left, right = e.left, e.right
+            nested = e.op in _PYOP and (isinstance(left, n.Binary) and left.op in _PYOP
+                                        or isinstance(right, n.Binary) and right.op in _PYOP)
             arithmetic = self.integer_arithmetic(e) if nested else None
             return arithmetic or self.helper_call(spec, [self.expr(e.left), self.expr(e.right)], span)
         arithmetic = self.integer_arithmetic(e)
